@@ -1,0 +1,97 @@
+// swift-tools-version: 6.0
+// DataComp for Swift: the DataComp benchmark for multimodal dataset design, as a Swift package.
+
+import PackageDescription
+
+/// Settings shared by every Swift target: Swift 6 language mode plus explicit member imports.
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "DataComp",
+    platforms: [.macOS(.v14)],
+    products: [
+        // MARK: Public API
+        .library(name: "DataCompCore", targets: ["DataCompCore"]),
+        .library(name: "DataCompFilters", targets: ["DataCompFilters"]),
+        .library(name: "DataCompTraining", targets: ["DataCompTraining"]),
+        .library(name: "DataCompEval", targets: ["DataCompEval"]),
+        .library(name: "DataComp", targets: ["DataComp"]),
+        .executable(name: "datacomp", targets: ["DataCompCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: Public API
+        .target(
+            name: "DataCompCore",
+            dependencies: ["COpenBLAS", "CTurboJPEG", "CWebP", "CPNG", "CZlib"],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "DataCompFilters", dependencies: ["DataCompCore"], swiftSettings: swiftSettings),
+        .target(name: "DataCompTraining", dependencies: ["DataCompCore"], swiftSettings: swiftSettings),
+        .target(name: "DataCompEval", dependencies: ["DataCompCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "DataComp",
+            dependencies: ["DataCompCore", "DataCompFilters", "DataCompTraining", "DataCompEval"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "DataCompCLI",
+            dependencies: [
+                "DataComp",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: C system libraries
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev", "liblapacke-dev"]), .brew(["openblas"])]
+        ),
+        .systemLibrary(
+            name: "CTurboJPEG",
+            pkgConfig: "libturbojpeg",
+            providers: [.apt(["libturbojpeg0-dev"]), .brew(["jpeg-turbo"])]
+        ),
+        .systemLibrary(
+            name: "CWebP",
+            pkgConfig: "libwebp",
+            providers: [.apt(["libwebp-dev"]), .brew(["webp"])]
+        ),
+        .systemLibrary(
+            name: "CPNG",
+            pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"]), .brew(["libpng"])]
+        ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+
+        // MARK: Tests
+        .target(
+            name: "_DataCompTestSupport",
+            dependencies: ["DataCompCore"],
+            path: "Tests/_DataCompTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DataCompCoreTests",
+            dependencies: ["DataCompCore", "_DataCompTestSupport"],
+            resources: [.copy("Resources")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DataCompCLITests",
+            dependencies: ["DataCompCLI", "_DataCompTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,5 @@
+#ifndef DATACOMP_CWEBP_SHIM_H
+#define DATACOMP_CWEBP_SHIM_H
+#include <webp/decode.h>
+#include <webp/encode.h>
+#endif

@@ -1,0 +1,14 @@
+import ArgumentParser
+
+@main
+struct DataCompCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "datacomp",
+        abstract: "DataComp for Swift: inspect, build and preprocess DataComp files.",
+        discussion: """
+            Every file this tool writes is in the format the Python DataComp, OpenCLIP and \
+            webdataset tools use, so you can mix both at any step.
+            """,
+        subcommands: [Inspect.self]
+    )
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+import DataComp
+
+/// `datacomp inspect PATH`: a JSON summary of a DataComp file.
+struct Inspect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print a JSON summary of a .npy, .npz, .tar, .safetensors or image file.",
+        discussion: """
+            NPY: dtype and shape. NPZ: each member's dtype and shape. Tar: sample count and \
+            extensions. Safetensors: tensor names, dtypes and shapes. Images: width, height, \
+            mode and format.
+            """
+    )
+
+    @Argument(help: "The file to summarize.")
+    var path: String
+
+    func run() throws {
+        let summary = try Self.summarize(path: path)
+        print(summary.serialized(indent: 2))
+    }
+
+    static func summarize(path: String) throws -> JSONValue {
+        let lower = path.lowercased()
+        let ext = lower.split(separator: ".").last.map(String.init) ?? ""
+        switch ext {
+        default:
+            throw DataCompError(
+                .unsupportedFormat,
+                "cannot inspect files with extension '.\(ext)'; expected .npy, .npz, .tar, .safetensors, .jpg, .jpeg, .png or .webp",
+                path: path)
+        }
+    }
+}

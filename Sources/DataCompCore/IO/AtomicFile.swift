@@ -1,0 +1,138 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Writes files so that readers never see a half-written output.
+///
+/// Data goes to a temporary file next to the destination (`.name.tmp-<pid>-<random>`), is flushed
+/// to disk, and is then renamed over the destination in one step. An interrupted write leaves
+/// either the old file or the complete new one.
+public enum AtomicFile {
+    /// Writes `bytes` to `path` atomically.
+    ///
+    /// - Parameters:
+    ///   - bytes: The complete file content.
+    ///   - path: The destination; its folder must exist.
+    /// - Throws: ``DataCompError`` with code `io` naming the path.
+    public static func write(_ bytes: some Collection<UInt8>, to path: String) throws {
+        try write(to: path) { sink in try sink.write(bytes) }
+    }
+
+    /// Streams content into `path` atomically: `body` writes through the sink, and the file
+    /// appears under its final name only if `body` returns normally.
+    ///
+    /// - Parameters:
+    ///   - path: The destination; its folder must exist.
+    ///   - body: Writes the content. If it throws, the temporary file is removed and the error
+    ///     is rethrown.
+    /// - Throws: ``DataCompError`` with code `io`, or whatever `body` throws.
+    public static func write<R>(to path: String, _ body: (inout FileSink) throws -> R) throws -> R {
+        let temporary = temporaryPath(for: path)
+        var sink = try FileSink(creating: temporary)
+        let result: R
+        do {
+            result = try body(&sink)
+            try sink.close()
+        } catch {
+            sink.abandon()
+            unlink(temporary)
+            throw error
+        }
+        guard rename(temporary, path) == 0 else {
+            let message = String(cString: strerror(errno))
+            unlink(temporary)
+            throw DataCompError(.io, "cannot move the finished file into place: \(message)", path: path)
+        }
+        return result
+    }
+
+    package static func temporaryPath(for path: String) -> String {
+        let slash = path.lastIndex(of: "/")
+        let folder = slash.map { String(path[...$0]) } ?? ""
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        return "\(folder).\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    }
+}
+
+/// A buffered, write-only file handle used by ``AtomicFile``.
+public struct FileSink: ~Copyable {
+    private var descriptor: Int32
+    private var buffer: [UInt8] = []
+    /// The path being written (the temporary name while an atomic write is in progress).
+    public let path: String
+    /// The number of bytes written so far.
+    public private(set) var bytesWritten: Int = 0
+
+    private static let bufferLimit = 1 << 20
+
+    init(creating path: String) throws {
+        self.path = path
+        descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw DataCompError(.io, "cannot create file: \(String(cString: strerror(errno)))", path: path)
+        }
+        buffer.reserveCapacity(Self.bufferLimit)
+    }
+
+    /// Appends bytes to the file.
+    ///
+    /// - Throws: ``DataCompError`` with code `io`.
+    public mutating func write(_ bytes: some Collection<UInt8>) throws {
+        buffer.append(contentsOf: bytes)
+        bytesWritten += bytes.count
+        if buffer.count >= Self.bufferLimit { try flush() }
+    }
+
+    /// Appends raw bytes to the file.
+    ///
+    /// - Throws: ``DataCompError`` with code `io`.
+    public mutating func write(_ bytes: UnsafeRawBufferPointer) throws {
+        if bytes.count >= Self.bufferLimit {
+            try flush()
+            try writeFully(bytes)
+            bytesWritten += bytes.count
+        } else {
+            buffer.append(contentsOf: bytes)
+            bytesWritten += bytes.count
+            if buffer.count >= Self.bufferLimit { try flush() }
+        }
+    }
+
+    private mutating func flush() throws {
+        guard !buffer.isEmpty else { return }
+        try buffer.withUnsafeBytes { try writeFully($0) }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func writeFully(_ bytes: UnsafeRawBufferPointer) throws {
+        var done = 0
+        while done < bytes.count {
+            let n = Glibc.write(descriptor, bytes.baseAddress! + done, bytes.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw DataCompError(.io, "cannot write: \(String(cString: strerror(errno)))", path: path)
+            }
+            done += n
+        }
+    }
+
+    mutating func close() throws {
+        try flush()
+        let fd = descriptor
+        descriptor = -1
+        guard fsync(fd) == 0 || errno == EINVAL, Glibc.close(fd) == 0 else {
+            throw DataCompError(.io, "cannot finish writing: \(String(cString: strerror(errno)))", path: path)
+        }
+    }
+
+    mutating func abandon() {
+        if descriptor >= 0 { Glibc.close(descriptor) }
+        descriptor = -1
+    }
+
+    deinit {
+        if descriptor >= 0 { Glibc.close(descriptor) }
+    }
+}

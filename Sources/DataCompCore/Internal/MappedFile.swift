@@ -1,0 +1,56 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A read-only memory map of a whole file.
+///
+/// The mapping lives as long as the object; `bytes` must not escape it. Instances are immutable
+/// after creation and the mapped pages are never written, so sharing across threads is safe.
+package final class MappedFile: @unchecked Sendable {
+    /// The file's path, for error messages.
+    package let path: String
+    /// The mapped bytes (empty for an empty file).
+    package let bytes: UnsafeRawBufferPointer
+    private let base: UnsafeMutableRawPointer?
+
+    /// Maps the file at `path` read-only.
+    ///
+    /// - Throws: ``DataCompError`` with code `fileNotFound` or `io`.
+    package init(path: String) throws {
+        self.path = path
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            let err = errno
+            let code: DataCompError.Code = err == ENOENT ? .fileNotFound : .io
+            throw DataCompError(code, "cannot open file: \(String(cString: strerror(err)))", path: path)
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            throw DataCompError(.io, "cannot stat file: \(String(cString: strerror(errno)))", path: path)
+        }
+        if (info.st_mode & S_IFMT) == S_IFDIR {
+            throw DataCompError(.io, "is a directory, expected a file", path: path)
+        }
+        let size = Int(info.st_size)
+        if size == 0 {
+            base = nil
+            bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+            return
+        }
+        guard let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED else {
+            throw DataCompError(.io, "cannot memory-map file: \(String(cString: strerror(errno)))", path: path)
+        }
+        base = mapped
+        bytes = UnsafeRawBufferPointer(start: mapped, count: size)
+    }
+
+    deinit {
+        if let base { munmap(base, bytes.count) }
+    }
+
+    /// The number of bytes in the file.
+    package var count: Int { bytes.count }
+}
