@@ -1,0 +1,69 @@
+/// Immutable bytes that are either a slice of a memory-mapped file or an owned, 64-byte-aligned
+/// heap allocation.
+///
+/// Never mutated after initialization, so it is safe to share between threads.
+package final class RawStorage: @unchecked Sendable {
+    /// The bytes; valid as long as this object lives.
+    package let bytes: UnsafeRawBufferPointer
+    private let file: MappedFile?
+    private let owned: UnsafeMutableRawPointer?
+
+    /// A view of `range` inside a mapped file, which is kept alive.
+    package init(file: MappedFile, range: Range<Int>) {
+        self.file = file
+        self.owned = nil
+        self.parent = nil
+        self.bytes = UnsafeRawBufferPointer(rebasing: file.bytes[range])
+    }
+
+    /// An owned buffer of `count` bytes, filled by `initializer` (which must write every byte
+    /// it reports as valid; the rest is zeroed).
+    package init(count: Int, initializer: (UnsafeMutableRawBufferPointer) throws -> Void) rethrows {
+        let pointer = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1), alignment: 64)
+        pointer.initializeMemory(as: UInt8.self, repeating: 0, count: max(count, 1))
+        do {
+            try initializer(UnsafeMutableRawBufferPointer(start: pointer, count: count))
+        } catch {
+            pointer.deallocate()
+            throw error
+        }
+        self.file = nil
+        self.parent = nil
+        self.owned = pointer
+        self.bytes = UnsafeRawBufferPointer(start: pointer, count: count)
+    }
+
+    /// An owned copy of `source`.
+    package convenience init(copying source: UnsafeRawBufferPointer) {
+        self.init(count: source.count) { destination in
+            if let base = source.baseAddress, source.count > 0 {
+                destination.baseAddress?.copyMemory(from: base, byteCount: source.count)
+            }
+        }
+    }
+
+    /// Whether the bytes are memory-mapped from a file rather than held in memory.
+    package var isMapped: Bool { file != nil }
+
+    /// A sub-range of these bytes that keeps this storage alive.
+    package func slice(_ range: Range<Int>) -> RawStorage {
+        if let file, let base = bytes.baseAddress, let fileBase = file.bytes.baseAddress {
+            let start = fileBase.distance(to: base) + range.lowerBound
+            return RawStorage(file: file, range: start..<(start + range.count))
+        }
+        return RawStorage(parent: self, range: range)
+    }
+
+    private let parent: RawStorage?
+
+    private init(parent: RawStorage, range: Range<Int>) {
+        self.parent = parent
+        self.file = nil
+        self.owned = nil
+        self.bytes = UnsafeRawBufferPointer(rebasing: parent.bytes[range])
+    }
+
+    deinit {
+        owned?.deallocate()
+    }
+}

@@ -1,0 +1,122 @@
+internal import CZlib
+
+/// Thin wrappers around zlib's raw-deflate stream API and CRC-32 (the parts ZIP needs).
+enum Zlib {
+    /// Updates a CRC-32 (the ZIP/PNG polynomial) with `bytes`. Start with 0.
+    ///
+    /// The corresponding C function is `crc32`.
+    static func zlib_crc32(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        var value = UInt(crc)
+        var offset = 0
+        while offset < bytes.count {
+            let chunk = min(bytes.count - offset, 1 << 30)
+            guard let base = bytes.baseAddress else { break }
+            value = crc32(value, (base + offset).assumingMemoryBound(to: Bytef.self), uInt(chunk))
+            offset += chunk
+        }
+        return UInt32(truncatingIfNeeded: value)
+    }
+
+    /// Inflates a raw deflate stream into `destination`, which must be exactly the expected
+    /// uncompressed size.
+    ///
+    /// The corresponding C functions are `inflateInit2_`, `inflate` and `inflateEnd`.
+    ///
+    /// - Throws: ``DataCompError`` with code `corruptData` if the stream is invalid, ends early,
+    ///   or produces a different amount of data.
+    static func zlib_inflateRaw(_ source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawBufferPointer) throws {
+        var stream = z_stream()
+        guard inflateInit2_(&stream, -15, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            throw DataCompError(.io, "zlib could not be initialized")
+        }
+        defer { inflateEnd(&stream) }
+        var inputOffset = 0
+        var outputOffset = 0
+        let chunkLimit = 1 << 30
+        while true {
+            if stream.avail_in == 0 && inputOffset < source.count, let base = source.baseAddress {
+                let chunk = min(source.count - inputOffset, chunkLimit)
+                stream.next_in = UnsafeMutablePointer(mutating: (base + inputOffset).assumingMemoryBound(to: Bytef.self))
+                stream.avail_in = uInt(chunk)
+                inputOffset += chunk
+            }
+            // Leave one spare output byte so that data beyond the expected size is detected.
+            var spare: UInt8 = 0
+            let room = destination.count - outputOffset
+            let produced: Int
+            let status: Int32
+            if room > 0, let base = destination.baseAddress {
+                let chunk = min(room, chunkLimit)
+                stream.next_out = (base + outputOffset).assumingMemoryBound(to: Bytef.self)
+                stream.avail_out = uInt(chunk)
+                status = inflate(&stream, Z_NO_FLUSH)
+                produced = chunk - Int(stream.avail_out)
+                outputOffset += produced
+            } else {
+                status = withUnsafeMutablePointer(to: &spare) { pointer in
+                    stream.next_out = pointer
+                    stream.avail_out = 1
+                    return inflate(&stream, Z_NO_FLUSH)
+                }
+                produced = 1 - Int(stream.avail_out)
+                if produced > 0 {
+                    throw DataCompError(
+                        .corruptData, "the deflated data expands to more than the declared \(destination.count) bytes")
+                }
+            }
+            if status == Z_STREAM_END {
+                guard outputOffset == destination.count else {
+                    throw DataCompError(
+                        .corruptData,
+                        "the deflated data expands to \(outputOffset) bytes, but \(destination.count) were declared")
+                }
+                return
+            }
+            if status == Z_BUF_ERROR && stream.avail_in == 0 && inputOffset >= source.count {
+                throw DataCompError(.corruptData, "the deflated data ends before the end of the stream")
+            }
+            guard status == Z_OK || status == Z_BUF_ERROR else {
+                let message = stream.msg.map { String(cString: $0) } ?? "error \(status)"
+                throw DataCompError(.corruptData, "the deflated data is invalid (zlib: \(message))")
+            }
+            if status == Z_BUF_ERROR && produced == 0 && room == 0 {
+                throw DataCompError(.corruptData, "the deflated data does not end where the declared size ends")
+            }
+        }
+    }
+
+    /// Compresses `source` into a raw deflate stream at zlib's default level (as Python's
+    /// `zipfile.ZIP_DEFLATED` does).
+    ///
+    /// The corresponding C functions are `deflateInit2_`, `deflate` and `deflateEnd`.
+    static func zlib_deflateRaw(_ source: UnsafeRawBufferPointer) throws -> [UInt8] {
+        var stream = z_stream()
+        guard deflateInit2_(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            throw DataCompError(.io, "zlib could not be initialized")
+        }
+        defer { deflateEnd(&stream) }
+        var output: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        var inputOffset = 0
+        let chunkLimit = 1 << 30
+        while true {
+            if stream.avail_in == 0 && inputOffset < source.count, let base = source.baseAddress {
+                let size = min(source.count - inputOffset, chunkLimit)
+                stream.next_in = UnsafeMutablePointer(mutating: (base + inputOffset).assumingMemoryBound(to: Bytef.self))
+                stream.avail_in = uInt(size)
+                inputOffset += size
+            }
+            let flush = inputOffset >= source.count ? Z_FINISH : Z_NO_FLUSH
+            let status = chunk.withUnsafeMutableBufferPointer { buffer -> Int32 in
+                stream.next_out = buffer.baseAddress
+                stream.avail_out = uInt(buffer.count)
+                return deflate(&stream, flush)
+            }
+            output.append(contentsOf: chunk[0..<(chunk.count - Int(stream.avail_out))])
+            if status == Z_STREAM_END { return output }
+            guard status == Z_OK || status == Z_BUF_ERROR else {
+                throw DataCompError(.io, "zlib compression failed with status \(status)")
+            }
+        }
+    }
+}

@@ -1,0 +1,35 @@
+extension NPZArchive {
+    /// Writes arrays as an `.npz` archive that `np.load` reads, atomically.
+    ///
+    /// Each array becomes a member `<key>.npy` whose content is byte-identical to `np.save`.
+    /// Timestamps are fixed (1980-01-01) so that the output is reproducible.
+    ///
+    /// - Parameters:
+    ///   - arrays: The keys and arrays, in archive order. Keys must be unique and non-empty.
+    ///   - path: The destination; its folder must exist.
+    ///   - compression: ``Compression/stored`` (as `np.savez`) or ``Compression/deflated``
+    ///     (as `np.savez_compressed`).
+    /// - Throws: ``DataCompError`` with code `invalidArgument` for duplicate or empty keys, or `io`.
+    public static func write(
+        _ arrays: [(key: String, array: NPYArray)], to path: String, compression: Compression = .stored
+    ) throws {
+        var seen = Set<String>()
+        for (key, _) in arrays {
+            guard !key.isEmpty, seen.insert(key).inserted else {
+                throw DataCompError(
+                    .invalidArgument, key.isEmpty ? "an NPZ array key must not be empty" : "the NPZ array key '\(key)' appears twice",
+                    path: path)
+            }
+        }
+        try AtomicFile.write(to: path) { sink in
+            var writer = ZipWriter()
+            for (key, array) in arrays {
+                let content = array.encoded()
+                try content.withUnsafeBytes { bytes in
+                    try writer.add(name: key + ".npy", data: bytes, deflate: compression == .deflated, to: &sink)
+                }
+            }
+            try writer.finish(to: &sink)
+        }
+    }
+}
