@@ -24,6 +24,8 @@ struct Inspect: ParsableCommand {
         let lower = path.lowercased()
         let ext = lower.split(separator: ".").last.map(String.init) ?? ""
         switch ext {
+        case "npy": return try summarizeNPY(path: path)
+        case "npz": return try summarizeNPZ(path: path)
         default:
             throw DataCompError(
                 .unsupportedFormat,

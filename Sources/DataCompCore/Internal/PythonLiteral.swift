@@ -1,5 +1,5 @@
 /// A value of the small Python-literal language that `.npy` headers are written in.
-indirect enum PythonLiteral: Equatable, CustomStringConvertible {
+indirect enum PythonLiteral: Sendable, CustomStringConvertible {
     case string(String)
     case integer(Int)
     case bool(Bool)
@@ -8,8 +8,10 @@ indirect enum PythonLiteral: Equatable, CustomStringConvertible {
     case list([PythonLiteral])
     case dict([(PythonLiteral, PythonLiteral)])
 
-    static func == (lhs: PythonLiteral, rhs: PythonLiteral) -> Bool {
-        lhs.description == rhs.description
+    /// Whether this is the string `text`.
+    func isString(_ text: String) -> Bool {
+        if case .string(let value) = self { return value == text }
+        return false
     }
 
     var description: String {

@@ -73,7 +73,7 @@ public struct NPYHeader: Hashable, Sendable {
             throw DataCompError(.invalidFormat, "NPY header: expected a dict, found \(literal)", position: .offset(headerStart))
         }
         func field(_ name: String) throws -> PythonLiteral {
-            let matches = pairs.filter { $0.0 == .string(name) }
+            let matches = pairs.filter { $0.0.isString(name) }
             guard matches.count == 1 else {
                 throw DataCompError(
                     .invalidFormat,
@@ -200,5 +200,16 @@ extension NPYHeader {
     public static func == (lhs: NPYHeader, rhs: NPYHeader) -> Bool {
         lhs.dataType == rhs.dataType && lhs.shape == rhs.shape && lhs.isFortranOrder == rhs.isFortranOrder
             && lhs.dataOffset == rhs.dataOffset && lhs.versionMajor == rhs.versionMajor && lhs.versionMinor == rhs.versionMinor
+    }
+}
+
+extension NPYHeader {
+    /// Reads and validates the header of an `.npy` file without reading its data.
+    ///
+    /// - Parameter path: The file.
+    /// - Throws: ``DataCompError`` naming the file and offset; see ``NPYArray/init(contentsOf:)``.
+    public init(contentsOf path: String) throws {
+        let file = try MappedFile(path: path)
+        self = try DataCompError.attributing(to: path) { try NPYHeader.parse(file.bytes) }
     }
 }
