@@ -36,7 +36,7 @@ enum ZipDirectory {
         }
         // ZIP64: a locator sits right before the classic end record.
         if endOffset >= 20, bytes.loadUnaligned(fromByteOffset: endOffset - 20, as: UInt32.self) == end64LocatorSignature.littleEndian {
-            var locator = ByteReader(bytes, offset: endOffset - 16, context: "ZIP64 end locator")
+            var locator = ByteReader(bytes, offset: endOffset - 12, context: "ZIP64 end locator")
             let end64Offset = try checkedOffset(try locator.readUInt64(), limit: bytes.count, what: "ZIP64 end record offset", at: endOffset - 12)
             var end64 = ByteReader(bytes, offset: end64Offset, context: "ZIP64 end of central directory")
             guard try end64.readUInt32(for: "signature") == end64Signature else {

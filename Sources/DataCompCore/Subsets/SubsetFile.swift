@@ -22,37 +22,41 @@ public enum SubsetFile {
     public static func read(from path: String) throws -> Subset {
         let file = try MappedFile(path: path)
         let whole = RawStorage(file: file, range: 0..<file.count)
-        return try DataCompError.attributing(to: path) {
-            let records: RawStorage
-            if NPYHeader.hasMagic(whole.bytes) {
-                let array: NPYArray
-                do {
-                    array = try NPYArray(parsing: whole)
-                } catch let error as DataCompError where error.code == .unsupportedDataType {
-                    throw DataCompError(
-                        .dtypeMismatch,
-                        "a subset file must hold the dtype [('f0', '<u8'), ('f1', '<u8')] (np.dtype('u8,u8')): \(error.message)",
-                        position: error.position)
-                }
-                guard array.dataType == .sampleID, array.shape.count == 1 else {
-                    throw DataCompError(
-                        .dtypeMismatch,
-                        "a subset file must be a 1-D array of dtype [('f0', '<u8'), ('f1', '<u8')] (np.dtype('u8,u8')), found dtype \(array.dataType.descr) with shape \(array.shape)",
-                        position: .offset(0))
-                }
-                records = array.storage
-            } else {
-                guard file.count % 16 == 0 else {
-                    throw DataCompError(
-                        .invalidFormat,
-                        "not an .npy file (no \\x93NUMPY magic) and not raw 16-byte uid records: the length \(file.count) is not a multiple of 16 (\(file.count % 16) extra bytes at the end)",
-                        position: .offset(file.count - file.count % 16))
-                }
-                records = whole
+        return try DataCompError.attributing(to: path) { try parse(whole) }
+    }
+
+    /// Parses a subset file's complete content (see ``read(from:)``); errors name no path.
+    package static func parse(_ whole: RawStorage) throws -> Subset {
+        let records: RawStorage
+        if NPYHeader.hasMagic(whole.bytes) {
+            let array: NPYArray
+            do {
+                array = try NPYArray(parsing: whole)
+            } catch let error as DataCompError where error.code == .unsupportedDataType {
+                throw DataCompError(
+                    .dtypeMismatch,
+                    "a subset file must hold the dtype [('f0', '<u8'), ('f1', '<u8')] (np.dtype('u8,u8')): \(error.message)",
+                    position: error.position)
             }
-            try Subset.validateSorted(records.bytes)
-            return Subset(sortedStorage: records)
+            guard array.dataType == .sampleID, array.shape.count == 1 else {
+                throw DataCompError(
+                    .dtypeMismatch,
+                    "a subset file must be a 1-D array of dtype [('f0', '<u8'), ('f1', '<u8')] (np.dtype('u8,u8')), found dtype \(array.dataType.descr) with shape \(array.shape)",
+                    position: .offset(0))
+            }
+            records = array.storage
+        } else {
+            let length = whole.bytes.count
+            guard length % 16 == 0 else {
+                throw DataCompError(
+                    .invalidFormat,
+                    "not an .npy file (no \\x93NUMPY magic) and not raw 16-byte uid records: the length \(length) is not a multiple of 16 (\(length % 16) extra bytes at the end)",
+                    position: .offset(length - length % 16))
+            }
+            records = whole
         }
+        try Subset.validateSorted(records.bytes)
+        return Subset(sortedStorage: records)
     }
 
     /// Writes identifiers as a subset `.npy` file, sorted ascending, byte-identical to NumPy's
