@@ -48,6 +48,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Examples
+        .executableTarget(
+            name: "subset-from-uids",
+            dependencies: ["DataComp"],
+            path: "Examples/subset-from-uids",
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: C system libraries
         .systemLibrary(
             name: "COpenBLAS",

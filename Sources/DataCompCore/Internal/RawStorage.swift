@@ -42,6 +42,22 @@ package final class RawStorage: @unchecked Sendable {
         }
     }
 
+    /// An owned copy of a byte collection (one `memcpy` when it is contiguous).
+    package convenience init(copyingCollection source: some Collection<UInt8>) {
+        self.init(count: source.count) { destination in
+            let copied: Void? = source.withContiguousStorageIfAvailable { buffer in
+                if buffer.count > 0 { destination.copyMemory(from: UnsafeRawBufferPointer(buffer)) }
+            }
+            if copied == nil {
+                var index = 0
+                for byte in source where index < destination.count {
+                    destination[index] = byte
+                    index += 1
+                }
+            }
+        }
+    }
+
     /// Whether the bytes are memory-mapped from a file rather than held in memory.
     package var isMapped: Bool { file != nil }
 

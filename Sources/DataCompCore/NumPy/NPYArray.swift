@@ -62,9 +62,7 @@ public struct NPYArray: Sendable {
     /// - Parameter bytes: The complete file content.
     /// - Throws: ``DataCompError`` naming the byte offset; see ``init(contentsOf:)``.
     public init(bytes: some Collection<UInt8>) throws {
-        let array = Array(bytes)
-        let storage = array.withUnsafeBytes { RawStorage(copying: $0) }
-        try self.init(parsing: storage)
+        try self.init(parsing: RawStorage(copyingCollection: bytes))
     }
 
     /// Creates an array from elements in C order.

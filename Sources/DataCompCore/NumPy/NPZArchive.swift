@@ -60,8 +60,7 @@ public struct NPZArchive: Sendable {
     /// - Parameter bytes: The complete archive.
     /// - Throws: ``DataCompError``; see ``init(contentsOf:)``.
     public init(bytes: some Collection<UInt8>) throws {
-        let array = Array(bytes)
-        try self.init(storage: array.withUnsafeBytes { RawStorage(copying: $0) }, path: nil)
+        try self.init(storage: RawStorage(copyingCollection: bytes), path: nil)
     }
 
     private init(storage: RawStorage, path: String?) throws {
@@ -76,6 +75,15 @@ public struct NPZArchive: Sendable {
                 throw DataCompError(
                     .unsupportedFormat,
                     "member '\(entry.name)' uses ZIP compression method \(entry.method); only stored (0) and deflate (8) are supported",
+                    position: .member(entry.name))
+            }
+            // Deflate cannot expand data by more than about 1032:1; a larger claim is corrupt
+            // (and must not make us allocate it).
+            let (maximum, overflow) = entry.compressedSize.multipliedReportingOverflow(by: 1032)
+            if entry.method == 8 && (overflow || entry.uncompressedSize > maximum + 1024) {
+                throw DataCompError(
+                    .corruptData,
+                    "member '\(entry.name)' claims to inflate \(entry.compressedSize) bytes to \(entry.uncompressedSize), which deflate cannot do",
                     position: .member(entry.name))
             }
             if entry.method == 0 && entry.compressedSize != entry.uncompressedSize {
