@@ -16,11 +16,11 @@ package final class RawStorage: @unchecked Sendable {
         self.bytes = UnsafeRawBufferPointer(rebasing: file.bytes[range])
     }
 
-    /// An owned buffer of `count` bytes, filled by `initializer` (which must write every byte
-    /// it reports as valid; the rest is zeroed).
+    /// An owned buffer of `count` bytes, filled by `initializer`, which must write every byte or
+    /// throw (the buffer is not zeroed first, so that a huge size claimed by a corrupt file only
+    /// commits the pages actually written before the error).
     package init(count: Int, initializer: (UnsafeMutableRawBufferPointer) throws -> Void) rethrows {
         let pointer = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1), alignment: 64)
-        pointer.initializeMemory(as: UInt8.self, repeating: 0, count: max(count, 1))
         do {
             try initializer(UnsafeMutableRawBufferPointer(start: pointer, count: count))
         } catch {

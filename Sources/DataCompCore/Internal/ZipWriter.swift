@@ -15,14 +15,19 @@ struct ZipWriter {
     private static let dosTime: UInt16 = 0
     private static let dosDate: UInt16 = (0 << 9) | (1 << 5) | 1
 
-    /// Appends one member whose content is `data`, stored or deflated.
-    mutating func add(name: String, data: UnsafeRawBufferPointer, deflate: Bool, to sink: inout FileSink) throws {
-        let crc = Zlib.zlib_crc32(0, data)
-        let compressed: [UInt8]? = deflate ? try Zlib.zlib_deflateRaw(data) : nil
-        let compressedSize = compressed?.count ?? data.count
+    /// Appends one member whose content is the concatenation of `parts`, stored or deflated.
+    mutating func add(name: String, parts: [UnsafeRawBufferPointer], deflate: Bool, to sink: inout FileSink) throws {
+        var crc: UInt32 = 0
+        var size = 0
+        for part in parts {
+            crc = Zlib.zlib_crc32(crc, part)
+            size += part.count
+        }
+        let compressed: [UInt8]? = deflate ? try Zlib.zlib_deflateRaw(parts) : nil
+        let compressedSize = compressed?.count ?? size
         let offset = sink.bytesWritten
         let nameBytes = Array(name.utf8)
-        let needsZip64 = compressedSize >= Self.limit || data.count >= Self.limit
+        let needsZip64 = compressedSize >= Self.limit || size >= Self.limit
         var header: [UInt8] = []
         header.appendLE(UInt32(0x0403_4b50))
         header.appendLE(UInt16(needsZip64 ? 45 : 20))
@@ -32,22 +37,26 @@ struct ZipWriter {
         header.appendLE(Self.dosDate)
         header.appendLE(crc)
         header.appendLE(needsZip64 ? UInt32.max : UInt32(compressedSize))
-        header.appendLE(needsZip64 ? UInt32.max : UInt32(data.count))
+        header.appendLE(needsZip64 ? UInt32.max : UInt32(size))
         header.appendLE(UInt16(nameBytes.count))
         header.appendLE(UInt16(needsZip64 ? 20 : 0))
         header.append(contentsOf: nameBytes)
         if needsZip64 {
             header.appendLE(UInt16(1))
             header.appendLE(UInt16(16))
-            header.appendLE(UInt64(data.count))
+            header.appendLE(UInt64(size))
             header.appendLE(UInt64(compressedSize))
         }
         try sink.write(header)
-        if let compressed { try sink.write(compressed) } else { try sink.write(data) }
+        if let compressed {
+            try sink.write(compressed)
+        } else {
+            for part in parts { try sink.write(part) }
+        }
         written.append(
             Written(
                 name: nameBytes, method: deflate ? 8 : 0, crc32: crc, compressedSize: compressedSize,
-                uncompressedSize: data.count, offset: offset))
+                uncompressedSize: size, offset: offset))
     }
 
     /// Writes the central directory and end records.

@@ -85,11 +85,11 @@ enum Zlib {
         }
     }
 
-    /// Compresses `source` into a raw deflate stream at zlib's default level (as Python's
+    /// Compresses the concatenation of `parts` into a raw deflate stream at zlib's default level (as Python's
     /// `zipfile.ZIP_DEFLATED` does).
     ///
     /// The corresponding C functions are `deflateInit2_`, `deflate` and `deflateEnd`.
-    static func zlib_deflateRaw(_ source: UnsafeRawBufferPointer) throws -> [UInt8] {
+    static func zlib_deflateRaw(_ parts: [UnsafeRawBufferPointer]) throws -> [UInt8] {
         var stream = z_stream()
         guard deflateInit2_(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             throw DataCompError(.io, "zlib could not be initialized")
@@ -97,16 +97,24 @@ enum Zlib {
         defer { deflateEnd(&stream) }
         var output: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        var partIndex = 0
         var inputOffset = 0
         let chunkLimit = 1 << 30
         while true {
-            if stream.avail_in == 0 && inputOffset < source.count, let base = source.baseAddress {
-                let size = min(source.count - inputOffset, chunkLimit)
+            // Move to the next part with bytes left once zlib has consumed the current input.
+            while stream.avail_in == 0 && partIndex < parts.count && inputOffset >= parts[partIndex].count {
+                partIndex += 1
+                inputOffset = 0
+            }
+            if stream.avail_in == 0 && partIndex < parts.count, let base = parts[partIndex].baseAddress {
+                let size = min(parts[partIndex].count - inputOffset, chunkLimit)
                 stream.next_in = UnsafeMutablePointer(mutating: (base + inputOffset).assumingMemoryBound(to: Bytef.self))
                 stream.avail_in = uInt(size)
                 inputOffset += size
             }
-            let flush = inputOffset >= source.count ? Z_FINISH : Z_NO_FLUSH
+            let isLastInput = partIndex >= parts.count
+                || (partIndex == parts.count - 1 && inputOffset >= parts[partIndex].count)
+            let flush = isLastInput ? Z_FINISH : Z_NO_FLUSH
             let status = chunk.withUnsafeMutableBufferPointer { buffer -> Int32 in
                 stream.next_out = buffer.baseAddress
                 stream.avail_out = uInt(buffer.count)

@@ -24,9 +24,12 @@ extension NPZArchive {
         try AtomicFile.write(to: path) { sink in
             var writer = ZipWriter()
             for (key, array) in arrays {
-                let content = array.encoded()
-                try content.withUnsafeBytes { bytes in
-                    try writer.add(name: key + ".npy", data: bytes, deflate: compression == .deflated, to: &sink)
+                let header = NPYHeader.encoded(dataType: array.dataType, shape: array.shape)
+                try header.withUnsafeBytes { headerBytes in
+                    try array.withUnsafeBytes { data in
+                        try writer.add(
+                            name: key + ".npy", parts: [headerBytes, data], deflate: compression == .deflated, to: &sink)
+                    }
                 }
             }
             try writer.finish(to: &sink)

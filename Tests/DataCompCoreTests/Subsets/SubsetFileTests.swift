@@ -88,6 +88,30 @@ import _DataCompTestSupport
         }
     }
 
+    @Test("Names the offset of a truncated or corrupted subset .npy")
+    func rejectsTruncatedAndCorrupted() throws {
+        let folder = try Fixtures.temporaryDirectory("subset")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let good = try Fixtures.bytes("numpy/subset_small.npy")
+        var corruptHeader = good
+        corruptHeader[20] = UInt8(ascii: "@")  // inside 'descr'
+        let cases: [([UInt8], DataCompError.Code, DataCompError.Position)] = [
+            (Array(good.dropLast(5)), .truncatedFile, .offset(good.count - 5)),
+            (Array(good.prefix(100)), .truncatedFile, .offset(10)),
+            (corruptHeader, .invalidFormat, .offset(20)),
+        ]
+        for (index, (bytes, code, position)) in cases.enumerated() {
+            let path = folder.appendingPathComponent("bad\(index).npy").path
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            #expect {
+                _ = try SubsetFile.read(from: path)
+            } throws: { error in
+                guard let error = error as? DataCompError else { return false }
+                return error.code == code && error.position == position && error.path == path
+            }
+        }
+    }
+
     @Test("Rejects a raw file whose length is not a multiple of 16")
     func rejectsOddRawLength() throws {
         let folder = try Fixtures.temporaryDirectory("subset")
