@@ -138,11 +138,9 @@ def check_inspect(tmp):
         path = os.path.join(tmp, f"inspect{trial}.npy")
         np.save(path, arr)
         summary = json.loads(subprocess.run([CLI, "inspect", path], check=True, capture_output=True).stdout)
-        want = str(np.dtype(dt).descr) if np.dtype(dt).names else repr(np.dtype(dt).str)
-        if dt.startswith("|b") or dt.startswith("|u") or dt.startswith("|i"):
-            want = repr(np.dtype(dt).str)
+        want = str(np.dtype(dt).descr) if np.dtype(dt).names else np.dtype(dt).str
         total += 1
-        ok += summary["descr"] == want.replace('"', "'") and summary["shape"] == list(shape)
+        ok += summary["descr"] == want and summary["shape"] == list(shape)
         npz = os.path.join(tmp, f"inspect{trial}.npz")
         (np.savez_compressed if trial % 2 else np.savez)(npz, a=arr, b=arr.reshape(-1))
         summary = json.loads(subprocess.run([CLI, "inspect", npz], check=True, capture_output=True).stdout)

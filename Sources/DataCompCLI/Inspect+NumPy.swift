@@ -6,7 +6,7 @@ extension Inspect {
         let header = try NPYHeader(contentsOf: path)
         return .object([
             ("format", .string("npy")),
-            ("descr", .string(header.dataType.descr)),
+            ("descr", .string(header.dataType.description)),
             ("shape", .array(header.shape.map { .int($0) })),
             ("fortran_order", .bool(header.isFortranOrder)),
             ("version", .string("\(header.version.major).\(header.version.minor)")),
@@ -23,7 +23,7 @@ extension Inspect {
             members.append(
                 .object([
                     ("key", .string(member.key)),
-                    ("descr", .string(array.dataType.descr)),
+                    ("descr", .string(array.dataType.description)),
                     ("shape", .array(array.shape.map { .int($0) })),
                     ("compression", .string(member.isCompressed ? "deflated" : "stored")),
                     ("compressed_size", .int(member.compressedSize)),

@@ -48,5 +48,6 @@ import _DataCompTestSupport
         #expect(npz.status == 0)
         #expect(npz.standardOutput.contains("\"compression\": \"deflated\""))
         #expect(npz.standardOutput.contains("\"key\": \"flags\""))
+        #expect(npz.standardOutput.contains("\"descr\": \"|b1\""))
     }
 }

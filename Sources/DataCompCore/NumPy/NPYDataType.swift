@@ -52,8 +52,11 @@ public enum NPYDataType: Hashable, Sendable, CaseIterable, CustomStringConvertib
         }
     }
 
-    /// The `descr` text, for example `'<f4'`.
-    public var description: String { descr }
+    /// The NumPy type string without Python quoting, for example `<f4`, or
+    /// `[('f0', '<u8'), ('f1', '<u8')]` for ``sampleID``.
+    public var description: String {
+        self == .sampleID ? descr : String(descr.dropFirst().dropLast())
+    }
 
     /// Maps a simple type string such as `<f4` to a data type.
     static func simple(_ text: String) -> NPYDataType? {
