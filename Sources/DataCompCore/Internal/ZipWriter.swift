@@ -1,7 +1,12 @@
-/// Writes a ZIP archive member by member into a ``FileSink`` (ZIP64 records only when needed).
+/// Writes a ZIP archive member by member into a ``FileSink``, laid out exactly as Python's
+/// `zipfile` does when NumPy's `np.savez` / `np.savez_compressed` write to a seekable file:
+/// every local header carries a ZIP64 extra field (`force_zip64=True`), timestamps are
+/// 1980-01-01 00:00, and ZIP64 central-directory fields and end records appear only past
+/// `zipfile.ZIP64_LIMIT` (2 GiB - 1) or 65535 members.
 struct ZipWriter {
     private struct Written {
         var name: [UInt8]
+        var flags: UInt16
         var method: UInt16
         var crc32: UInt32
         var compressedSize: Int
@@ -10,10 +15,18 @@ struct ZipWriter {
     }
 
     private var written: [Written] = []
-    private static let limit = 0xFFFF_FFFF
-    /// DOS date 1980-01-01 00:00:00, so that archives are reproducible.
+    /// `zipfile.ZIP64_LIMIT`.
+    private static let zip64Limit = (1 << 31) - 1
+    /// `zipfile.ZIP_FILECOUNT_LIMIT`.
+    private static let fileCountLimit = (1 << 16) - 1
+    /// DOS date 1980-01-01 00:00:00 (`zipfile.ZipInfo`'s default `date_time`).
     private static let dosTime: UInt16 = 0
     private static let dosDate: UInt16 = (0 << 9) | (1 << 5) | 1
+    /// ZIP64 format version 4.5; made by Unix (3).
+    private static let version: UInt16 = 45
+    private static let madeBy: UInt16 = (3 << 8) | 45
+    /// `0o600 << 16`, the permissions `ZipFile.open(name, "w")` records.
+    private static let externalAttributes: UInt32 = 0o600 << 16
 
     /// Appends one member whose content is the concatenation of `parts`, stored or deflated.
     mutating func add(name: String, parts: [UnsafeRawBufferPointer], deflate: Bool, to sink: inout FileSink) throws {
@@ -27,26 +40,25 @@ struct ZipWriter {
         let compressedSize = compressed?.count ?? size
         let offset = sink.bytesWritten
         let nameBytes = Array(name.utf8)
-        let needsZip64 = compressedSize >= Self.limit || size >= Self.limit
+        // zipfile stores ASCII names as they are and flags UTF-8 names with bit 11.
+        let flags: UInt16 = nameBytes.allSatisfy { $0 < 0x80 } ? 0 : 0x0800
         var header: [UInt8] = []
         header.appendLE(UInt32(0x0403_4b50))
-        header.appendLE(UInt16(needsZip64 ? 45 : 20))
-        header.appendLE(UInt16(0))
+        header.appendLE(Self.version)
+        header.appendLE(flags)
         header.appendLE(UInt16(deflate ? 8 : 0))
         header.appendLE(Self.dosTime)
         header.appendLE(Self.dosDate)
         header.appendLE(crc)
-        header.appendLE(needsZip64 ? UInt32.max : UInt32(compressedSize))
-        header.appendLE(needsZip64 ? UInt32.max : UInt32(size))
+        header.appendLE(UInt32.max)
+        header.appendLE(UInt32.max)
         header.appendLE(UInt16(nameBytes.count))
-        header.appendLE(UInt16(needsZip64 ? 20 : 0))
+        header.appendLE(UInt16(20))
         header.append(contentsOf: nameBytes)
-        if needsZip64 {
-            header.appendLE(UInt16(1))
-            header.appendLE(UInt16(16))
-            header.appendLE(UInt64(size))
-            header.appendLE(UInt64(compressedSize))
-        }
+        header.appendLE(UInt16(1))
+        header.appendLE(UInt16(16))
+        header.appendLE(UInt64(size))
+        header.appendLE(UInt64(compressedSize))
         try sink.write(header)
         if let compressed {
             try sink.write(compressed)
@@ -55,7 +67,7 @@ struct ZipWriter {
         }
         written.append(
             Written(
-                name: nameBytes, method: deflate ? 8 : 0, crc32: crc, compressedSize: compressedSize,
+                name: nameBytes, flags: flags, method: deflate ? 8 : 0, crc32: crc, compressedSize: compressedSize,
                 uncompressedSize: size, offset: offset))
     }
 
@@ -64,42 +76,49 @@ struct ZipWriter {
         let directoryOffset = sink.bytesWritten
         var directory: [UInt8] = []
         for entry in written {
+            var values: [UInt64] = []
+            let largeSizes = entry.uncompressedSize > Self.zip64Limit || entry.compressedSize > Self.zip64Limit
+            if largeSizes {
+                values.append(UInt64(entry.uncompressedSize))
+                values.append(UInt64(entry.compressedSize))
+            }
+            let largeOffset = entry.offset > Self.zip64Limit
+            if largeOffset { values.append(UInt64(entry.offset)) }
             var extra: [UInt8] = []
-            if entry.uncompressedSize >= Self.limit { extra.appendLE(UInt64(entry.uncompressedSize)) }
-            if entry.compressedSize >= Self.limit { extra.appendLE(UInt64(entry.compressedSize)) }
-            if entry.offset >= Self.limit { extra.appendLE(UInt64(entry.offset)) }
-            if !extra.isEmpty { extra = [0x01, 0x00, UInt8(extra.count), 0x00] + extra }
-            let zip64 = !extra.isEmpty
+            if !values.isEmpty {
+                extra.appendLE(UInt16(1))
+                extra.appendLE(UInt16(8 * values.count))
+                for value in values { extra.appendLE(value) }
+            }
             directory.appendLE(UInt32(0x0201_4b50))
-            directory.appendLE(UInt16(zip64 ? 45 : 20) | (3 << 8))  // made by: Unix
-            directory.appendLE(UInt16(zip64 ? 45 : 20))
-            directory.appendLE(UInt16(0))
+            directory.appendLE(Self.madeBy)
+            directory.appendLE(Self.version)
+            directory.appendLE(entry.flags)
             directory.appendLE(entry.method)
             directory.appendLE(Self.dosTime)
             directory.appendLE(Self.dosDate)
             directory.appendLE(entry.crc32)
-            directory.appendLE(entry.compressedSize >= Self.limit ? UInt32.max : UInt32(entry.compressedSize))
-            directory.appendLE(entry.uncompressedSize >= Self.limit ? UInt32.max : UInt32(entry.uncompressedSize))
+            directory.appendLE(largeSizes ? UInt32.max : UInt32(entry.compressedSize))
+            directory.appendLE(largeSizes ? UInt32.max : UInt32(entry.uncompressedSize))
             directory.appendLE(UInt16(entry.name.count))
             directory.appendLE(UInt16(extra.count))
             directory.appendLE(UInt16(0))
             directory.appendLE(UInt16(0))
             directory.appendLE(UInt16(0))
-            directory.appendLE(UInt32(0o100644) << 16)
-            directory.appendLE(entry.offset >= Self.limit ? UInt32.max : UInt32(entry.offset))
+            directory.appendLE(Self.externalAttributes)
+            directory.appendLE(largeOffset ? UInt32.max : UInt32(entry.offset))
             directory.append(contentsOf: entry.name)
             directory.append(contentsOf: extra)
         }
         try sink.write(directory)
         let directoryEnd = sink.bytesWritten
         let count = written.count
-        let zip64End = count >= 0xFFFF || directory.count >= Self.limit || directoryOffset >= Self.limit
         var end: [UInt8] = []
-        if zip64End {
+        if count > Self.fileCountLimit || directoryOffset > Self.zip64Limit || directory.count > Self.zip64Limit {
             end.appendLE(UInt32(0x0606_4b50))
             end.appendLE(UInt64(44))
-            end.appendLE(UInt16(45))
-            end.appendLE(UInt16(45))
+            end.appendLE(Self.version)
+            end.appendLE(Self.version)
             end.appendLE(UInt32(0))
             end.appendLE(UInt32(0))
             end.appendLE(UInt64(count))
@@ -116,8 +135,8 @@ struct ZipWriter {
         end.appendLE(UInt16(0))
         end.appendLE(UInt16(min(count, 0xFFFF)))
         end.appendLE(UInt16(min(count, 0xFFFF)))
-        end.appendLE(directory.count >= Self.limit ? UInt32.max : UInt32(directory.count))
-        end.appendLE(directoryOffset >= Self.limit ? UInt32.max : UInt32(directoryOffset))
+        end.appendLE(UInt32(min(directory.count, 0xFFFF_FFFF)))
+        end.appendLE(UInt32(min(directoryOffset, 0xFFFF_FFFF)))
         end.appendLE(UInt16(0))
         try sink.write(end)
     }

@@ -1,8 +1,10 @@
 extension NPZArchive {
-    /// Writes arrays as an `.npz` archive that `np.load` reads, atomically.
+    /// Writes arrays as an `.npz` archive, byte-identical to `np.savez` (stored) or
+    /// `np.savez_compressed` (deflated) of the same arrays in the same order, atomically.
     ///
-    /// Each array becomes a member `<key>.npy` whose content is byte-identical to `np.save`.
-    /// Timestamps are fixed (1980-01-01) so that the output is reproducible.
+    /// Each array becomes a member `<key>.npy` whose content is byte-identical to `np.save`,
+    /// laid out as Python's `zipfile` writes it (ZIP64 local extra fields, 1980-01-01 timestamps).
+    /// Deflated output matches NumPy's when both use the same zlib version.
     ///
     /// - Parameters:
     ///   - arrays: The keys and arrays, in archive order. Keys must be unique and non-empty.

@@ -76,6 +76,21 @@ import _DataCompTestSupport
         #expect(throws: DataCompError.self) { try NPZArchive.write([("a", arrays[1].array), ("a", arrays[1].array)], to: path) }
     }
 
+    @Test(
+        "Rewrites NumPy's archives byte for byte",
+        arguments: [("features.npz", NPZArchive.Compression.stored), ("compressed.npz", .deflated)])
+    func rewritesLikeNumPy(_ name: String, _ compression: NPZArchive.Compression) throws {
+        // Reference bytes: np.savez / np.savez_compressed (NumPy 2.4.6, Python 3.11 zipfile, zlib
+        // default level); exact equality.
+        let original = try NPZArchive(contentsOf: Fixtures.path("numpy/" + name))
+        let arrays = try original.keys.map { (key: $0, array: try original.array(named: $0)) }
+        let folder = try Fixtures.temporaryDirectory("npz")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent(name).path
+        try NPZArchive.write(arrays, to: path, compression: compression)
+        #expect(try Array(Data(contentsOf: URL(fileURLWithPath: path))) == Fixtures.bytes("numpy/" + name))
+    }
+
     @Test("Detects a CRC-32 mismatch in a deflated member")
     func detectsBadCRC() throws {
         var bytes = try Fixtures.bytes("numpy/compressed.npz")
