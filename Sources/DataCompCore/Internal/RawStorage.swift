@@ -58,6 +58,30 @@ package final class RawStorage: @unchecked Sendable {
         }
     }
 
+    /// Calls `body` with the bytes viewed as `count / stride` elements of `Element`, binding the
+    /// memory in place when it is suitably aligned and copying it once otherwise.
+    package func withUnsafeBufferPointer<Element: BitwiseCopyable, Result>(
+        as type: Element.Type, _ body: (UnsafeBufferPointer<Element>) throws -> Result
+    ) rethrows -> Result {
+        try withExtendedLifetime(self) {
+            let count = bytes.count / MemoryLayout<Element>.stride
+            guard let base = bytes.baseAddress, count > 0 else {
+                return try body(UnsafeBufferPointer(start: nil, count: 0))
+            }
+            if Int(bitPattern: base) % MemoryLayout<Element>.alignment == 0 {
+                return try base.withMemoryRebound(to: Element.self, capacity: count) {
+                    try body(UnsafeBufferPointer(start: $0, count: count))
+                }
+            }
+            let copy = [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
+                UnsafeMutableRawBufferPointer(buffer).copyMemory(
+                    from: UnsafeRawBufferPointer(rebasing: bytes[0..<(count * MemoryLayout<Element>.stride)]))
+                initialized = count
+            }
+            return try copy.withUnsafeBufferPointer(body)
+        }
+    }
+
     /// Whether the bytes are memory-mapped from a file rather than held in memory.
     package var isMapped: Bool { file != nil }
 

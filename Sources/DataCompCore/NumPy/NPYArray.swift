@@ -129,23 +129,7 @@ public struct NPYArray: Sendable {
                 .dtypeMismatch,
                 "the array's dtype is \(dataType.descr), but it was read as \(Scalar.self) (\(Scalar.npyDataType.descr))")
         }
-        return try withExtendedLifetime(storage) {
-            let bytes = storage.bytes
-            let count = bytes.count / MemoryLayout<Scalar>.stride
-            guard let base = bytes.baseAddress, count > 0 else {
-                return try body(UnsafeBufferPointer(start: nil, count: 0))
-            }
-            if Int(bitPattern: base) % MemoryLayout<Scalar>.alignment == 0 {
-                return try base.withMemoryRebound(to: Scalar.self, capacity: count) {
-                    try body(UnsafeBufferPointer(start: $0, count: count))
-                }
-            }
-            let copy = [Scalar](unsafeUninitializedCapacity: count) { buffer, initialized in
-                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: bytes)
-                initialized = count
-            }
-            return try copy.withUnsafeBufferPointer(body)
-        }
+        return try storage.withUnsafeBufferPointer(as: type, body)
     }
 
     /// Returns a copy of the elements in C order.
@@ -155,5 +139,15 @@ public struct NPYArray: Sendable {
     /// - Throws: ``DataCompError`` with code `dtypeMismatch`.
     public func scalars<Scalar: NPYScalar>(as type: Scalar.Type) throws -> [Scalar] {
         try withUnsafeBufferPointer(as: type) { Array($0) }
+    }
+}
+
+extension NPYArray: Equatable {
+    /// Returns whether two arrays have the same element type, shape and data bytes.
+    ///
+    /// Floating-point elements compare bitwise, so NaNs with the same bits are equal.
+    public static func == (lhs: NPYArray, rhs: NPYArray) -> Bool {
+        lhs.dataType == rhs.dataType && lhs.shape == rhs.shape
+            && lhs.withUnsafeBytes { left in rhs.withUnsafeBytes { right in left.elementsEqual(right) } }
     }
 }
