@@ -24,6 +24,8 @@ struct Inspect: ParsableCommand {
         let lower = path.lowercased()
         let ext = lower.split(separator: ".").last.map(String.init) ?? ""
         switch ext {
+        case "tar": return try summarizeWebDataset(path: path)
+        case "safetensors": return try summarizeSafetensors(path: path)
         default:
             throw DataCompError(
                 .unsupportedFormat,

@@ -65,6 +65,9 @@ public struct WebDatasetShardReader {
     /// The byte offset of the next unread tar header.
     public var byteOffset: Int { parser.offset }
 
+    /// The size of the shard file in bytes.
+    public var fileSize: Int { file.count }
+
     /// Returns the next sample, or `nil` after the last one.
     ///
     /// - Returns: The next sample in archive order.
