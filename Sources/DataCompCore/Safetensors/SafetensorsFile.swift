@@ -110,11 +110,7 @@ public struct SafetensorsFile: Sendable {
         try withUnsafeBytes(ofTensor: name) { info, bytes in
             switch info.dataType {
             case .float32:
-                return Tensor(shape: info.shape) { target in
-                    for index in target.indices {
-                        target[index] = Float(bitPattern: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 4 * index, as: UInt32.self)))
-                    }
-                }
+                return Tensor(shape: info.shape) { LittleEndianScalars.decodeFloat32(bytes, into: $0) }
             case .float16:
                 return Tensor(shape: info.shape) { HalfPrecision.float16ToFloat32(bytes, into: $0) }
             case .bfloat16:
@@ -141,7 +137,7 @@ public struct SafetensorsFile: Sendable {
                     .dtypeMismatch, "tensor '\(name)' has dtype \(info.dataType.rawValue), expected I64",
                     path: path, position: .member(name))
             }
-            return (0..<info.elementCount).map { Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: 8 * $0, as: Int64.self)) }
+            return LittleEndianScalars.decodeInt64(bytes)
         }
     }
 }

@@ -42,16 +42,11 @@ public struct SafetensorsTensor: Sendable, Hashable {
         let bytes: [UInt8]
         switch dataType {
         case .float32:
-            bytes = tensor.withUnsafeBufferPointer { buffer in
-                var result = [UInt8]()
-                result.reserveCapacity(buffer.count * 4)
-                for value in buffer { withUnsafeBytes(of: value.bitPattern.littleEndian) { result.append(contentsOf: $0) } }
-                return result
-            }
+            bytes = tensor.withUnsafeBufferPointer { LittleEndianScalars.encode($0) }
         case .float16:
-            bytes = tensor.float16Bits().withUnsafeBytes { Self.littleEndian16($0) }
+            bytes = LittleEndianScalars.encode(tensor.float16Bits())
         case .bfloat16:
-            bytes = tensor.bfloat16Bits().withUnsafeBytes { Self.littleEndian16($0) }
+            bytes = LittleEndianScalars.encode(tensor.bfloat16Bits())
         default:
             preconditionFailure("a Tensor converts only to F32, F16 or BF16, not \(dataType.rawValue)")
         }
@@ -66,20 +61,6 @@ public struct SafetensorsTensor: Sendable, Hashable {
     ///   - shape: The shape; `[values.count]` if omitted.
     /// - Precondition: The shape's element count equals `int64Values.count`.
     public init(name: String, int64Values: [Int64], shape: [Int]? = nil) {
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(int64Values.count * 8)
-        for value in int64Values { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
-        self.init(name: name, dataType: .int64, shape: shape ?? [int64Values.count], bytes: bytes)
-    }
-
-    private static func littleEndian16(_ raw: UnsafeRawBufferPointer) -> [UInt8] {
-        // The bit patterns are host-order UInt16; write them little-endian.
-        var result = [UInt8](repeating: 0, count: raw.count)
-        for index in stride(from: 0, to: raw.count, by: 2) {
-            let value = raw.loadUnaligned(fromByteOffset: index, as: UInt16.self)
-            result[index] = UInt8(truncatingIfNeeded: value)
-            result[index + 1] = UInt8(truncatingIfNeeded: value >> 8)
-        }
-        return result
+        self.init(name: name, dataType: .int64, shape: shape ?? [int64Values.count], bytes: LittleEndianScalars.encode(int64Values))
     }
 }

@@ -23,16 +23,7 @@ extension Tensor {
     public mutating func normalizeRows(epsilon: Float = 1e-12) {
         precondition(rank >= 1, "normalizeRows needs a tensor of rank 1 or more, got a scalar")
         let width = shape[rank - 1]
-        guard width > 0 else { return }
-        let rows = count / width
-        withUnsafeMutableBufferPointer { buffer in
-            for row in 0..<rows {
-                let slice = UnsafeMutableBufferPointer(rebasing: buffer[(row * width)..<((row + 1) * width)])
-                let norm = Self.sumOfSquares(UnsafeBufferPointer(slice)).squareRoot()
-                let divisor = max(norm, epsilon)
-                for index in slice.indices { slice[index] /= divisor }
-            }
-        }
+        withUnsafeMutableBufferPointer { LittleEndianScalars.normalizeRows($0, width: width, epsilon: epsilon) }
     }
 
     /// The L2 norm of every row (slice along the last dimension).
@@ -42,33 +33,9 @@ extension Tensor {
     public func rowNorms() -> Tensor {
         precondition(rank >= 1, "rowNorms needs a tensor of rank 1 or more, got a scalar")
         let width = shape[rank - 1]
-        let rows = width == 0 ? Tensor.elementCount(of: Array(shape.dropLast())) : count / width
         return withUnsafeBufferPointer { buffer in
-            Tensor(shape: Array(shape.dropLast())) { target in
-                for row in 0..<rows {
-                    let slice = UnsafeBufferPointer(rebasing: buffer[(row * width)..<((row + 1) * width)])
-                    target[row] = Self.sumOfSquares(slice).squareRoot()
-                }
-            }
+            Tensor(shape: Array(shape.dropLast())) { LittleEndianScalars.rowNorms(buffer, width: width, into: $0) }
         }
-    }
-
-    private static func sumOfSquares(_ values: UnsafeBufferPointer<Float>) -> Float {
-        var lanes = SIMD16<Float>()
-        var index = 0
-        if let base = values.baseAddress {
-            while index + 16 <= values.count {
-                let chunk = UnsafeRawPointer(base + index).loadUnaligned(as: SIMD16<Float>.self)
-                lanes.addProduct(chunk, chunk)
-                index += 16
-            }
-        }
-        var total = lanes.sum()
-        while index < values.count {
-            total += values[index] * values[index]
-            index += 1
-        }
-        return total
     }
 
     /// Returns the elementwise product with a scalar.
