@@ -26,6 +26,8 @@ struct Inspect: ParsableCommand {
         switch ext {
         case "npy": return try summarizeNPY(path: path)
         case "npz": return try summarizeNPZ(path: path)
+        case "tar": return try summarizeWebDataset(path: path)
+        case "safetensors": return try summarizeSafetensors(path: path)
         default:
             throw DataCompError(
                 .unsupportedFormat,

@@ -1,0 +1,45 @@
+"""Makes the shared benchmark inputs (deterministic), so that Swift and Python time the same files.
+
+Usage: python make_data.py OUT_DIR
+  OUT_DIR/jpeg/*.jpg      200 JPEGs shaped like img2dataset output (longest side 512, quality 95)
+  OUT_DIR/subset_uids.npy 1,000,000 unsorted (f0, f1) uid pairs (the Swift side sorts and writes them)
+  OUT_DIR/subset.npy      the same uids sorted, written by np.save (both sides read it)
+  OUT_DIR/shard.tar       2,000 samples (jpg, json, txt) written by webdataset's TarWriter
+"""
+import io, json, os, sys
+import numpy as np
+from PIL import Image, ImageFilter
+import webdataset as wds
+
+out = sys.argv[1]
+os.makedirs(os.path.join(out, "jpeg"), exist_ok=True)
+rng = np.random.default_rng(20231127)
+
+def synthetic_photo(w, h):
+    # Smooth gradients plus blurred noise and a few shapes: compresses like a photo, not like noise.
+    y, x = np.mgrid[0:h, 0:w].astype(np.float32)
+    base = np.stack([128 + 100 * np.sin(x / (17 + c * 5) + y / 23 + c) for c in range(3)], -1)
+    noise = rng.normal(0, 25, (h, w, 3)).astype(np.float32)
+    img = Image.fromarray(np.clip(base + noise, 0, 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(1.2))
+    return img
+
+sizes = [(512, 384), (384, 512), (512, 341), (512, 512), (400, 300), (512, 288)]
+for i in range(200):
+    w, h = sizes[i % len(sizes)]
+    synthetic_photo(w, h).save(os.path.join(out, "jpeg", f"{i:04d}.jpg"), quality=95)
+
+n = 1_000_000
+uids = np.empty(n, dtype=np.dtype("u8,u8"))
+uids["f0"] = rng.integers(0, 2**63, n, dtype=np.uint64) * 2 + rng.integers(0, 2, n, dtype=np.uint64)
+uids["f1"] = rng.integers(0, 2**63, n, dtype=np.uint64) * 2 + rng.integers(0, 2, n, dtype=np.uint64)
+np.save(os.path.join(out, "subset_uids.npy"), uids)
+np.save(os.path.join(out, "subset.npy"), np.sort(uids))
+
+jpegs = [open(os.path.join(out, "jpeg", f"{i:04d}.jpg"), "rb").read() for i in range(50)]
+with wds.TarWriter(os.path.join(out, "shard.tar")) as sink:
+    for i in range(2000):
+        uid = "%016x%016x" % (int(uids["f0"][i]), int(uids["f1"][i]))
+        meta = {"uid": uid, "caption": f"a photo number {i}", "key": f"{i:012d}", "status": "success"}
+        sink.write({"__key__": f"{i:012d}", "jpg": jpegs[i % 50], "txt": f"a photo number {i}",
+                    "json": json.dumps(meta, indent=4).encode()})
+print("benchmark data ready:", out)

@@ -1,0 +1,20 @@
+internal import COpenBLAS
+
+/// Thin wrappers over the OpenBLAS functions the tensor code uses; nothing else imports COpenBLAS.
+enum BLAS {
+    /// `C = alpha · op(A) · op(B) + beta · C`, all row-major. The corresponding C function is
+    /// `cblas_sgemm`.
+    ///
+    /// - Parameters:
+    ///   - transposeA: Whether op(A) is Aᵀ; A is stored `m × k` if not, `k × m` if so.
+    ///   - transposeB: Whether op(B) is Bᵀ; B is stored `k × n` if not, `n × k` if so.
+    static func blas_sgemm(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float,
+        c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        cblas_sgemm(
+            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+            blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
+    }
+}

@@ -1,0 +1,91 @@
+extension SafetensorsFile {
+    /// Writes tensors to a safetensors file atomically, laid out as the `safetensors` Python
+    /// package (0.8) lays them out.
+    ///
+    /// Tensors are ordered by decreasing dtype rank of the Rust `Dtype` enum (U64, I64, F64, F32,
+    /// U32, I32, BF16, F16, …), then by name; the header is compact JSON (`serde_json` escaping,
+    /// UTF-8 kept) padded with spaces to a multiple of 8 bytes. With at most one metadata entry
+    /// the file is byte-identical to `safetensors.numpy.save_file`; with more, Python's order is
+    /// that of a Rust `HashMap` (it varies between runs) while this writer sorts the keys.
+    ///
+    /// - Parameters:
+    ///   - tensors: The tensors; names must be distinct and not `__metadata__`.
+    ///   - metadata: Optional `__metadata__` string pairs.
+    ///   - path: The destination; its folder must exist.
+    /// - Throws: ``DataCompError`` with code `invalidArgument` for repeated or reserved names, or `io`.
+    public static func write(_ tensors: [SafetensorsTensor], metadata: [String: String]? = nil, to path: String) throws {
+        let (header, ordered) = try serializedHeader(tensors, metadata: metadata)
+        try AtomicFile.write(to: path) { sink in
+            var length = UInt64(header.count).littleEndian
+            try Swift.withUnsafeBytes(of: &length) { try sink.write($0) }
+            try sink.write(header)
+            for tensor in ordered { try tensor.bytes.withUnsafeBytes { try sink.write($0) } }
+        }
+    }
+
+    /// The padded header JSON and the tensors in file order.
+    package static func serializedHeader(
+        _ tensors: [SafetensorsTensor], metadata: [String: String]?
+    ) throws -> (header: [UInt8], ordered: [SafetensorsTensor]) {
+        let ordered = tensors.sorted {
+            if $0.dataType.sortRank != $1.dataType.sortRank { return $0.dataType.sortRank > $1.dataType.sortRank }
+            return Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8))
+        }
+        for (a, b) in zip(ordered, ordered.dropFirst()) where a.name == b.name {
+            throw DataCompError(.invalidArgument, "two tensors are named '\(a.name)'; names must be distinct", position: .member(a.name))
+        }
+        if ordered.contains(where: { $0.name == "__metadata__" }) {
+            throw DataCompError(.invalidArgument, "'__metadata__' is reserved and cannot name a tensor", position: .member("__metadata__"))
+        }
+        var json = "{"
+        var first = true
+        if let metadata {
+            json += "\"__metadata__\":{"
+            let keys = metadata.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+            for (index, key) in keys.enumerated() {
+                if index > 0 { json += "," }
+                json += serdeString(key) + ":" + serdeString(metadata[key] ?? "")
+            }
+            json += "}"
+            first = false
+        }
+        var offset = 0
+        for tensor in ordered {
+            if !first { json += "," }
+            first = false
+            let end = offset + tensor.bytes.count
+            json += serdeString(tensor.name) + ":{\"dtype\":\"\(tensor.dataType.rawValue)\",\"shape\":["
+            json += tensor.shape.map(String.init).joined(separator: ",")
+            json += "],\"data_offsets\":[\(offset),\(end)]}"
+            offset = end
+        }
+        json += "}"
+        var header = Array(json.utf8)
+        header.append(contentsOf: repeatElement(UInt8(ascii: " "), count: (8 - header.count % 8) % 8))
+        return (header, ordered)
+    }
+
+    /// A JSON string literal escaped as `serde_json` escapes it.
+    private static func serdeString(_ value: String) -> String {
+        var output = "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            case "\n": output += "\\n"
+            case "\r": output += "\\r"
+            case "\t": output += "\\t"
+            case "\u{08}": output += "\\b"
+            case "\u{0C}": output += "\\f"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    output.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return output + "\""
+    }
+}

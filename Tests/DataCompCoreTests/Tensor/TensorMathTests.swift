@@ -1,0 +1,116 @@
+import DataCompCore
+import Foundation
+import Testing
+import _DataCompTestSupport
+
+/// Reads a raw little-endian fixture written by Scripts/fixtures/tensor.py.
+func littleEndianFixture<T: FixedWidthInteger>(_ name: String, as: T.Type) throws -> [T] {
+    let bytes = try Fixtures.bytes("tensor/" + name)
+    return stride(from: 0, to: bytes.count, by: MemoryLayout<T>.size).map { offset in
+        bytes.withUnsafeBytes { T(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: T.self)) }
+    }
+}
+
+func jsonFixture(_ name: String) throws -> [String: Any] {
+    let data = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("tensor/" + name)))
+    return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+}
+
+func matrix(_ value: Any?) throws -> Tensor {
+    let rows = try #require(value as? [[Double]])
+    return Tensor(shape: [rows.count, rows.first?.count ?? 0], scalars: rows.flatMap { $0.map(Float.init) })
+}
+
+@Suite struct TensorHalfPrecisionTests {
+    @Test("Float32 → Float16 rounds exactly like numpy astype(np.float16)")
+    func float32ToFloat16MatchesNumpy() throws {
+        // Reference: numpy 1.x/2.x astype(np.float16) via Scripts/fixtures/tensor.py; exact bits.
+        let input = try littleEndianFixture("f32_to_f16_input.bin", as: UInt32.self).map(Float.init(bitPattern:))
+        let expected = try littleEndianFixture("f32_to_f16_expected.bin", as: UInt16.self)
+        let bits = Tensor(shape: [input.count], scalars: input).float16Bits()
+        #expect(bits.count == expected.count)
+        let mismatches = zip(bits, expected).enumerated().filter { $0.element.0 != $0.element.1 }
+        #expect(mismatches.isEmpty, "first mismatches: \(mismatches.prefix(5).map { (input[$0.offset], $0.element) })")
+    }
+
+    @Test("Float16 → Float32 widens exactly like numpy astype(np.float32)")
+    func float16ToFloat32MatchesNumpy() throws {
+        // Reference: numpy astype(np.float32) of random float16 patterns; exact bits.
+        let input = try littleEndianFixture("f16_to_f32_input.bin", as: UInt16.self)
+        let expected = try littleEndianFixture("f16_to_f32_expected.bin", as: UInt32.self)
+        let widened = Tensor(shape: [input.count], float16Bits: input)
+        #expect(widened.scalars.map(\.bitPattern) == expected)
+    }
+
+    @Test("Every Float16 bit pattern survives widening and rounding back")
+    func everyFloat16PatternRoundTrips() {
+        let patterns = (0...UInt16.max).map { $0 }
+        let tensor = Tensor(shape: [patterns.count], float16Bits: patterns)
+        let back = tensor.float16Bits()
+        for (pattern, result) in zip(patterns, back) where (pattern & 0x7C00) != 0x7C00 || (pattern & 0x03FF) == 0 {
+            #expect(result == pattern)
+        }
+        // NaNs stay NaNs.
+        #expect(zip(patterns, tensor.scalars).allSatisfy { (($0 & 0x7C00) == 0x7C00 && ($0 & 0x3FF) != 0) == $1.isNaN })
+    }
+
+    @Test("bfloat16 conversion rounds to nearest even and widens exactly")
+    func bfloat16RoundTrips() {
+        // 1 + 2^-8 is halfway between bfloat16 1.0 and 1.0078125: ties to even (1.0).
+        let values: [Float] = [1, 1 + 0x1p-8, 1 + 0x1p-7 + 0x1p-8, -2.5, .infinity, .nan, 3.3895314e38]
+        let bits = Tensor(shape: [values.count], scalars: values).bfloat16Bits()
+        // Reference: torch.tensor(values).to(torch.bfloat16).view(torch.int16), PyTorch 2.13.0+cpu
+        // (its vectorised path writes NaN as 0xFFFF); exact bits.
+        #expect(bits == [0x3F80, 0x3F80, 0x3F82, 0xC020, 0x7F80, 0xFFFF, 0x7F7F])
+        let widened = Tensor(shape: [3], bfloat16Bits: [0x3F80, 0xC020, 0x0001])
+        #expect(widened.scalars == [1, -2.5, Float(bitPattern: 0x0001_0000)])
+    }
+}
+
+@Suite struct TensorBLASTests {
+    @Test("matmul agrees with numpy for every transpose combination")
+    func matmulMatchesNumpy() throws {
+        // Reference: numpy float32 `@` (Scripts/fixtures/tensor.py); tolerance 1e-5 absolute for
+        // |values| < 10 (different summation order in different BLAS builds).
+        let json = try jsonFixture("matmul.json")
+        let a = try matrix(json["a"]), b = try matrix(json["b"])
+        let aT = try matrix(json["aT"]), bT = try matrix(json["bT"])
+        let cases: [(Tensor, String)] = [
+            (Tensor.matmul(a, b), "ab"),
+            (Tensor.matmul(aT, b, transposeA: true), "aTT_b"),
+            (Tensor.matmul(a, bT, transposeB: true), "a_bTT"),
+            (Tensor.matmul(aT, bT, transposeA: true, transposeB: true), "aTT_bTT"),
+            (a.matmul(bT, transposeOther: true), "ab"),
+        ]
+        for (product, name) in cases {
+            let expected = try matrix(json[name])
+            #expect(product.shape == [7, 3])
+            #expect(maxAbsoluteDifference(product.scalars, expected.scalars) < 1e-5, "\(name)")
+        }
+        #expect(aT.transposed() == a)
+    }
+
+    @Test("matmul with an empty inner dimension is all zeros")
+    func emptyInnerDimension() {
+        let product = Tensor.matmul(Tensor(shape: [2, 0]), Tensor(shape: [0, 3]))
+        #expect(product == Tensor(shape: [2, 3]))
+    }
+}
+
+@Suite struct TensorNormalizationTests {
+    @Test("rowNormalized matches torch F.normalize(x, dim=-1), zero and tiny rows included")
+    func matchesTorchNormalize() throws {
+        // Reference: torch.nn.functional.normalize (eps=1e-12) in float32; tolerance 1e-6
+        // absolute on unit-norm rows, exact zeros for the zero row, 1e-14 for the tiny row.
+        let json = try jsonFixture("normalize.json")
+        let x = try matrix(json["x"])
+        let expected = try matrix(json["y"])
+        let y = x.rowNormalized()
+        #expect(maxAbsoluteDifference(y.scalars, expected.scalars) < 1e-6)
+        #expect(y.scalars[18..<27].allSatisfy { $0 == 0 })
+        #expect(zip(y.scalars[36..<45], expected.scalars[36..<45]).allSatisfy { abs($0 - $1) < 1e-14 })
+        let norms = y.rowNorms()
+        #expect(norms.shape == [6])
+        #expect(abs(norms[0] - 1) < 1e-6)
+    }
+}
