@@ -24,6 +24,8 @@ struct Inspect: ParsableCommand {
         let lower = path.lowercased()
         let ext = lower.split(separator: ".").last.map(String.init) ?? ""
         switch ext {
+        case "jpg", "jpeg", "png", "webp":
+            return try summarizeImage(path: path)
         default:
             throw DataCompError(
                 .unsupportedFormat,

@@ -46,17 +46,13 @@ func turbo_decompress(_ bytes: UnsafeRawBufferPointer) throws -> TurboJPEGDecode
         throw DataCompError(.imageDecodingFailed, "JPEG data larger than 4 GiB is not supported")
     }
     let decoder = try TurboJPEGHandle(compressing: false)
-    var width: Int32 = 0, height: Int32 = 0, subsampling: Int32 = 0, colorspace: Int32 = 0
-    if tjDecompressHeader3(decoder.handle, base, UInt(bytes.count), &width, &height, &subsampling, &colorspace) != 0 {
-        throw DataCompError(
-            .imageDecodingFailed, "not a readable JPEG header: \(decoder.errorMessage)", position: .offset(0))
-    }
-    let mode: Image.Mode
+    let header = try turbo_decompress_header(bytes, decoder: decoder)
+    let width = Int32(header.width), height = Int32(header.height), mode = header.mode
     let format: TJPF
-    switch colorspace {
-    case Int32(TJCS_GRAY.rawValue): mode = .gray; format = TJPF_GRAY
-    case Int32(TJCS_CMYK.rawValue), Int32(TJCS_YCCK.rawValue): mode = .cmyk; format = TJPF_CMYK
-    default: mode = .rgb; format = TJPF_RGB
+    switch mode {
+    case .gray: format = TJPF_GRAY
+    case .cmyk: format = TJPF_CMYK
+    default: format = TJPF_RGB
     }
     let count = try Image.byteCount(width: Int(width), height: Int(height), mode: mode)
     // Even a flat progressive JPEG needs about one bit per 8×8 block; a header that claims
@@ -91,6 +87,30 @@ func turbo_decompress(_ bytes: UnsafeRawBufferPointer) throws -> TurboJPEGDecode
         }
     }
     return TurboJPEGDecoded(width: Int(width), height: Int(height), mode: mode, pixels: pixels)
+}
+
+/// Reads a JPEG header with `tjDecompressHeader3`: the size and the Pillow mode ("L" for
+/// grayscale, "CMYK" for CMYK and YCCK, "RGB" otherwise).
+func turbo_decompress_header(
+    _ bytes: UnsafeRawBufferPointer, decoder existing: TurboJPEGHandle? = nil
+) throws -> (width: Int, height: Int, mode: Image.Mode) {
+    guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count > 0,
+          bytes.count <= Int(UInt32.max) else {
+        throw DataCompError(.imageDecodingFailed, "the JPEG data is empty or too large", position: .offset(0))
+    }
+    let decoder = try existing ?? TurboJPEGHandle(compressing: false)
+    var width: Int32 = 0, height: Int32 = 0, subsampling: Int32 = 0, colorspace: Int32 = 0
+    if tjDecompressHeader3(decoder.handle, base, UInt(bytes.count), &width, &height, &subsampling, &colorspace) != 0 {
+        throw DataCompError(
+            .imageDecodingFailed, "not a readable JPEG header: \(decoder.errorMessage)", position: .offset(0))
+    }
+    let mode: Image.Mode
+    switch colorspace {
+    case Int32(TJCS_GRAY.rawValue): mode = .gray
+    case Int32(TJCS_CMYK.rawValue), Int32(TJCS_YCCK.rawValue): mode = .cmyk
+    default: mode = .rgb
+    }
+    return (Int(width), Int(height), mode)
 }
 
 /// Encodes tightly packed RGB or gray samples as a baseline JPEG with `tjCompress2`, using 4:2:0

@@ -8,20 +8,11 @@ internal import CWebP
 /// those of `WebPDecodeRGBA`. Animated WebPs are not supported here (Pillow would return the
 /// first frame).
 func webp_decode(_ bytes: UnsafeRawBufferPointer) throws -> Image {
-    guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count > 0 else {
+    let header = try webp_features(bytes)
+    guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
         throw DataCompError(.imageDecodingFailed, "the WebP data is empty", position: .offset(0))
     }
-    var features = WebPBitstreamFeatures()
-    let status = WebPGetFeatures(base, bytes.count, &features)
-    guard status == VP8_STATUS_OK else {
-        let code: DataCompError.Code = status == VP8_STATUS_NOT_ENOUGH_DATA ? .truncatedFile : .imageDecodingFailed
-        throw DataCompError(code, "not a readable WebP header (libwebp status \(status.rawValue))", position: .offset(0))
-    }
-    guard features.has_animation == 0 else {
-        throw DataCompError(.unsupportedFormat, "animated WebP files are not supported; extract a frame first")
-    }
-    let mode: Image.Mode = features.has_alpha != 0 ? .rgba : .rgb
-    let width = Int(features.width), height = Int(features.height)
+    let mode = header.mode, width = header.width, height = header.height
     let count = try Image.byteCount(width: width, height: height, mode: mode)
     var ok = false
     let pixels = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
@@ -37,4 +28,22 @@ func webp_decode(_ bytes: UnsafeRawBufferPointer) throws -> Image {
         throw DataCompError(.imageDecodingFailed, "the WebP data is corrupt or truncated")
     }
     return Image(unchecked: width, height, mode, pixels)
+}
+
+/// Reads a WebP header with `WebPGetFeatures`: the size and the Pillow mode ("RGBA" when the
+/// bitstream has alpha, else "RGB").
+func webp_features(_ bytes: UnsafeRawBufferPointer) throws -> (width: Int, height: Int, mode: Image.Mode) {
+    guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count > 0 else {
+        throw DataCompError(.imageDecodingFailed, "the WebP data is empty", position: .offset(0))
+    }
+    var features = WebPBitstreamFeatures()
+    let status = WebPGetFeatures(base, bytes.count, &features)
+    guard status == VP8_STATUS_OK else {
+        let code: DataCompError.Code = status == VP8_STATUS_NOT_ENOUGH_DATA ? .truncatedFile : .imageDecodingFailed
+        throw DataCompError(code, "not a readable WebP header (libwebp status \(status.rawValue))", position: .offset(0))
+    }
+    guard features.has_animation == 0 else {
+        throw DataCompError(.unsupportedFormat, "animated WebP files are not supported; extract a frame first")
+    }
+    return (Int(features.width), Int(features.height), features.has_alpha != 0 ? .rgba : .rgb)
 }
