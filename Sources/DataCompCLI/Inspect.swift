@@ -28,6 +28,7 @@ struct Inspect: ParsableCommand {
         case "npz": return try summarizeNPZ(path: path)
         case "tar": return try summarizeWebDataset(path: path)
         case "safetensors": return try summarizeSafetensors(path: path)
+        case "jpg", "jpeg", "png", "webp": return try summarizeImage(path: path)
         default:
             throw DataCompError(
                 .unsupportedFormat,

@@ -1,0 +1,44 @@
+extension Image {
+    /// Decodes a JPEG, PNG or WebP image from memory into the mode Pillow 13 would give it.
+    ///
+    /// The format is recognised from magic bytes (see ``ImageFormat/sniff(_:)``). JPEGs decode
+    /// to "L", "RGB" or "CMYK" (Adobe-inverted, as Pillow); PNGs to "1", "L", "I;16", "LA",
+    /// "P", "RGB" or "RGBA" with Pillow's 16-bit rules; WebPs to "RGB" or "RGBA".
+    ///
+    /// - Parameter bytes: The complete encoded file.
+    /// - Throws: ``DataCompError`` with code `imageDecodingFailed`, `truncatedFile`,
+    ///   `corruptData` or `unsupportedFormat` for unrecognised, truncated, corrupt or
+    ///   oversized (more than ``maximumPixelCount`` pixels) images. Never traps on bad data.
+    public init(decoding bytes: [UInt8]) throws {
+        self = try bytes.withUnsafeBytes { try Image.decode($0) }
+    }
+
+    /// Reads and decodes a JPEG, PNG or WebP file (see ``init(decoding:)``).
+    ///
+    /// - Parameter path: The file to read; its extension is ignored.
+    /// - Throws: ``DataCompError`` naming `path` when the file cannot be read or decoded.
+    public init(contentsOfFile path: String) throws {
+        let file = try MappedFile(path: path)
+        self = try DataCompError.attributing(to: path) {
+            try withExtendedLifetime(file) { try Image.decode(file.bytes) }
+        }
+    }
+
+    static func decode(_ bytes: UnsafeRawBufferPointer) throws -> Image {
+        guard let format = ImageFormat.sniff(bytes) else {
+            throw DataCompError(
+                .imageDecodingFailed,
+                "not a JPEG, PNG or WebP image (unrecognised leading bytes); convert it to one of these formats",
+                position: .offset(0))
+        }
+        switch format {
+        case .jpeg:
+            let decoded = try turbo_decompress(bytes)
+            return Image(unchecked: decoded.width, decoded.height, decoded.mode, decoded.pixels)
+        case .png:
+            return try PNGDecoder.decode(bytes)
+        case .webp:
+            return try webp_decode(bytes)
+        }
+    }
+}

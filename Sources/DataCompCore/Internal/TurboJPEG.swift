@@ -1,0 +1,136 @@
+internal import CTurboJPEG
+
+/// Owns one TurboJPEG handle and frees it in `deinit`. Not `Sendable`: a handle is used by one
+/// decode or encode call at a time and never escapes it.
+final class TurboJPEGHandle {
+    let handle: tjhandle
+
+    init(compressing: Bool) throws {
+        guard let handle = compressing ? tjInitCompress() : tjInitDecompress() else {
+            throw DataCompError(.io, "libturbojpeg could not allocate a handle")
+        }
+        self.handle = handle
+    }
+
+    deinit { tjDestroy(handle) }
+
+    var errorMessage: String {
+        guard let text = tjGetErrorStr2(handle) else { return "unknown libturbojpeg error" }
+        return String(cString: text)
+    }
+
+    var isWarning: Bool { tjGetErrorCode(handle) == Int32(TJERR_WARNING.rawValue) }
+}
+
+/// The decoded content of a JPEG, in Pillow's mode.
+struct TurboJPEGDecoded {
+    var width: Int
+    var height: Int
+    var mode: Image.Mode
+    var pixels: [UInt8]
+}
+
+/// Decodes a JPEG with `tjDecompressHeader3` + `tjDecompress2` (accurate integer IDCT, fancy
+/// upsampling: libjpeg's defaults, which Pillow also uses).
+///
+/// Grayscale JPEGs become "L". CMYK and YCCK JPEGs become "CMYK" with every sample inverted,
+/// because Pillow decodes them with raw mode "CMYK;I" (it assumes Adobe's inverted convention).
+/// libjpeg-turbo *warnings* about corrupt data are accepted as Pillow accepts them, except
+/// "Premature end of JPEG file" which means the file is truncated: Pillow raises
+/// "image file is truncated" for those, and so do we.
+func turbo_decompress(_ bytes: UnsafeRawBufferPointer) throws -> TurboJPEGDecoded {
+    guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count > 0 else {
+        throw DataCompError(.imageDecodingFailed, "the JPEG data is empty", position: .offset(0))
+    }
+    guard bytes.count <= Int(UInt32.max) else {
+        throw DataCompError(.imageDecodingFailed, "JPEG data larger than 4 GiB is not supported")
+    }
+    let decoder = try TurboJPEGHandle(compressing: false)
+    let header = try turbo_decompress_header(bytes, decoder: decoder)
+    let width = Int32(header.width), height = Int32(header.height), mode = header.mode
+    let format: TJPF
+    switch mode {
+    case .gray: format = TJPF_GRAY
+    case .cmyk: format = TJPF_CMYK
+    default: format = TJPF_RGB
+    }
+    let count = try Image.byteCount(width: Int(width), height: Int(height), mode: mode)
+    // Even a flat progressive JPEG needs about one bit per 8×8 block; a header that claims
+    // more than 16,384 pixels per byte of file is corrupt (and would make us allocate for nothing).
+    guard Int(width) * Int(height) / 16_384 <= bytes.count else {
+        throw DataCompError(
+            .imageDecodingFailed,
+            "the JPEG header claims \(width)×\(height) pixels, implausibly many for \(bytes.count) bytes",
+            position: .offset(0))
+    }
+    var failure: DataCompError?
+    var pixels = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+        let status = tjDecompress2(
+            decoder.handle, base, UInt(bytes.count), buffer.baseAddress, width,
+            width * Int32(mode.bytesPerPixel), height, Int32(format.rawValue), 0)
+        initialized = count
+        if status != 0 {
+            let message = decoder.errorMessage
+            if !decoder.isWarning {
+                failure = DataCompError(.imageDecodingFailed, "the JPEG data is corrupt: \(message)")
+            } else if message.contains("Premature end") {
+                failure = DataCompError(
+                    .truncatedFile, "the JPEG data ends before the image is complete (\(message))",
+                    position: .offset(bytes.count))
+            }
+        }
+    }
+    if let failure { throw failure }
+    if mode == .cmyk {
+        pixels.withUnsafeMutableBufferPointer { buffer in
+            for i in buffer.indices { buffer[i] = 255 &- buffer[i] }
+        }
+    }
+    return TurboJPEGDecoded(width: Int(width), height: Int(height), mode: mode, pixels: pixels)
+}
+
+/// Reads a JPEG header with `tjDecompressHeader3`: the size and the Pillow mode ("L" for
+/// grayscale, "CMYK" for CMYK and YCCK, "RGB" otherwise).
+func turbo_decompress_header(
+    _ bytes: UnsafeRawBufferPointer, decoder existing: TurboJPEGHandle? = nil
+) throws -> (width: Int, height: Int, mode: Image.Mode) {
+    guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count > 0,
+          bytes.count <= Int(UInt32.max) else {
+        throw DataCompError(.imageDecodingFailed, "the JPEG data is empty or too large", position: .offset(0))
+    }
+    let decoder = try existing ?? TurboJPEGHandle(compressing: false)
+    var width: Int32 = 0, height: Int32 = 0, subsampling: Int32 = 0, colorspace: Int32 = 0
+    if tjDecompressHeader3(decoder.handle, base, UInt(bytes.count), &width, &height, &subsampling, &colorspace) != 0 {
+        throw DataCompError(
+            .imageDecodingFailed, "not a readable JPEG header: \(decoder.errorMessage)", position: .offset(0))
+    }
+    let mode: Image.Mode
+    switch colorspace {
+    case Int32(TJCS_GRAY.rawValue): mode = .gray
+    case Int32(TJCS_CMYK.rawValue), Int32(TJCS_YCCK.rawValue): mode = .cmyk
+    default: mode = .rgb
+    }
+    return (Int(width), Int(height), mode)
+}
+
+/// Encodes tightly packed RGB or gray samples as a baseline JPEG with `tjCompress2`, using 4:2:0
+/// chroma subsampling and the accurate integer DCT (Pillow's defaults) at `quality`.
+func turbo_compress(_ pixels: [UInt8], width: Int, height: Int, gray: Bool, quality: Int) throws -> [UInt8] {
+    guard width > 0, height > 0, width <= Int(Int32.max), height <= Int(Int32.max) else {
+        throw DataCompError(.imageEncodingFailed, "cannot encode a \(width)×\(height) JPEG")
+    }
+    let encoder = try TurboJPEGHandle(compressing: true)
+    var output: UnsafeMutablePointer<UInt8>? = nil
+    var size: UInt = 0
+    let status = pixels.withUnsafeBufferPointer { buffer in
+        tjCompress2(
+            encoder.handle, buffer.baseAddress, Int32(width), 0, Int32(height),
+            Int32((gray ? TJPF_GRAY : TJPF_RGB).rawValue), &output, &size,
+            Int32((gray ? TJSAMP_GRAY : TJSAMP_420).rawValue), Int32(quality), TJFLAG_ACCURATEDCT)
+    }
+    defer { if let output { tjFree(output) } }
+    guard status == 0, let output else {
+        throw DataCompError(.imageEncodingFailed, "libturbojpeg could not encode: \(encoder.errorMessage)")
+    }
+    return [UInt8](UnsafeBufferPointer(start: output, count: Int(size)))
+}

@@ -1,0 +1,85 @@
+import DataCompCore
+import Testing
+import _DataCompTestSupport
+
+@Suite struct ImagePreprocessorTests {
+    struct Case: Sendable, CustomStringConvertible {
+        var fixture: ImageFixture
+        var size: Int
+        var file: String
+        var description: String { "\(fixture.file) @\(size)" }
+    }
+
+    static let cases: [Case] = ImageFixture.all.flatMap { f in f.preprocess.map { Case(fixture: f, size: $0.size, file: $0.file) } }
+
+    // Expected tensors: OpenCLIP 3.3.0 `image_transform(N, is_train=False)` (torchvision 0.28,
+    // Pillow 13.0.0) applied to Pillow's decoded image. Acceptance tolerance: max |Δ| ≤ 0.02 and
+    // mean |Δ| ≤ 0.002; we also require max ≤ 1e-5 because the pipeline is bit-exact up to
+    // float rounding of the normalization.
+    @Test("Evaluation transform matches OpenCLIP", arguments: cases)
+    func matchesOpenCLIP(_ testCase: Case) throws {
+        let expected = try testCase.fixture.floats(testCase.file)
+        let preprocessor = ImagePreprocessor(size: testCase.size)
+        let fromPillow = preprocessor.evaluationTensor(for: try testCase.fixture.pillowImage())
+        #expect(fromPillow.shape == [3, testCase.size, testCase.size])
+        let worst = maxAbsoluteDifference(fromPillow.scalars, expected)
+        let mean = zip(fromPillow.scalars, expected).reduce(0) { $0 + Double(abs($1.0 - $1.1)) } / Double(expected.count)
+        #expect(worst <= 1e-5 && mean <= 0.002, "max \(worst), mean \(mean)")
+        // End to end from the encoded file with our decoders.
+        let decoded = try Image(contentsOfFile: Fixtures.path("images/" + testCase.fixture.file))
+        let fromFile = preprocessor.evaluationTensor(for: decoded)
+        let worstFile = maxAbsoluteDifference(fromFile.scalars, expected)
+        #expect(worstFile <= 0.02, "end-to-end max \(worstFile)")
+    }
+
+    @Test("Training transform is shaped, deterministic per seed and seed-dependent")
+    func trainingTransformIsDeterministic() throws {
+        let image = try ImageFixture.named("rgb_q90.jpg")[0].pillowImage()
+        let preprocessor = ImagePreprocessor(size: 32)
+        var a = SplitMix64(seed: 7), b = SplitMix64(seed: 7), c = SplitMix64(seed: 8)
+        let ta = preprocessor.trainingTensor(for: image, using: &a)
+        let tb = preprocessor.trainingTensor(for: image, using: &b)
+        let tc = preprocessor.trainingTensor(for: image, using: &c)
+        #expect(ta.shape == [3, 32, 32])
+        #expect(ta == tb)
+        #expect(ta != tc)
+    }
+
+    @Test("Random crops stay inside the image and follow the scale and ratio ranges",
+          arguments: [(64, 48), (7, 300), (300, 7), (1, 1), (224, 224)])
+    func randomCropsAreValid(_ size: (Int, Int)) {
+        let preprocessor = ImagePreprocessor()
+        var generator = SplitMix64(seed: 42)
+        for _ in 0..<500 {
+            let crop = preprocessor.randomResizedCrop(width: size.0, height: size.1, using: &generator)
+            #expect(crop.left >= 0 && crop.top >= 0 && crop.width >= 1 && crop.height >= 1)
+            #expect(crop.left + crop.width <= size.0 && crop.top + crop.height <= size.1)
+        }
+        // On a large square image every crop comes from the tries: area ≥ 0.9 (minus rounding).
+        for _ in 0..<200 {
+            let crop = preprocessor.randomResizedCrop(width: 1000, height: 1000, using: &generator)
+            #expect(Double(crop.width * crop.height) >= 0.89 * 1_000_000)
+            let ratio = Double(crop.width) / Double(crop.height)
+            #expect(ratio >= 0.74 && ratio <= 1.34)
+        }
+    }
+
+    @Test("Output size follows torchvision's truncating Resize", arguments: [
+        (640, 480, 298, 224), (480, 640, 224, 298), (7, 3000, 224, 96000), (1, 1, 224, 224), (225, 224, 225, 224),
+    ])
+    func computesResizedSize(_ c: (Int, Int, Int, Int)) {
+        let size = ImagePreprocessor().resizedSize(width: c.0, height: c.1)
+        #expect(size.width == c.2 && size.height == c.3)
+    }
+
+    @Test("Batch preprocessing equals one-by-one preprocessing")
+    func batchMatchesSingle() async throws {
+        let images = try ImageFixture.all.prefix(8).map { try $0.pillowImage() }
+        let preprocessor = ImagePreprocessor(size: 32)
+        let batch = await preprocessor.evaluationTensors(for: images, maxConcurrency: 3)
+        #expect(batch == images.map { preprocessor.evaluationTensor(for: $0) })
+        let encoded = try ImageFixture.all.prefix(8).map { try $0.bytes($0.file) }
+        let decodedBatch = try await preprocessor.evaluationTensors(decoding: encoded, maxConcurrency: 2)
+        #expect(decodedBatch.count == 8)
+    }
+}
