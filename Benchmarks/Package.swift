@@ -8,7 +8,7 @@ let package = Package(
     name: "DataCompBenchmarks",
     platforms: [.macOS(.v14)],
     dependencies: [
-        .package(path: ".."),
+        .package(name: "DataComp", path: ".."),
         // The RuntimeInterposer trait pulls in a package this environment does not carry and is
         // not needed for wall-clock and throughput metrics; keep only the malloc interposer.
         .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.0", traits: ["MallocInterposer"]),

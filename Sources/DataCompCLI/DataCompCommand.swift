@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct DataCompCommand: ParsableCommand {
+struct DataCompCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "datacomp",
         abstract: "DataComp for Swift: inspect, build and preprocess DataComp files.",
@@ -9,6 +9,6 @@ struct DataCompCommand: ParsableCommand {
             Every file this tool writes is in the format the Python DataComp, OpenCLIP and \
             webdataset tools use, so you can mix both at any step.
             """,
-        subcommands: [Inspect.self, SubsetCommand.self, Preprocess.self, CopyShards.self]
+        subcommands: [Inspect.self, SubsetCommand.self, Preprocess.self, CopyShards.self, Demo.self]
     )
 }

@@ -1,0 +1,71 @@
+// Core benchmarks: the work that Benchmarks/compare.sh also times with the Python reference on
+// the same inputs (Benchmarks/reference/make_data.py). Each benchmark's name ends with the number
+// of items one iteration processes, so that compare.sh can turn iterations/s into items/s.
+import Benchmark
+import DataCompCore
+import Foundation
+
+/// The folder that `Benchmarks/reference/make_data.py` filled (set by compare.sh).
+private let dataFolder = ProcessInfo.processInfo.environment["DATACOMP_BENCH_DATA"] ?? ".build/bench-data"
+
+private func loadJPEGs() -> [[UInt8]] {
+    let folder = dataFolder + "/jpeg"
+    let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
+        .filter { $0.hasSuffix(".jpg") }.sorted()
+    return names.compactMap { FileManager.default.contents(atPath: folder + "/" + $0).map { [UInt8]($0) } }
+}
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.throughput, .wallClock, .mallocCountTotal],
+        maxDuration: .seconds(5),
+        maxIterations: 50
+    )
+
+    let jpegs = loadJPEGs()
+    let preprocessor = ImagePreprocessor(size: 224)
+    Benchmark("JPEG decode + evaluation transform (\(jpegs.count) images)") { benchmark in
+        for _ in benchmark.scaledIterations {
+            for bytes in jpegs {
+                let image = try Image(decoding: bytes)
+                blackHole(preprocessor.evaluationTensor(for: image))
+            }
+        }
+    }
+
+    Benchmark("Subset write (sort + save) (1000000 uids)") { benchmark in
+        let unsorted = try NPYArray(contentsOf: dataFolder + "/subset_uids.npy")
+        // The structured (f0, f1) records are 16 little-endian bytes each.
+        let ids: [SampleID] = unsorted.withUnsafeBytes { raw in
+            (0..<(raw.count / 16)).map { row in
+                SampleID(
+                    high: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 16 * row, as: UInt64.self)),
+                    low: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 16 * row + 8, as: UInt64.self)))
+            }
+        }
+        let output = dataFolder + "/swift_subset.npy"
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            try SubsetFile.write(ids, to: output)
+        }
+    }
+
+    Benchmark("Subset read (1000000 uids)") { benchmark in
+        for _ in benchmark.scaledIterations {
+            let subset = try SubsetFile.read(from: dataFolder + "/subset.npy")
+            blackHole(subset.count)
+        }
+    }
+
+    Benchmark("Tar read (samples) (2000 samples)") { benchmark in
+        for _ in benchmark.scaledIterations {
+            var reader = try WebDatasetShardReader(path: dataFolder + "/shard.tar")
+            var count = 0
+            while let sample = try reader.next() {
+                blackHole(sample)
+                count += 1
+            }
+            precondition(count == 2000, "expected 2000 samples, read \(count)")
+        }
+    }
+}
