@@ -95,40 +95,40 @@ package struct SHA256: Sendable {
         0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208, 0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7, 0xc671_78f2,
     ]
 
-    @inline(__always)
-    private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
-
     private mutating func compress(_ data: UnsafeRawBufferPointer, blocks: Int) {
-        var (a0, b0, c0, d0, e0, f0, g0, h0) = state
+        var (h0, h1, h2, h3, h4, h5, h6, h7) = state
         Self.k.withUnsafeBufferPointer { k in
             withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
                 for block in 0..<blocks {
-                    let base = block * 64
+                    let base = block &* 64
                     for t in 0..<16 {
-                        w[t] = UInt32(bigEndian: data.loadUnaligned(fromByteOffset: base + 4 * t, as: UInt32.self))
+                        w[t] = UInt32(bigEndian: data.loadUnaligned(fromByteOffset: base &+ 4 &* t, as: UInt32.self))
                     }
-                    for t in 16..<64 {
-                        let x = w[t - 15], y = w[t - 2]
-                        let s0 = Self.rotr(x, 7) ^ Self.rotr(x, 18) ^ (x >> 3)
-                        let s1 = Self.rotr(y, 17) ^ Self.rotr(y, 19) ^ (y >> 10)
-                        w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
+                    var t = 16
+                    while t < 64 {
+                        let x = w[t &- 15], y = w[t &- 2]
+                        let s0 = ((x >> 7) | (x << 25)) ^ ((x >> 18) | (x << 14)) ^ (x >> 3)
+                        let s1 = ((y >> 17) | (y << 15)) ^ ((y >> 19) | (y << 13)) ^ (y >> 10)
+                        w[t] = w[t &- 16] &+ s0 &+ w[t &- 7] &+ s1
+                        t &+= 1
                     }
-                    var a = a0, b = b0, c = c0, d = d0, e = e0, f = f0, g = g0, h = h0
-                    for t in 0..<64 {
-                        let s1 = Self.rotr(e, 6) ^ Self.rotr(e, 11) ^ Self.rotr(e, 25)
-                        let ch = (e & f) ^ (~e & g)
+                    var a = h0, b = h1, c = h2, d = h3, e = h4, f = h5, g = h6, h = h7
+                    t = 0
+                    while t < 64 {
+                        let s1 = ((e >> 6) | (e << 26)) ^ ((e >> 11) | (e << 21)) ^ ((e >> 25) | (e << 7))
+                        let ch = g ^ (e & (f ^ g))
                         let t1 = h &+ s1 &+ ch &+ k[t] &+ w[t]
-                        let s0 = Self.rotr(a, 2) ^ Self.rotr(a, 13) ^ Self.rotr(a, 22)
-                        let maj = (a & b) ^ (a & c) ^ (b & c)
-                        let t2 = s0 &+ maj
+                        let s0 = ((a >> 2) | (a << 30)) ^ ((a >> 13) | (a << 19)) ^ ((a >> 22) | (a << 10))
+                        let maj = (a & b) | (c & (a | b))
                         h = g; g = f; f = e; e = d &+ t1
-                        d = c; c = b; b = a; a = t1 &+ t2
+                        d = c; c = b; b = a; a = t1 &+ s0 &+ maj
+                        t &+= 1
                     }
-                    a0 &+= a; b0 &+= b; c0 &+= c; d0 &+= d; e0 &+= e; f0 &+= f; g0 &+= g; h0 &+= h
+                    h0 &+= a; h1 &+= b; h2 &+= c; h3 &+= d; h4 &+= e; h5 &+= f; h6 &+= g; h7 &+= h
                 }
             }
         }
-        state = (a0, b0, c0, d0, e0, f0, g0, h0)
+        state = (h0, h1, h2, h3, h4, h5, h6, h7)
     }
 }
 

@@ -33,10 +33,10 @@ struct ZipWriter {
         var crc: UInt32 = 0
         var size = 0
         for part in parts {
-            crc = Zlib.zlib_crc32(crc, part)
+            crc = Deflate.zlib_crc32(crc, part)
             size += part.count
         }
-        let compressed: [UInt8]? = deflate ? try Zlib.zlib_deflateRaw(parts) : nil
+        let compressed: [UInt8]? = deflate ? try Deflate.zlib_deflateRaw(parts) : nil
         let compressedSize = compressed?.count ?? size
         let offset = sink.bytesWritten
         let nameBytes = Array(name.utf8)
@@ -142,7 +142,7 @@ struct ZipWriter {
     }
 }
 
-extension [UInt8] {
+fileprivate extension [UInt8] {
     mutating func appendLE<T: FixedWidthInteger>(_ value: T) {
         Swift.withUnsafeBytes(of: value.littleEndian) { append(contentsOf: $0) }
     }

@@ -127,9 +127,9 @@ public struct NPZArchive: Sendable {
             } else {
                 let compressed = UnsafeRawBufferPointer(rebasing: storage.bytes[range])
                 member = try RawStorage(count: entry.uncompressedSize) { destination in
-                    try Zlib.zlib_inflateRaw(compressed, into: destination)
+                    try Deflate.zlib_inflateRaw(compressed, into: destination)
                 }
-                let crc = Zlib.zlib_crc32(0, member.bytes)
+                let crc = Deflate.zlib_crc32(0, member.bytes)
                 guard crc == entry.crc32 else {
                     throw DataCompError(
                         .corruptData,

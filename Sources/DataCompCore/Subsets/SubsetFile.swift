@@ -67,7 +67,23 @@ public enum SubsetFile {
     ///   - path: The destination; its folder must exist.
     /// - Throws: ``DataCompError`` with code `io` naming the path.
     public static func write(_ ids: some Sequence<SampleID>, to path: String) throws {
-        try write(Subset(ids), to: path)
+        var sorted = Array(ids)
+        sorted.sort()
+        try AtomicFile.write(to: path) { sink in
+            try sink.write(NPYHeader.encoded(dataType: .sampleID, shape: [sorted.count]))
+            // Stream the records in chunks instead of building a second full-size copy.
+            let chunkSize = 1 << 16
+            var chunk = [UInt8](repeating: 0, count: chunkSize * 16)
+            var start = 0
+            while start < sorted.count {
+                let end = min(sorted.count, start + chunkSize)
+                chunk.withUnsafeMutableBytes { buffer in
+                    for index in start..<end { sorted[index].storeRecord(into: buffer, at: (index - start) * 16) }
+                }
+                try sink.write(chunk[0..<((end - start) * 16)])
+                start = end
+            }
+        }
     }
 
     /// Writes a subset as an `.npy` file, byte-identical to `np.save`, atomically.

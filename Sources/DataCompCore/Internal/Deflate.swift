@@ -1,7 +1,7 @@
 internal import CZlib
 
 /// Thin wrappers around zlib's raw-deflate stream API and CRC-32 (the parts ZIP needs).
-enum Zlib {
+enum Deflate {
     /// Updates a CRC-32 (the ZIP/PNG polynomial) with `bytes`. Start with 0.
     ///
     /// The corresponding C function is `crc32`.

@@ -1,0 +1,38 @@
+import Foundation
+import Testing
+import _DataCompTestSupport
+
+/// Runs the `subset-from-uids` example (Examples/subset-from-uids) end to end.
+@Suite struct SubsetFromUIDsExampleTests {
+    private static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = CommandRunner.executable.deletingLastPathComponent().appendingPathComponent("subset-from-uids")
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test("Builds the same subset file as np.save")
+    func buildsSubset() throws {
+        let folder = try Fixtures.temporaryDirectory("example")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("subset.npy").path
+        let result = try Self.run([Fixtures.path("numpy/subset_small.txt"), output])
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.output.contains("wrote 43 uids (37 distinct)"))
+        // Reference bytes: np.save of the sorted array (NumPy 2.4.6, Scripts/fixtures/numpy.py).
+        #expect(try Array(Data(contentsOf: URL(fileURLWithPath: output))) == Fixtures.bytes("numpy/subset_small.npy"))
+    }
+
+    @Test("Prints usage without arguments")
+    func printsUsage() throws {
+        let result = try Self.run([])
+        #expect(result.status == 2)
+        #expect(result.output.contains("usage: subset-from-uids"))
+    }
+}
