@@ -1,0 +1,143 @@
+/// Reusable buffers and the word cache of one tokenizing thread: cleaning, pre-tokenisation and
+/// BPE run in these buffers, so steady-state encoding allocates nothing per caption.
+struct CLIPEncodingWorkspace {
+    var text: [UInt32] = []
+    var scratch: [UInt32] = []
+    var bytes: [UInt8] = []
+    var word: [Int32] = []
+    var ids: [Int32] = []
+    var cache = BPEWordCache()
+
+    /// Encodes `text` into ``ids`` (without start/end of text), stopping once `limit` ids exist.
+    mutating func encode(_ text: String, vocabulary: BytePairVocabulary, limit: Int = .max) {
+        CLIPTextCleaner.clean(text, into: &self.text, scratch: &scratch)
+        ids.removeAll(keepingCapacity: true)
+        let scalars = self.text
+        let count = scalars.count
+        var index = 0
+        while index < count && ids.count < limit {
+            let value = scalars[index]
+            let klass = value < 0x80 ? CLIPTokenizerData.asciiClasses[Int(value)] : CLIPTokenizerData.lookupClass(value)
+            var end = index + 1
+            // 1-2. The special-token literals (IGNORECASE: after lower-casing only U+017F "ſ"
+            // still matches "s").
+            if value == 0x3C, let match = Self.special(scalars, at: index) {
+                if match.exact {
+                    ids.append(match.isStart ? vocabulary.startOfTextID : vocabulary.endOfTextID)
+                    index = match.end
+                    continue
+                }
+                end = match.end
+            } else if value == 0x27, let matchEnd = Self.contraction(scalars, at: index) {
+                // 3. 's 't 're 've 'm 'll 'd
+                end = matchEnd
+            } else {
+                switch klass {
+                case CLIPTokenizerData.ScalarClass.letter.rawValue:
+                    while end < count && Self.scalarClass(scalars[end]) == klass { end += 1 }
+                case CLIPTokenizerData.ScalarClass.number.rawValue:
+                    break
+                case CLIPTokenizerData.ScalarClass.other.rawValue:
+                    while end < count && Self.scalarClass(scalars[end]) == klass { end += 1 }
+                default:
+                    index += 1
+                    continue
+                }
+            }
+            appendBPE(scalars, index..<end, vocabulary: vocabulary)
+            index = end
+        }
+        if ids.count > limit { ids.removeLast(ids.count - limit) }
+    }
+
+    @inline(__always)
+    static func scalarClass(_ value: UInt32) -> UInt8 {
+        value < 0x80 ? CLIPTokenizerData.asciiClasses[Int(value)] : CLIPTokenizerData.lookupClass(value)
+    }
+
+    private static let startLiteral = Array("<start_of_text>".unicodeScalars.map(\.value))
+    private static let endLiteral = Array("<end_of_text>".unicodeScalars.map(\.value))
+
+    /// Matches `<start_of_text>` or `<end_of_text>` case-insensitively at `index`.
+    private static func special(_ text: [UInt32], at index: Int) -> (end: Int, exact: Bool, isStart: Bool)? {
+        for (literal, isStart) in [(startLiteral, true), (endLiteral, false)] {
+            guard index + literal.count <= text.count else { continue }
+            var exact = true
+            var matches = true
+            for offset in 0..<literal.count {
+                let actual = text[index + offset]
+                let expected = literal[offset]
+                if actual == expected { continue }
+                exact = false
+                if !caseInsensitiveEqual(actual, expected) {
+                    matches = false
+                    break
+                }
+            }
+            if matches { return (index + literal.count, exact, isStart) }
+        }
+        return nil
+    }
+
+    /// Whether `actual` matches the ASCII lower-case letter `expected` under the `regex` module's
+    /// IGNORECASE (simple case folding).
+    @inline(__always)
+    private static func caseInsensitiveEqual(_ actual: UInt32, _ expected: UInt32) -> Bool {
+        guard expected >= 0x61 && expected <= 0x7A else { return actual == expected }
+        return actual == expected - 0x20 || (expected == 0x73 && actual == 0x17F)
+    }
+
+    /// Matches the contractions at `index` (which holds an apostrophe), in the pattern's order.
+    private static func contraction(_ text: [UInt32], at index: Int) -> Int? {
+        func at(_ offset: Int, _ letter: UInt32) -> Bool {
+            let position = index + offset
+            guard position < text.count else { return false }
+            return text[position] == letter || caseInsensitiveEqual(text[position], letter)
+        }
+        if at(1, 0x73) || at(1, 0x74) { return index + 2 }  // 's 't
+        if at(1, 0x72) && at(2, 0x65) { return index + 3 }  // 're
+        if at(1, 0x76) && at(2, 0x65) { return index + 3 }  // 've
+        if at(1, 0x6D) { return index + 2 }  // 'm
+        if at(1, 0x6C) && at(2, 0x6C) { return index + 3 }  // 'll
+        if at(1, 0x64) { return index + 2 }  // 'd
+        return nil
+    }
+
+    /// Byte-encodes the pre-token `text[range]` and appends its BPE ids (through the cache).
+    private mutating func appendBPE(_ text: [UInt32], _ range: Range<Int>, vocabulary: BytePairVocabulary) {
+        bytes.removeAll(keepingCapacity: true)
+        for index in range {
+            let value = text[index]
+            if value < 0x80 {
+                bytes.append(UInt8(value))
+            } else if value < 0x800 {
+                bytes.append(UInt8(truncatingIfNeeded: 0xC0 | (value >> 6)))
+                bytes.append(UInt8(truncatingIfNeeded: 0x80 | (value & 0x3F)))
+            } else if value < 0x1_0000 {
+                bytes.append(UInt8(truncatingIfNeeded: 0xE0 | (value >> 12)))
+                bytes.append(UInt8(truncatingIfNeeded: 0x80 | ((value >> 6) & 0x3F)))
+                bytes.append(UInt8(truncatingIfNeeded: 0x80 | (value & 0x3F)))
+            } else {
+                bytes.append(UInt8(truncatingIfNeeded: 0xF0 | (value >> 18)))
+                bytes.append(UInt8(truncatingIfNeeded: 0x80 | ((value >> 12) & 0x3F)))
+                bytes.append(UInt8(truncatingIfNeeded: 0x80 | ((value >> 6) & 0x3F)))
+                bytes.append(UInt8(truncatingIfNeeded: 0x80 | (value & 0x3F)))
+            }
+        }
+        if bytes.count == 1 {
+            ids.append(vocabulary.byteIDs[Int(bytes[0])] + 256)
+            return
+        }
+        let found = bytes.withUnsafeBufferPointer { buffer -> Bool in
+            let hash = BPEWordCache.hash(buffer)
+            if cache.append(buffer, hash: hash, to: &ids) { return true }
+            word.removeAll(keepingCapacity: true)
+            for byte in buffer { word.append(vocabulary.byteIDs[Int(byte)]) }
+            word[word.count - 1] += 256
+            vocabulary.merge(&word)
+            cache.insert(buffer, hash: hash, ids: word)
+            return false
+        }
+        if !found { ids.append(contentsOf: word) }
+    }
+}

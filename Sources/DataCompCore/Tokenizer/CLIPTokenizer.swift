@@ -1,0 +1,142 @@
+/// OpenCLIP's CLIP tokenizer (`open_clip.tokenizer.SimpleTokenizer`), producing identical ids.
+///
+/// The tokenizer cleans each caption as OpenCLIP's default `clean='lower'` does (NFC, HTML
+/// unescaping twice, whitespace collapse, Python lower-casing), splits it with OpenCLIP's
+/// pre-tokenisation pattern, maps UTF-8 bytes to symbols and applies the byte-level BPE merges of
+/// `bpe_simple_vocab_16e6.txt.gz`. See the Tokenizer article for the `ftfy` repairs that are not
+/// reproduced.
+///
+/// ```swift
+/// let tokenizer = try CLIPTokenizer(resolver: AssetResolver())
+/// let row = tokenizer.tokenize("a photo of a cat.")   // 77 ids: 49406, 320, 1125, ..., 49407, 0, ...
+/// ```
+public struct CLIPTokenizer: Sendable {
+    /// OpenCLIP's `DEFAULT_CONTEXT_LENGTH`: 77 tokens per caption.
+    public static let defaultContextLength = 77
+
+    let vocabulary: BytePairVocabulary
+
+    /// Creates a tokenizer from a gzipped BPE vocabulary file (`bpe_simple_vocab_16e6.txt.gz`).
+    ///
+    /// The file's checksum is not checked here; ``init(resolver:)`` resolves and verifies the
+    /// standard file.
+    ///
+    /// - Parameter path: The `.txt.gz` vocabulary.
+    /// - Throws: ``DataCompError`` naming `path` when the file is missing, not gzip, or not a BPE
+    ///   merge list.
+    public init(vocabularyAt path: String) throws {
+        let file = try MappedFile(path: path)
+        try self.init(gzippedVocabulary: file.bytes, path: path)
+    }
+
+    /// Creates a tokenizer from the standard vocabulary, found (and fetched if needed) by `resolver`.
+    ///
+    /// - Parameter resolver: Where to look for `bpe_simple_vocab_16e6.txt.gz`.
+    /// - Throws: ``DataCompError`` `missingAsset` or `checksumMismatch` from the resolver.
+    public init(resolver: AssetResolver) throws {
+        try self.init(vocabularyAt: try resolver.path(for: .clipVocabulary))
+    }
+
+    init(gzippedVocabulary bytes: UnsafeRawBufferPointer, path: String?) throws {
+        do {
+            let text = try GzipInflate.zlib_gunzip(bytes, maximumSize: 1 << 28)
+            vocabulary = try BytePairVocabulary(text: text)
+        } catch let error as DataCompError {
+            throw path.map { error.naming($0) } ?? error
+        }
+    }
+
+    /// The number of ids (49,408 for the standard vocabulary).
+    public var vocabularySize: Int { Int(vocabulary.endOfTextID) + 1 }
+
+    /// The id of `<start_of_text>` (49,406 for the standard vocabulary).
+    public var startOfTextID: Int { Int(vocabulary.startOfTextID) }
+
+    /// The id of `<end_of_text>` (49,407 for the standard vocabulary).
+    public var endOfTextID: Int { Int(vocabulary.endOfTextID) }
+
+    /// Returns the token ids of `text` without start and end of text, as `SimpleTokenizer.encode`.
+    ///
+    /// - Parameter text: A caption.
+    /// - Returns: The ids; as many as the caption needs (no truncation).
+    public func encode(_ text: String) -> [Int] {
+        var workspace = CLIPEncodingWorkspace()
+        workspace.encode(text, vocabulary: vocabulary)
+        return workspace.ids.map { Int($0) }
+    }
+
+    /// Returns one row of token ids as OpenCLIP's `tokenizer(text)` does.
+    ///
+    /// The row is `<start_of_text>`, the caption's ids and `<end_of_text>`, padded with zeros. When
+    /// that is longer than `contextLength` it is cut to `contextLength` and its last id is
+    /// replaced by `<end_of_text>`.
+    ///
+    /// - Parameters:
+    ///   - text: A caption.
+    ///   - contextLength: The row length (at least 1).
+    /// - Returns: `contextLength` ids.
+    /// - Precondition: `contextLength >= 1`.
+    public func tokenize(_ text: String, contextLength: Int = defaultContextLength) -> [Int64] {
+        tokenize([text], contextLength: contextLength)
+    }
+
+    /// Tokenizes captions on the calling thread into a row-major `[texts.count, contextLength]`
+    /// matrix; see ``tokenize(_:contextLength:)-(String,_)`` for one row.
+    ///
+    /// - Parameters:
+    ///   - texts: The captions.
+    ///   - contextLength: The row length (at least 1).
+    /// - Returns: `texts.count * contextLength` ids, row after row.
+    /// - Precondition: `contextLength >= 1`.
+    public func tokenize(_ texts: [String], contextLength: Int = defaultContextLength) -> [Int64] {
+        precondition(contextLength >= 1, "contextLength must be at least 1, got \(contextLength)")
+        var output = [Int64](repeating: 0, count: texts.count * contextLength)
+        var workspace = CLIPEncodingWorkspace()
+        output.withUnsafeMutableBufferPointer { rows in
+            for (row, text) in texts.enumerated() {
+                fillRow(text, into: rows, row: row, contextLength: contextLength, workspace: &workspace)
+            }
+        }
+        return output
+    }
+
+    /// Writes one caption's row into `rows` (already zeroed).
+    func fillRow(
+        _ text: String, into rows: UnsafeMutableBufferPointer<Int64>, row: Int, contextLength: Int,
+        workspace: inout CLIPEncodingWorkspace
+    ) {
+        // More than contextLength - 2 text ids means truncation; one extra id is enough to know.
+        workspace.encode(text, vocabulary: vocabulary, limit: contextLength - 1)
+        let base = row * contextLength
+        let ids = workspace.ids
+        let total = ids.count + 2
+        rows[base] = Int64(vocabulary.startOfTextID)
+        let kept = min(total, contextLength)
+        for index in 1..<max(kept - 1, 1) { rows[base + index] = Int64(ids[index - 1]) }
+        rows[base + kept - 1] = Int64(vocabulary.endOfTextID)
+    }
+
+    /// The symbol string of an id (`SimpleTokenizer.decoder`), for inspection and tests.
+    ///
+    /// - Parameter id: A token id.
+    /// - Returns: The symbol (for example `cat</w>`), or nil for an id outside the vocabulary.
+    public func symbol(for id: Int) -> String? {
+        if id == startOfTextID { return "<start_of_text>" }
+        if id == endOfTextID { return "<end_of_text>" }
+        guard id >= 0 && id < vocabulary.symbols.count else { return nil }
+        return vocabulary.symbols[id]
+    }
+
+    /// Returns `text` after OpenCLIP's default cleaning (`_clean_lower`), for inspection.
+    ///
+    /// - Parameter text: A caption.
+    /// - Returns: The cleaned text that the pre-tokenizer sees.
+    public static func cleaned(_ text: String) -> String {
+        var output: [UInt32] = []
+        var scratch: [UInt32] = []
+        CLIPTextCleaner.clean(text, into: &output, scratch: &scratch)
+        var result = String.UnicodeScalarView()
+        for value in output { if let scalar = Unicode.Scalar(value) { result.append(scalar) } }
+        return String(result)
+    }
+}
