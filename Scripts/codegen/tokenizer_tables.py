@@ -6,6 +6,8 @@ Python reference does, independent of the Unicode version of the Swift toolchain
 - pre-tokenisation classes: what OpenCLIP's pattern (``regex`` module, IGNORECASE) matches for each
   code point: a letter run ``[\\p{L}]``, a number ``[\\p{N}]``, an "other" run ``[^\\s\\p{L}\\p{N}]``,
   or nothing (whitespace, and U+0345, which IGNORECASE keeps out of every class);
+- Unicode normalisation data for NFC (``unicodedata``: decompositions, combining classes,
+  primary composites), as ``ftfy.fix_text`` normalises with Python's ``unicodedata``;
 - ``str.lower()`` of every code point whose lower-case form differs (Python's Unicode database);
 - the HTML5 named character references and the numeric-reference fix-ups of ``html.unescape``.
 
@@ -62,6 +64,40 @@ for name, value in sorted(html.entities.html5.items()):
     assert all(ch not in name for ch in "\t\n\f <&#") and ":" not in name and " " not in name
     entities.append(name + ":" + ",".join(f"{ord(x):X}" for x in value))
 
+decompositions = []
+combining = []
+compositions = []
+for cp in range(0x110000):
+    if 0xD800 <= cp <= 0xDFFF or 0xAC00 <= cp <= 0xD7A3:  # Hangul syllables are algorithmic
+        continue
+    c = chr(cp)
+    nfd = unicodedata.normalize("NFD", c)
+    if nfd != c:
+        decompositions.append(f"{cp:X}:" + ",".join(f"{ord(x):X}" for x in nfd))
+    ccc = unicodedata.combining(c)
+    if ccc:
+        combining.append(f"{cp:X}:{ccc:X}")
+    raw = unicodedata.decomposition(c)
+    if raw and not raw.startswith("<"):
+        parts = [int(x, 16) for x in raw.split()]
+        if len(parts) == 2 and unicodedata.normalize("NFC", chr(parts[0]) + chr(parts[1])) == c:
+            compositions.append(f"{parts[0]:X},{parts[1]:X}:{cp:X}")
+
+# Code points that can make NFC differ from its input: not in NFC themselves, non-zero combining
+# class, or the second half of a primary composite. Text without them is already NFC.
+seconds = {int(item.split(":")[0].split(",")[1], 16) for item in compositions}
+unsafe_runs = []
+previous = False
+for cp in range(0x110000):
+    if 0xD800 <= cp <= 0xDFFF:
+        flag = False
+    else:
+        c = chr(cp)
+        flag = unicodedata.normalize("NFC", c) != c or unicodedata.combining(c) != 0 or cp in seconds
+    if flag != previous:
+        unsafe_runs.append(f"{cp:X}")
+        previous = flag
+
 invalid_refs = [f"{k:X}:" + ",".join(f"{ord(x):X}" for x in v) for k, v in sorted(html._invalid_charrefs.items())]
 invalid_points = [f"{k:X}" for k in sorted(html._invalid_codepoints)]
 
@@ -90,6 +126,20 @@ enum CLIPTokenizerTables {{
     /// The HTML5 named character references (`html.entities.html5`): `<name>:<code points>`.
     static let namedEntities = {literal(entities, 6)}
 
+    /// Full canonical decompositions (`unicodedata.normalize("NFD", c)`) of every code point that
+    /// has one, except the algorithmic Hangul syllables: `<code point>:<code points>`.
+    static let decompositions = {literal(decompositions, 8)}
+
+    /// Non-zero canonical combining classes: `<code point>:<class>`.
+    static let combiningClasses = {literal(combining, 12)}
+
+    /// Code points that can make NFC change a text, as alternating run boundaries: the first
+    /// listed code point starts an "unsafe" run, the next starts a "safe" run, and so on.
+    static let nfcUnsafeRuns = {literal(unsafe_runs, 12)}
+
+    /// Primary composites (canonical pairs that NFC recomposes): `<first>,<second>:<composite>`.
+    static let compositions = {literal(compositions, 8)}
+
     /// Numeric references that `html.unescape` replaces by another character:
     /// `<number>:<code points>`.
     static let numericReplacements = {literal(invalid_refs, 10)}
@@ -99,4 +149,4 @@ enum CLIPTokenizerTables {{
 }}
 """
 OUT.write_text(swift)
-print(f"wrote {OUT} ({len(swift)} bytes, {len(runs)} runs, {len(lower)} lower, {len(entities)} entities)")
+print(f"wrote {OUT} ({len(swift)} bytes, {len(runs)} runs, {len(lower)} lower, {len(entities)} entities, {len(decompositions)} decompositions, {len(compositions)} compositions)")

@@ -1,5 +1,3 @@
-import Foundation
-
 /// OpenCLIP's default text cleaning (`clean='lower'`): `ftfy.fix_text`'s NFC normalisation,
 /// `html.unescape` twice, whitespace collapse with Python's `str.split()` whitespace, and
 /// Python's `str.lower()`.
@@ -11,18 +9,13 @@ enum CLIPTextCleaner {
     static func clean(_ text: String, into output: inout [UInt32], scratch: inout [UInt32]) {
         // 1. ftfy.fix_text: NFC (the only default repair reproduced; see Tokenizer.md).
         scratch.removeAll(keepingCapacity: true)
-        var needsNormalization = false
         var hasAmpersand = false
         for scalar in text.unicodeScalars {
             let value = scalar.value
-            if value >= 0x300 { needsNormalization = true }
             if value == 0x26 { hasAmpersand = true }
             scratch.append(value)
         }
-        if needsNormalization {
-            scratch.removeAll(keepingCapacity: true)
-            for scalar in text.precomposedStringWithCanonicalMapping.unicodeScalars { scratch.append(scalar.value) }
-        }
+        if NFCNormalizer.mayNeedNormalization(scratch) { NFCNormalizer.normalize(&scratch, scratch: &output) }
         // 2. html.unescape(html.unescape(text)).
         if hasAmpersand {
             unescapeHTML(scratch, into: &output)
@@ -73,10 +66,13 @@ enum CLIPTextCleaner {
         }
         if allASCII { return }
         scratch.removeAll(keepingCapacity: true)
+        let planeZero = CLIPTokenizerData.planeZeroLowercase
         for index in text.indices {
             let value = text[index]
             if value < 0x80 {
                 scratch.append(value)
+            } else if value < 0x1_0000 && planeZero[Int(value)] != 0 {
+                scratch.append(planeZero[Int(value)])
             } else if value == 0x3A3 {
                 scratch.append(isFinalSigma(text, at: index) ? 0x3C2 : 0x3C3)
             } else if let lower = CLIPTokenizerData.lowercase[value] {

@@ -50,7 +50,14 @@ enum CLIPTokenizerData {
         return classRunClasses[low]
     }
 
-    /// Python `str.lower()` for non-ASCII code points that map to a single code point.
+    /// Python `str.lower()` of Basic Multilingual Plane code points that map to a single code
+    /// point, indexed by code point; 0 where the code point is unchanged.
+    static let planeZeroLowercase: [UInt32] = {
+        var table = [UInt32](repeating: 0, count: 0x1_0000)
+        for (code, lower) in parsedLowercase.single where code < 0x1_0000 { table[Int(code)] = lower }
+        return table
+    }()
+    /// Python `str.lower()` for code points that map to a single code point.
     static let lowercase: [UInt32: UInt32] = parsedLowercase.single
     /// Code points whose lower-case form has several code points (only U+0130 in Unicode 14).
     static let lowercaseExpansions: [UInt32: [UInt32]] = parsedLowercase.multiple
@@ -90,7 +97,7 @@ enum CLIPTokenizerData {
             .compactMap { UInt32($0, radix: 16) })
 
     /// Parses `key:hex,hex,... key:hex ...` items.
-    private static func pairs(_ text: String) -> [(Substring, [UInt32])] {
+    static func pairs(_ text: String) -> [(Substring, [UInt32])] {
         var result: [(Substring, [UInt32])] = []
         for item in text.split(whereSeparator: { $0 == " " || $0 == "\n" }) {
             guard let colon = item.lastIndex(of: ":") else { continue }

@@ -26,7 +26,7 @@ public struct CLIPTokenizer: Sendable {
     ///   merge list.
     public init(vocabularyAt path: String) throws {
         let file = try MappedFile(path: path)
-        try self.init(gzippedVocabulary: file.bytes, path: path)
+        vocabulary = try DataCompError.attributing(to: path) { try Self.parseVocabulary(file.bytes) }
     }
 
     /// Creates a tokenizer from the standard vocabulary, found (and fetched if needed) by `resolver`.
@@ -37,13 +37,13 @@ public struct CLIPTokenizer: Sendable {
         try self.init(vocabularyAt: try resolver.path(for: .clipVocabulary))
     }
 
-    init(gzippedVocabulary bytes: UnsafeRawBufferPointer, path: String?) throws {
-        do {
-            let text = try GzipInflate.zlib_gunzip(bytes, maximumSize: 1 << 28)
-            vocabulary = try BytePairVocabulary(text: text)
-        } catch let error as DataCompError {
-            throw path.map { error.naming($0) } ?? error
-        }
+    /// Creates a tokenizer from the bytes of a gzipped vocabulary (for tests with small vocabularies).
+    package init(gzippedVocabulary bytes: [UInt8]) throws {
+        vocabulary = try bytes.withUnsafeBytes { try Self.parseVocabulary($0) }
+    }
+
+    private static func parseVocabulary(_ bytes: UnsafeRawBufferPointer) throws -> BytePairVocabulary {
+        try BytePairVocabulary(text: try Gzip.zlib_gunzip(bytes, maximumSize: 1 << 28))
     }
 
     /// The number of ids (49,408 for the standard vocabulary).

@@ -1,9 +1,9 @@
 internal import CZlib
 
-/// Thin wrapper around zlib's gzip-aware inflate (window bits 16 + 15): decompresses a whole
-/// `.gz` file held in memory, including files made of several concatenated gzip members, as
-/// Python's `gzip.open(...).read()` does.
-enum GzipInflate {
+/// Thin wrappers around zlib's gzip-aware inflate (window bits 16 + 15) and a gzip writer:
+/// decompresses a whole `.gz` file held in memory, including files made of several concatenated
+/// gzip members, as Python's `gzip.open(...).read()` does.
+package enum Gzip {
     /// Decompresses every gzip member in `source` and returns the concatenated output.
     ///
     /// The corresponding C functions are `inflateInit2_`, `inflate`, `inflateReset` and
@@ -12,7 +12,7 @@ enum GzipInflate {
     /// - Parameter maximumSize: Output larger than this throws (protects against gzip bombs).
     /// - Throws: ``DataCompError`` `invalidFormat` when the data is not gzip, `corruptData` when the
     ///   stream is invalid, `truncatedFile` when it ends early.
-    static func zlib_gunzip(_ source: UnsafeRawBufferPointer, maximumSize: Int = 1 << 32) throws -> [UInt8] {
+    package static func zlib_gunzip(_ source: UnsafeRawBufferPointer, maximumSize: Int = 1 << 32) throws -> [UInt8] {
         guard source.count >= 18, source[0] == 0x1f, source[1] == 0x8b else {
             throw DataCompError(.invalidFormat, "the data is not gzip (no 1f 8b magic at byte offset 0)", position: .offset(0))
         }
@@ -66,5 +66,19 @@ enum GzipInflate {
                 throw DataCompError(.corruptData, "the gzip data is invalid (zlib: \(message))", position: .offset(consumed))
             }
         }
+    }
+
+    /// Compresses `bytes` into a single-member gzip file (no name, mtime 0, OS 255).
+    ///
+    /// The corresponding C functions are those of ``Deflate/zlib_deflateRaw(_:)`` and `crc32`.
+    package static func compress(_ bytes: [UInt8]) throws -> [UInt8] {
+        let body = try bytes.withUnsafeBytes { try Deflate.zlib_deflateRaw([$0]) }
+        let crc = bytes.withUnsafeBytes { Deflate.zlib_crc32(0, $0) }
+        var output: [UInt8] = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]
+        output.append(contentsOf: body)
+        for shift in stride(from: 0, to: 32, by: 8) { output.append(UInt8(truncatingIfNeeded: crc >> UInt32(shift))) }
+        let size = UInt32(truncatingIfNeeded: bytes.count)
+        for shift in stride(from: 0, to: 32, by: 8) { output.append(UInt8(truncatingIfNeeded: size >> UInt32(shift))) }
+        return output
     }
 }
