@@ -6,4 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash Scripts/install-deps.sh
 swift build -c release --product datacomp
+# The tokenizer tests need OpenCLIP's BPE vocabulary (never committed): resolve it up front from
+# $DATACOMP_BPE_VOCAB or the cache, else `pip download` open-clip-torch and check its sha256.
+.build/release/datacomp assets fetch clip-vocabulary
 swift test -c release -Xswiftc -enable-testing "$@"

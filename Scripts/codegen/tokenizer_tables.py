@@ -86,6 +86,7 @@ for cp in range(0x110000):
 # Code points that can make NFC differ from its input: not in NFC themselves, non-zero combining
 # class, or the second half of a primary composite. Text without them is already NFC.
 seconds = {int(item.split(":")[0].split(",")[1], 16) for item in compositions}
+seconds |= set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))  # Hangul V and T jamo (algorithmic)
 unsafe_runs = []
 previous = False
 for cp in range(0x110000):

@@ -10,6 +10,24 @@ struct CLIPEncodingWorkspace {
 
     /// Encodes `text` into ``ids`` (without start/end of text), stopping once `limit` ids exist.
     mutating func encode(_ text: String, vocabulary: BytePairVocabulary, limit: Int = .max) {
+        // A long caption whose first `limit` ids are all that is needed: tokenize a prefix that
+        // ends at an ASCII space first. Every cleaning step and the pre-tokenizer are local around
+        // a space (no entity, combining sequence, final-sigma context or pre-token crosses it), so
+        // the prefix's ids are exactly the first ids of the whole caption.
+        if limit < .max / 16 {
+            let utf8 = text.utf8
+            let target = max(256, limit * 6)
+            if utf8.count > target + target / 2,
+                let cut = utf8[utf8.index(utf8.startIndex, offsetBy: target)...].firstIndex(of: 0x20)
+            {
+                encodeSubstring(text[..<cut], vocabulary: vocabulary, limit: limit)
+                if ids.count >= limit { return }
+            }
+        }
+        encodeSubstring(text[...], vocabulary: vocabulary, limit: limit)
+    }
+
+    private mutating func encodeSubstring(_ text: Substring, vocabulary: BytePairVocabulary, limit: Int) {
         CLIPTextCleaner.clean(text, into: &self.text, scratch: &scratch)
         ids.removeAll(keepingCapacity: true)
         let scalars = self.text

@@ -6,7 +6,7 @@
 /// buffers have grown.
 enum CLIPTextCleaner {
     /// Cleans `text` into `output` (replacing its content); `scratch` is a work buffer.
-    static func clean(_ text: String, into output: inout [UInt32], scratch: inout [UInt32]) {
+    static func clean(_ text: Substring, into output: inout [UInt32], scratch: inout [UInt32]) {
         // 1. ftfy.fix_text: NFC (the only default repair reproduced; see Tokenizer.md).
         scratch.removeAll(keepingCapacity: true)
         var hasAmpersand = false

@@ -134,7 +134,7 @@ public struct CLIPTokenizer: Sendable {
     public static func cleaned(_ text: String) -> String {
         var output: [UInt32] = []
         var scratch: [UInt32] = []
-        CLIPTextCleaner.clean(text, into: &output, scratch: &scratch)
+        CLIPTextCleaner.clean(text[...], into: &output, scratch: &scratch)
         var result = String.UnicodeScalarView()
         for value in output { if let scalar = Unicode.Scalar(value) { result.append(scalar) } }
         return String(result)
