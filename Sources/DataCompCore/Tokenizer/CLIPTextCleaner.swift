@@ -10,10 +10,14 @@ enum CLIPTextCleaner {
         // 1. ftfy.fix_text: NFC (the only default repair reproduced; see Tokenizer.md).
         scratch.removeAll(keepingCapacity: true)
         var hasAmpersand = false
-        for scalar in text.unicodeScalars {
-            let value = scalar.value
-            if value == 0x26 { hasAmpersand = true }
-            scratch.append(value)
+        let decoded: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
+            hasAmpersand = decodeUTF8(bytes, into: &scratch)
+        }
+        if decoded == nil {
+            for scalar in text.unicodeScalars {
+                if scalar.value == 0x26 { hasAmpersand = true }
+                scratch.append(scalar.value)
+            }
         }
         if NFCNormalizer.mayNeedNormalization(scratch) { NFCNormalizer.normalize(&scratch, scratch: &output) }
         // 2. html.unescape(html.unescape(text)).
@@ -41,6 +45,39 @@ enum CLIPTextCleaner {
         }
         // 5. str.lower().
         lowercase(&output, scratch: &scratch)
+    }
+
+    /// Decodes valid UTF-8 (a Swift string's storage) into code points; returns whether an `&`
+    /// was seen.
+    @inline(__always)
+    private static func decodeUTF8(_ bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt32]) -> Bool {
+        var hasAmpersand = false
+        var index = 0
+        let count = bytes.count
+        output.reserveCapacity(count)
+        while index < count {
+            let lead = UInt32(bytes[index])
+            if lead < 0x80 {
+                if lead == 0x26 { hasAmpersand = true }
+                output.append(lead)
+                index += 1
+            } else if lead < 0xE0, index + 1 < count {
+                output.append((lead & 0x1F) << 6 | (UInt32(bytes[index + 1]) & 0x3F))
+                index += 2
+            } else if lead < 0xF0, index + 2 < count {
+                output.append((lead & 0x0F) << 12 | (UInt32(bytes[index + 1]) & 0x3F) << 6 | (UInt32(bytes[index + 2]) & 0x3F))
+                index += 3
+            } else if index + 3 < count {
+                output.append(
+                    (lead & 0x07) << 18 | (UInt32(bytes[index + 1]) & 0x3F) << 12 | (UInt32(bytes[index + 2]) & 0x3F) << 6
+                        | (UInt32(bytes[index + 3]) & 0x3F))
+                index += 4
+            } else {
+                output.append(0xFFFD)  // unreachable for a Swift string: its storage is valid UTF-8
+                index += 1
+            }
+        }
+        return hasAmpersand
     }
 
     /// Whether Python's `str.split()` splits on `value` (`Py_UNICODE_ISSPACE`).
