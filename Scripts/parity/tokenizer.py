@@ -5,7 +5,8 @@ digits, punctuation runs, HTML entities, contractions, special-token literals, r
 points, over-long captions, whitespace oddities) with the generator of Scripts/fixtures/tokenizer.py,
 keeps those for which ftfy.fix_text changes nothing, runs the Swift CLI on them and compares every
 id with open_clip.tokenize. Also reports (informationally) the captions that ftfy does change and
-how many of those still match, and times both tokenizers on one core.
+how many of those still match, and times both tokenizers on one core. Captions that ftfy changes
+only through the repairs we reproduce are checked too (they must match as well).
 
     DATACOMP_CLI=.build/release/datacomp /work/refenv/bin/python Scripts/parity/tokenizer.py [N]
 """
@@ -65,9 +66,17 @@ def main():
             print("  MISMATCH", repr(clean[index]))
             print("    ours", [int(x) for x in ours[index] if x])
             print("    ref ", [int(x) for x in reference[index] if x])
-        # Captions that ftfy changes only by NFC (reproduced), plus an NFC stress set of random
-        # bases, combining marks (several classes) and Hangul jamo.
-        nfc_only = [c for c in changed if ftfy.fix_text(c) == unicodedata.normalize("NFC", c)]
+        # Captions that ftfy changes only through the repairs we reproduce (everything except the
+        # mojibake repair), plus an NFC stress set of random bases, combining marks and Hangul jamo.
+        reproduced_steps = {"unescape_html", "fix_c1_controls", "fix_latin_ligatures", "fix_character_width",
+                            "uncurl_quotes", "fix_line_breaks", "remove_terminal_escapes", "remove_control_chars"}
+
+        def only_reproduced(text):
+            steps = ftfy.fix_and_explain(text).explanation or []
+            return all(step[0] == "normalize" or (step[0] == "apply" and step[1] in reproduced_steps) for step in steps)
+
+        repaired = [c for c in changed if only_reproduced(c)]
+        mojibake = [c for c in changed if not only_reproduced(c)]
         rng = random.Random(11)
         pool = ([chr(c) for c in range(0x300, 0x370)] + [chr(c) for c in range(0x1100, 0x1200)] + list("aeiouAEIOUnNcCsSzZ")
                 + [chr(c) for c in (0x0F71, 0x0F72, 0x0F80, 0x0F81, 0x1DF5, 0x05B0, 0x05BC, 0x0591, 0x093C, 0x094D, 0x3099, 0x309A,
@@ -75,9 +84,22 @@ def main():
         stress = []
         while len(stress) < 5000:
             text = "".join(rng.choice(pool) for _ in range(rng.randint(1, 12)))
-            if ftfy.fix_text(text) == unicodedata.normalize("NFC", text):
+            if only_reproduced(text):
                 stress.append(text)
-        for label, group in (("ftfy changes only NFC", nfc_only), ("NFC stress", stress)):
+        # ftfy repairs in isolation: quotes, ligatures, widths, C1 and other controls, terminal
+        # escapes, entities without "<", mixed.
+        specials = ["\u2018", "\u2019s", "\u201cq\u201d", "\u02bc", "\ufb01", "\ufb05", "\u0132", "\uff21\uff42\uff11",
+                    "\uff76\uff9e", "\uffe5", "\x80", "\x92s", "\x9d", "\x00", "\x07", "\x1b[31m", "\x1b[0;1mX",
+                    "\x7f", "\ufeff", "\u206a", "\ufffc", "&amp;", "&AMP;", "&EACUTE;", "&#39;", "&#x41;", "&#59;",
+                    "&#65a;", "&amp;amp;lt;", "&notit;", "&nbsp;", "&SZLIG;", "&checkmark;", "&#0;", "&#x110000;"]
+        for _ in range(3000):
+            parts = [rng.choice(specials).encode().decode("unicode_escape") if rng.random() < 0.5 else rng.choice(["cat", "Men", " ", "s", "<b>", "x"])
+                     for _ in range(rng.randint(1, 8))]
+            text = "".join(parts)
+            if "\n" not in text and "\r" not in text and only_reproduced(text):
+                stress.append(text)
+        for label, group in (("ftfy changes them, only through reproduced repairs", repaired),
+                             ("ftfy-repair and NFC stress", stress)):
             got, _ = run_cli(group, folder, "nfc")
             want = open_clip.tokenize(group).numpy()
             wrong = np.nonzero((got != want).any(axis=1))[0]
@@ -89,12 +111,12 @@ def main():
             small, _ = run_cli(clean[:3000], folder, f"ctx{context}", context=context)
             ref_small = open_clip.tokenize(clean[:3000], context_length=context).numpy()
             print(f"context_length={context}: mismatching rows {int((small != ref_small).any(axis=1).sum())} of 3000")
-        # Informational: captions that ftfy repairs (we reproduce only NFC).
-        if changed:
-            theirs, _ = run_cli(changed, folder, "changed")
-            ref_changed = open_clip.tokenize(changed).numpy()
+        # Informational: captions whose ftfy repair involves the mojibake heuristics.
+        if mojibake:
+            theirs, _ = run_cli(mojibake, folder, "changed")
+            ref_changed = open_clip.tokenize(mojibake).numpy()
             same = int((theirs == ref_changed).all(axis=1).sum())
-            print(f"informational: {len(changed)} generated captions that ftfy.fix_text changes; {same} still match")
+            print(f"informational: {len(mojibake)} generated captions that ftfy's mojibake repair changes; {same} still match")
 
         # Speed on one core: a realistic caption mix repeated to 200k captions (cold caches). CPU
         # time is reported next to wall time because the machine may be shared.

@@ -1,4 +1,4 @@
-/// OpenCLIP's default text cleaning (`clean='lower'`): `ftfy.fix_text`'s NFC normalisation,
+/// OpenCLIP's default text cleaning (`clean='lower'`): `ftfy.fix_text` without its mojibake repair,
 /// `html.unescape` twice, whitespace collapse with Python's `str.split()` whitespace, and
 /// Python's `str.lower()`.
 ///
@@ -7,7 +7,7 @@
 enum CLIPTextCleaner {
     /// Cleans `text` into `output` (replacing its content); `scratch` is a work buffer.
     static func clean(_ text: Substring, into output: inout [UInt32], scratch: inout [UInt32]) {
-        // 1. ftfy.fix_text: NFC (the only default repair reproduced; see Tokenizer.md).
+        // 1. ftfy.fix_text: its deterministic repairs and NFC (not the mojibake repair; see Tokenizer.md).
         scratch.removeAll(keepingCapacity: true)
         var hasAmpersand = false
         let decoded: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
@@ -19,7 +19,12 @@ enum CLIPTextCleaner {
                 scratch.append(scalar.value)
             }
         }
-        if NFCNormalizer.mayNeedNormalization(scratch) { NFCNormalizer.normalize(&scratch, scratch: &output) }
+        if FTFYRepairs.mayApply(scratch, hasAmpersand: hasAmpersand) {
+            FTFYRepairs.apply(&scratch, scratch: &output)
+            hasAmpersand = scratch.contains(0x26)
+        } else if NFCNormalizer.mayNeedNormalization(scratch) {
+            NFCNormalizer.normalize(&scratch, scratch: &output)
+        }
         // 2. html.unescape(html.unescape(text)).
         if hasAmpersand {
             unescapeHTML(scratch, into: &output)

@@ -94,10 +94,24 @@ import _DataCompTestSupport
         // Python 3.11 html.unescape twice, str.split()/join, str.lower() (ftfy 6.3.1 leaves these alone).
         #expect(CLIPTokenizer.cleaned("<b>&amp;lt;</b>") == "<b><</b>")
         #expect(CLIPTokenizer.cleaned("&ampamp; &#x41;&#65 &#150; &#0; &#x110000; &copycat") == "& aa – \u{FFFD} \u{FFFD} ©cat")
-        #expect(CLIPTokenizer.cleaned(" a\u{A0}\u{3000}b\u{1C}c\u{200B}d ") == "a b c\u{200B}d")
+        // ftfy deletes U+001C (a control character) before OpenCLIP would split on it.
+        #expect(CLIPTokenizer.cleaned(" a\u{A0}\u{3000}b\u{1C}c\u{200B}d\u{2028}e ") == "a bc\u{200B}d e")
         #expect(CLIPTokenizer.cleaned("İSTANBUL") == "i\u{307}stanbul")
         #expect(CLIPTokenizer.cleaned("ΟΔΥΣΣΕΥΣ Σ ΑΣ.") == "οδυσσευς σ ας.")
         #expect(CLIPTokenizer.cleaned("e\u{301}") == "é")
+    }
+
+    @Test("Reproduces ftfy's deterministic repairs")
+    func reproducesFTFYRepairs() {
+        // ftfy 6.3.1 fix_text then OpenCLIP's html.unescape twice, whitespace collapse and lower().
+        #expect(CLIPTokenizer.cleaned("Men\u{2019}s \u{201C}x\u{201D}") == "men's \"x\"")
+        #expect(CLIPTokenizer.cleaned("\u{FB01}sh \u{FF21}\u{FF22}\u{FF11}") == "fish ab1")
+        #expect(CLIPTokenizer.cleaned("a\u{0}b\u{7F}c\u{FEFF}d \u{1B}[31mred") == "abcd red")
+        #expect(CLIPTokenizer.cleaned("price \u{80}5") == "price €5")
+        // Without "<", ftfy unescapes until stable before OpenCLIP's two passes; with "<" it does not.
+        #expect(CLIPTokenizer.cleaned("&amp;amp;amp;lt;") == "<")
+        #expect(CLIPTokenizer.cleaned("<b>&amp;amp;amp;lt;") == "<b>&amp;lt;")
+        #expect(CLIPTokenizer.cleaned("P&EACUTE;REZ &#59;") == "pérez ;")
     }
 
     @Test("Matches OpenCLIP on every committed fixture caption")
