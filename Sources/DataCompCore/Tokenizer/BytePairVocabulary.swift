@@ -64,16 +64,30 @@ final class BytePairVocabulary: Sendable {
         idOfSymbol.reserveCapacity(512 + Self.mergeLimit)
         for (id, symbol) in symbols.enumerated() { idOfSymbol[symbol] = Int32(id) }
 
-        // Lines 1 ... mergeLimit of the file split on "\n".
-        var merges: [(Substring, Substring)] = []
+        // Lines 1 ... mergeLimit of the file split on "\n" (the rest of the file is never read).
+        var merges: [(String, String)] = []
         merges.reserveCapacity(Self.mergeLimit)
-        let content = String(decoding: text, as: UTF8.self)
         var lineNumber = 0
-        for line in content.split(separator: "\n", omittingEmptySubsequences: false) {
-            defer { lineNumber += 1 }
+        var lineStart = 0
+        while lineStart <= text.count && lineNumber <= Self.mergeLimit {
+            if lineStart == text.count && lineNumber > 0 { break }  // the empty piece after a final "\n"
+            var lineEnd = lineStart
+            while lineEnd < text.count && text[lineEnd] != 0x0A { lineEnd += 1 }
+            defer {
+                lineNumber += 1
+                lineStart = lineEnd + 1
+            }
             if lineNumber == 0 { continue }
-            if lineNumber > Self.mergeLimit { break }
-            let parts = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
+            // Python's str.split(): runs of whitespace separate the symbols.
+            var parts: [String] = []
+            var partStart = lineStart
+            for index in lineStart...lineEnd {
+                let isSeparator = index == lineEnd || text[index] == 0x20 || text[index] == 0x09 || text[index] == 0x0D
+                if isSeparator {
+                    if index > partStart { parts.append(String(decoding: text[partStart..<index], as: UTF8.self)) }
+                    partStart = index + 1
+                }
+            }
             guard parts.count == 2 else {
                 throw DataCompError(
                     .invalidFormat,
@@ -88,13 +102,13 @@ final class BytePairVocabulary: Sendable {
         var pairs: [(UInt64, Int32, Int32)] = []
         pairs.reserveCapacity(merges.count)
         for (rank, (left, right)) in merges.enumerated() {
-            let merged = String(left) + String(right)
+            let merged = left + right
             symbols.append(merged)
             let mergedID = Int32(symbols.count - 1)
             // Python's dict keeps the last id of a repeated symbol.
             idOfSymbol[merged] = mergedID
             // A merge whose halves are not symbols can never apply.
-            if let l = idOfSymbol[String(left)], let r = idOfSymbol[String(right)] {
+            if let l = idOfSymbol[left], let r = idOfSymbol[right] {
                 pairs.append((UInt64(UInt32(l)) << 32 | UInt64(UInt32(r)), Int32(rank), mergedID))
             }
         }

@@ -9,7 +9,7 @@ extension CLIPTokenizer {
     ///
     /// The captions are split into `maxConcurrency` contiguous chunks, tokenized by child tasks of
     /// one task group, each with its own word cache. The result equals
-    /// ``tokenize(_:contextLength:)-([String],_)``.
+    /// the sequential `tokenize(_:contextLength:)` of the same captions.
     ///
     /// - Parameters:
     ///   - texts: The captions.

@@ -81,7 +81,7 @@ public struct CLIPTokenizer: Sendable {
     }
 
     /// Tokenizes captions on the calling thread into a row-major `[texts.count, contextLength]`
-    /// matrix; see ``tokenize(_:contextLength:)-(String,_)`` for one row.
+    /// matrix; each row is what the single-caption `tokenize(_:contextLength:)` returns.
     ///
     /// - Parameters:
     ///   - texts: The captions.
