@@ -13,12 +13,15 @@ struct CLIPEncodingWorkspace {
         // A long caption whose first `limit` ids are all that is needed: tokenize a prefix that
         // ends at an ASCII space first. Every cleaning step and the pre-tokenizer are local around
         // a space (no entity, combining sequence, final-sigma context or pre-token crosses it), so
-        // the prefix's ids are exactly the first ids of the whole caption.
+        // the prefix's ids are exactly the first ids of the whole caption. The one line-wide rule,
+        // ftfy skipping HTML unescaping on a line that contains "<", is checked: the prefix is
+        // used only when the rest of its last line has no "<" or the prefix's last line has one.
         if limit < .max / 16 {
             let utf8 = text.utf8
             let target = max(256, limit * 6)
             if utf8.count > target + target / 2,
-                let cut = utf8[utf8.index(utf8.startIndex, offsetBy: target)...].firstIndex(of: 0x20)
+                let cut = utf8[utf8.index(utf8.startIndex, offsetBy: target)...].firstIndex(of: 0x20),
+                Self.lineRuleAgrees(utf8, at: cut)
             {
                 encodeSubstring(text[..<cut], vocabulary: vocabulary, limit: limit)
                 if ids.count >= limit { return }
@@ -27,15 +30,38 @@ struct CLIPEncodingWorkspace {
         encodeSubstring(text[...], vocabulary: vocabulary, limit: limit)
     }
 
+    /// Whether ftfy's "no `<` on the line" decision for the line containing `cut` is the same for
+    /// the prefix ending at `cut` as for the whole text.
+    private static func lineRuleAgrees(_ utf8: String.UTF8View, at cut: String.Index) -> Bool {
+        var restHasBracket = false
+        for byte in utf8[cut...] {
+            if byte == 0x0A { break }
+            if byte == 0x3C {
+                restHasBracket = true
+                break
+            }
+        }
+        if !restHasBracket { return true }
+        for byte in utf8[..<cut].reversed() {
+            if byte == 0x0A { return false }
+            if byte == 0x3C { return true }
+        }
+        return false
+    }
+
     private mutating func encodeSubstring(_ text: Substring, vocabulary: BytePairVocabulary, limit: Int) {
         CLIPTextCleaner.clean(text, into: &self.text, scratch: &scratch)
         ids.removeAll(keepingCapacity: true)
         let scalars = self.text
         let count = scalars.count
+        let ascii = CLIPTokenizerData.asciiClasses
+        @inline(__always) func scalarClass(_ value: UInt32) -> UInt8 {
+            value < 0x80 ? ascii[Int(value)] : CLIPTokenizerData.lookupClass(value)
+        }
         var index = 0
         while index < count && ids.count < limit {
             let value = scalars[index]
-            let klass = value < 0x80 ? CLIPTokenizerData.asciiClasses[Int(value)] : CLIPTokenizerData.lookupClass(value)
+            let klass = scalarClass(value)
             var end = index + 1
             // 1-2. The special-token literals (IGNORECASE: after lower-casing only U+017F "ſ"
             // still matches "s").
@@ -52,11 +78,11 @@ struct CLIPEncodingWorkspace {
             } else {
                 switch klass {
                 case CLIPTokenizerData.ScalarClass.letter.rawValue:
-                    while end < count && Self.scalarClass(scalars[end]) == klass { end += 1 }
+                    while end < count && scalarClass(scalars[end]) == klass { end += 1 }
                 case CLIPTokenizerData.ScalarClass.number.rawValue:
                     break
                 case CLIPTokenizerData.ScalarClass.other.rawValue:
-                    while end < count && Self.scalarClass(scalars[end]) == klass { end += 1 }
+                    while end < count && scalarClass(scalars[end]) == klass { end += 1 }
                 default:
                     index += 1
                     continue
@@ -66,11 +92,6 @@ struct CLIPEncodingWorkspace {
             index = end
         }
         if ids.count > limit { ids.removeLast(ids.count - limit) }
-    }
-
-    @inline(__always)
-    static func scalarClass(_ value: UInt32) -> UInt8 {
-        value < 0x80 ? CLIPTokenizerData.asciiClasses[Int(value)] : CLIPTokenizerData.lookupClass(value)
     }
 
     private static let startLiteral = Array("<start_of_text>".unicodeScalars.map(\.value))

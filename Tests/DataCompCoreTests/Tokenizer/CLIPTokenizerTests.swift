@@ -47,6 +47,16 @@ import _DataCompTestSupport
         #expect(tokenizer.encode(text).count == 100)
     }
 
+    @Test("Honours ftfy's line-wide '<' rule when it stops early on a long caption")
+    func honoursLineRuleOnLongCaptions() throws {
+        let tokenizer = try StandardVocabulary.load()
+        let body = "&amp;amp;lt; " + String(repeating: "cat ", count: 100)
+        // open_clip.tokenize (3.3.0, ftfy 6.3.1): with "<" at the end of the line ftfy does not
+        // unescape, so "&lt;" survives OpenCLIP's two passes; without it ftfy unescapes to "<".
+        #expect(Array(tokenizer.tokenize(body + "<b>")[0..<8]) == [49406, 261, 3333, 282, 2368, 2368, 2368, 2368])
+        #expect(Array(tokenizer.tokenize(body)[0..<8]) == [49406, 283, 2368, 2368, 2368, 2368, 2368, 2368])
+    }
+
     @Test("Applies OpenCLIP's truncation rule at small context lengths")
     func truncatesAtSmallContextLengths() throws {
         let tokenizer = try StandardVocabulary.load()
