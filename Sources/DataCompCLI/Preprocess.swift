@@ -1,5 +1,6 @@
 import ArgumentParser
 import DataComp
+import Foundation
 
 /// `datacomp preprocess --image FILE [--size 224] --output OUT.npy`: OpenCLIP's evaluation
 /// transform as a float32 array.
@@ -28,21 +29,32 @@ struct Preprocess: ParsableCommand {
         guard size > 0 else { throw ValidationError("--size must be positive") }
     }
 
+    @Flag(help: "Print the decode + transform throughput (excluding the output write) to stderr.")
+    var reportThroughput = false
+
     func run() throws {
         let preprocessor = ImagePreprocessor(size: size)
-        var scalars: [Float] = []
-        scalars.reserveCapacity(images.count * 3 * size * size)
+        var tensors: [Tensor] = []
+        tensors.reserveCapacity(images.count)
+        let clock = ContinuousClock()
+        let start = clock.now
         for path in images {
-            let tensor = preprocessor.evaluationTensor(for: try Image(contentsOfFile: path))
-            scalars.append(contentsOf: tensor.scalars)
+            tensors.append(preprocessor.evaluationTensor(for: try Image(contentsOfFile: path)))
+        }
+        let elapsed = clock.now - start
+        if reportThroughput {
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            let line = "\(images.count) images in \(seconds) s: \(Double(images.count) / seconds) images/s (decode + transform)\n"
+            FileHandle.standardError.write(Data(line.utf8))
         }
         let shape = images.count == 1 ? [3, size, size] : [images.count, 3, size, size]
         // TODO(merge): replace with the shared NPY writer from the `numpy` branch.
-        try AtomicFile.write(Self.npyFloat32(shape: shape, scalars: scalars), to: output)
+        try AtomicFile.write(Self.npyFloat32(shape: shape, tensors: tensors), to: output)
     }
 
-    /// A minimal NPY 1.0 float32 C-order writer, local until the shared writer is merged.
-    static func npyFloat32(shape: [Int], scalars: [Float]) -> [UInt8] {
+    /// A minimal NPY 1.0 little-endian float32 C-order writer, local until the shared writer is
+    /// merged.
+    static func npyFloat32(shape: [Int], tensors: [Tensor]) -> [UInt8] {
         let dims = shape.map(String.init).joined(separator: ", ") + (shape.count == 1 ? "," : "")
         var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(dims)), }"
         let unpadded = 10 + header.utf8.count + 1
@@ -51,10 +63,13 @@ struct Preprocess: ParsableCommand {
         let length = UInt16(header.utf8.count)
         bytes += [UInt8(length & 0xFF), UInt8(length >> 8)]
         bytes += Array(header.utf8)
-        bytes.reserveCapacity(bytes.count + scalars.count * 4)
-        for value in scalars {
-            let bits = value.bitPattern.littleEndian
-            bytes += [UInt8(bits & 0xFF), UInt8((bits >> 8) & 0xFF), UInt8((bits >> 16) & 0xFF), UInt8(bits >> 24)]
+        let total = tensors.reduce(0) { $0 + $1.count }
+        bytes.reserveCapacity(bytes.count + total * 4)
+        for tensor in tensors {
+            // Float32 is little-endian on every platform Swift runs DataComp on.
+            tensor.withUnsafeBufferPointer { buffer in
+                bytes.append(contentsOf: UnsafeRawBufferPointer(buffer))
+            }
         }
         return bytes
     }

@@ -236,41 +236,76 @@ enum PillowResampler {
         let outputs = coefficients.first.count
         let ksize = coefficients.kernelSize
         let half: Int32 = 1 << (Coefficients.precisionBits - 1)
-        guard let srcBase = src.baseAddress, let outBase = out.baseAddress else { return }
+        guard let srcBase = src.baseAddress, let outBase = out.baseAddress, outputs > 0 else { return }
+        let srcEnd = srcBase + src.count
+
+        // Vector layout: each 16-lane chunk covers `perChunk` whole pixels (16 / channels of
+        // them); lane i holds byte i of the chunk and the weight of its pixel, so channel c's sum
+        // is the sum of the lanes i ≡ c (mod channels). Integer addition is associative, so
+        // the sums equal Pillow's sequential ones bit for bit.
+        let perChunk = 16 / channels
+        let used = perChunk * channels
+        var chunkStart = [Int](repeating: 0, count: outputs + 1)
+        for xx in 0..<outputs {
+            chunkStart[xx + 1] = chunkStart[xx] + (coefficients.count[xx] + perChunk - 1) / perChunk
+        }
+        var lanes = [SIMD16<Int32>](repeating: .zero, count: max(chunkStart[outputs], 1))
+        for xx in 0..<outputs {
+            let n = coefficients.count[xx]
+            for chunk in 0..<(chunkStart[xx + 1] - chunkStart[xx]) {
+                var v = SIMD16<Int32>.zero
+                for lane in 0..<used {
+                    let tap = chunk * perChunk + lane / channels
+                    if tap < n { v[lane] = coefficients.weights[xx * ksize + tap] }
+                }
+                lanes[chunkStart[xx] + chunk] = v
+            }
+        }
+        var laneMask = [SIMD16<Int32>](repeating: .zero, count: channels)
+        for c in 0..<channels {
+            for lane in 0..<used where lane % channels == c { laneMask[c][lane] = 1 }
+        }
+
         coefficients.weights.withUnsafeBufferPointer { weightBuffer in
-            guard let weights = weightBuffer.baseAddress else { return }
+        lanes.withUnsafeBufferPointer { laneBuffer in
+        coefficients.first.withUnsafeBufferPointer { firsts in
+        coefficients.count.withUnsafeBufferPointer { counts in
+        chunkStart.withUnsafeBufferPointer { starts in
+            guard let weights = weightBuffer.baseAddress, let chunks = laneBuffer.baseAddress else { return }
             for row in 0..<rowCount {
                 let line = srcBase + (firstRow + row) * stride
                 var dst = outBase + row * outputs * channels
                 for xx in 0..<outputs {
-                    let xmin = coefficients.first[xx] - columnBase
-                    let n = coefficients.count[xx]
-                    let k = weights + xx * ksize
-                    let p = line + xmin * channels
-                    switch channels {
-                    case 1:
-                        var s0 = half
-                        for x in 0..<n { s0 &+= Int32(p[x]) &* k[x] }
-                        dst[0] = clip8(s0)
-                    case 3:
-                        var s0 = half, s1 = half, s2 = half
-                        for x in 0..<n {
-                            let w = k[x]
-                            let q = p + x * 3
-                            s0 &+= Int32(q[0]) &* w
-                            s1 &+= Int32(q[1]) &* w
-                            s2 &+= Int32(q[2]) &* w
+                    let p = line + (firsts[xx] - columnBase) * channels
+                    let chunkCount = starts[xx + 1] - starts[xx]
+                    if p + (chunkCount - 1) * used + 16 <= srcEnd {
+                        var acc = SIMD16<Int32>.zero
+                        let w = chunks + starts[xx]
+                        for chunk in 0..<chunkCount {
+                            let bytes = UnsafeRawPointer(p + chunk * used).loadUnaligned(as: SIMD16<UInt8>.self)
+                            acc &+= SIMD16<Int32>(truncatingIfNeeded: bytes) &* w[chunk]
                         }
-                        dst[0] = clip8(s0); dst[1] = clip8(s1); dst[2] = clip8(s2)
-                    case 4:
-                        var s = SIMD4<Int32>(repeating: half)
-                        for x in 0..<n {
-                            let q = p + x * 4
-                            let v = SIMD4<Int32>(Int32(q[0]), Int32(q[1]), Int32(q[2]), Int32(q[3]))
-                            s &+= v &* k[x]
+                        switch channels {
+                        case 1:
+                            dst[0] = clip8(half &+ acc.wrappedSum())
+                        case 3:
+                            let a = acc
+                            dst[0] = clip8(half &+ a[0] &+ a[3] &+ a[6] &+ a[9] &+ a[12])
+                            dst[1] = clip8(half &+ a[1] &+ a[4] &+ a[7] &+ a[10] &+ a[13])
+                            dst[2] = clip8(half &+ a[2] &+ a[5] &+ a[8] &+ a[11] &+ a[14])
+                        case 4:
+                            let a = acc
+                            dst[0] = clip8(half &+ a[0] &+ a[4] &+ a[8] &+ a[12])
+                            dst[1] = clip8(half &+ a[1] &+ a[5] &+ a[9] &+ a[13])
+                            dst[2] = clip8(half &+ a[2] &+ a[6] &+ a[10] &+ a[14])
+                            dst[3] = clip8(half &+ a[3] &+ a[7] &+ a[11] &+ a[15])
+                        default:
+                            for c in 0..<channels { dst[c] = clip8(half &+ (acc &* laneMask[c]).wrappedSum()) }
                         }
-                        dst[0] = clip8(s[0]); dst[1] = clip8(s[1]); dst[2] = clip8(s[2]); dst[3] = clip8(s[3])
-                    default:
+                    } else {
+                        // Near the end of the buffer: Pillow's scalar loop.
+                        let n = counts[xx]
+                        let k = weights + xx * ksize
                         for c in 0..<channels {
                             var s0 = half
                             for x in 0..<n { s0 &+= Int32(p[x * channels + c]) &* k[x] }
@@ -280,6 +315,10 @@ enum PillowResampler {
                     dst += channels
                 }
             }
+        }
+        }
+        }
+        }
         }
     }
 
