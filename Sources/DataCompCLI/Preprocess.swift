@@ -36,16 +36,27 @@ struct Preprocess: ParsableCommand {
         let preprocessor = ImagePreprocessor(size: size)
         var tensors: [Tensor] = []
         tensors.reserveCapacity(images.count)
-        let clock = ContinuousClock()
-        let start = clock.now
-        for path in images {
-            tensors.append(preprocessor.evaluationTensor(for: try Image(contentsOfFile: path)))
-        }
-        let elapsed = clock.now - start
         if reportThroughput {
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-            let line = "\(images.count) images in \(seconds) s: \(Double(images.count) / seconds) images/s (decode + transform)\n"
+            // Decode and transform each image in turn, timing each phase separately.
+            // Process CPU time, so that other processes on the machine do not skew the numbers.
+            func cpuSeconds() -> Double { Double(clock()) / Double(CLOCKS_PER_SEC) }
+            var decodeSeconds = 0.0, transformSeconds = 0.0
+            for path in images {
+                let start = cpuSeconds()
+                let image = try Image(contentsOfFile: path)
+                let middle = cpuSeconds()
+                tensors.append(preprocessor.evaluationTensor(for: image))
+                decodeSeconds += middle - start
+                transformSeconds += cpuSeconds() - middle
+            }
+            let n = Double(images.count)
+            let line = "\(images.count) images, CPU time: decode \(decodeSeconds * 1000 / n) ms/image, "
+                + "transform \(transformSeconds * 1000 / n) ms/image, \(n / (decodeSeconds + transformSeconds)) images/s\n"
             FileHandle.standardError.write(Data(line.utf8))
+        } else {
+            for path in images {
+                tensors.append(preprocessor.evaluationTensor(for: try Image(contentsOfFile: path)))
+            }
         }
         let shape = images.count == 1 ? [3, size, size] : [images.count, 3, size, size]
         // TODO(merge): replace with the shared NPY writer from the `numpy` branch.

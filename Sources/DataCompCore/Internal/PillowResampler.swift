@@ -229,10 +229,18 @@ enum PillowResampler {
     }
 
     /// Pillow's `ImagingResampleHorizontal_8bpc` for source rows `firstRow ..< firstRow + rowCount`.
-    private static func horizontalPass(
+    static func horizontalPass(
         _ src: UnsafeBufferPointer<UInt8>, stride: Int, firstRow: Int, rowCount: Int,
         channels: Int, coefficients: Coefficients, columnBase: Int, into out: UnsafeMutableBufferPointer<UInt8>
     ) {
+        #if arch(x86_64)
+        if horizontalPassSSE2(
+            src, stride: stride, firstRow: firstRow, rowCount: rowCount, channels: channels,
+            coefficients: coefficients, columnBase: columnBase, into: out)
+        {
+            return
+        }
+        #endif
         let outputs = coefficients.first.count
         let ksize = coefficients.kernelSize
         let half: Int32 = 1 << (Coefficients.precisionBits - 1)
@@ -323,10 +331,16 @@ enum PillowResampler {
     }
 
     /// Pillow's `ImagingResampleVertical_8bpc`, vectorized across each output row.
-    private static func verticalPass(
+    static func verticalPass(
         _ src: UnsafeBufferPointer<UInt8>, stride: Int, columnOffset: Int, rowBytes: Int, rowBase: Int,
         coefficients: Coefficients, into out: UnsafeMutableBufferPointer<UInt8>
     ) {
+        #if arch(x86_64)
+        verticalPassSSE2(
+            src, stride: stride, columnOffset: columnOffset, rowBytes: rowBytes, rowBase: rowBase,
+            coefficients: coefficients, into: out)
+        return
+        #else
         let outputs = coefficients.first.count
         let ksize = coefficients.kernelSize
         let half: Int32 = 1 << (Coefficients.precisionBits - 1)
@@ -360,6 +374,7 @@ enum PillowResampler {
                 for i in 0..<rowBytes { dst[i] = clip8(accumulator[i]) }
             }
         }
+        #endif
     }
 
     /// Pillow's nearest-neighbour resize (`ImagingScaleAffine` with the affine matrix `_resize`
