@@ -138,7 +138,7 @@ for kind in ("photo-like", "noisy"):
             Image.fromarray(np.clip(big, 0, 255).astype(np.uint8)).save(path, "JPEG", quality=85)
         bench.append(path)
     py = subprocess.run(["taskset", "-c", "0", sys.executable, "-c", BENCH_PY, str(args.size)] + bench,
-                        check=True, capture_output=True, text=True).stdout.split()
+                        check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1].split()
     cmd = ["taskset", "-c", "0", args.datacomp, "preprocess", "--size", str(args.size), "--report-throughput",
            "--output", os.path.join(tmp, "swift.npy")]
     for path in bench:

@@ -7,7 +7,7 @@
 ///
 /// ```swift
 /// let image = try Image(contentsOfFile: "cat.jpg")
-/// let rgb = image.resized(width: 224, height: 224).converted(to: .rgb)
+/// let rgb = image.resized(width: 224, height: 224).convertedToRGB()
 /// ```
 public struct Image: Sendable, Equatable {
     /// A pixel layout, named as Pillow names it.
