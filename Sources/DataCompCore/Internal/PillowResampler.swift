@@ -151,8 +151,8 @@ enum PillowResampler {
         }
 
         var intermediate: [UInt8]
-        var intermediateStride: Int
-        var intermediateColumnOffset: Int
+        let intermediateStride: Int
+        let intermediateColumnOffset: Int
         if needHorizontal {
             let horizontal = Coefficients(
                 inputSize: width, in0: box.x0, in1: box.x1, outputSize: outputWidth, outputs: columns, kernel: kernel)
