@@ -104,3 +104,9 @@ let package = Package(
         ),
     ]
 )
+
+// The DocC plugin is only resolved when documentation is built (Scripts/docs.sh sets
+// DATACOMP_DOCS=1), so that users of the SDK never fetch it.
+if Context.environment["DATACOMP_DOCS"] != nil {
+    package.dependencies.append(.package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"))
+}

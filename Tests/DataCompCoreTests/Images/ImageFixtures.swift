@@ -9,6 +9,7 @@ struct ImageFixture: Sendable, CustomStringConvertible {
         var width: Int
         var height: Int
         var filter: ResamplingFilter
+        var box: ResizeBox?
         var file: String
     }
 
@@ -44,6 +45,9 @@ struct ImageFixture: Sendable, CustomStringConvertible {
                     Resize(
                         width: r["width"] as? Int ?? 0, height: r["height"] as? Int ?? 0,
                         filter: ResamplingFilter(rawValue: r["filter"] as? String ?? "") ?? .nearest,
+                        box: (r["box"] as? [Double]).map {
+                            ResizeBox(left: Float($0[0]), top: Float($0[1]), right: Float($0[2]), bottom: Float($0[3]))
+                        },
                         file: r["file"] as? String ?? "")
                 },
                 preprocess: (e["preprocess"] as? [[String: Any]] ?? []).map {
