@@ -33,7 +33,7 @@ for path in glob.glob(sys.argv[2] + "/*.json"):
         per_iteration = int(m.group(1)) if m else 1
         base = name[: m.start()] if m else name
         wall = entry["secondaryMetrics"]["Time (wall clock)"]
-        seconds = wall["score"] * scale[wall["scoreUnit"]]  # mean wall-clock time of one iteration
+        seconds = wall["scorePercentiles"]["50.0"] * scale[wall["scoreUnit"]]  # median wall-clock time of one iteration
         swift[base] = per_iteration / seconds
 print(f"{'benchmark':40} {'Python items/s':>16} {'Swift items/s':>16} {'ratio':>8}")
 for name, py_rate in python.items():
