@@ -16,7 +16,11 @@ struct Inspect: ParsableCommand {
     var path: String
 
     func run() throws {
-        let summary = try Self.summarize(path: path)
+        var summary = try Self.summarize(path: path)
+        // Every summary starts with the path it describes.
+        if case .object(let members) = summary, !members.contains(where: { $0.0 == "path" }) {
+            summary = .object([("path", .string(path))] + members)
+        }
         print(summary.serialized(indent: 2))
     }
 
