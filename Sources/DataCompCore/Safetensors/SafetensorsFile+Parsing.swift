@@ -65,8 +65,14 @@ extension SafetensorsFile {
             }
             tensors.append(try tensorInfo(name: name, value))
         }
-        tensors.sort {
-            ($0.dataOffsets.lowerBound, $0.dataOffsets.upperBound) < ($1.dataOffsets.lowerBound, $1.dataOffsets.upperBound)
+        // Data order; empty tensors that share offsets follow the writer's order (dtype rank
+        // descending, then name), which reproduces the header order of files the safetensors
+        // package wrote.
+        tensors.sort { a, b in
+            if a.dataOffsets.lowerBound != b.dataOffsets.lowerBound { return a.dataOffsets.lowerBound < b.dataOffsets.lowerBound }
+            if a.dataOffsets.upperBound != b.dataOffsets.upperBound { return a.dataOffsets.upperBound < b.dataOffsets.upperBound }
+            if a.dataType.sortRank != b.dataType.sortRank { return a.dataType.sortRank > b.dataType.sortRank }
+            return Array(a.name.utf8).lexicographicallyPrecedes(Array(b.name.utf8))
         }
         var end = 0
         for info in tensors {
