@@ -65,6 +65,13 @@ package struct TarParser {
                 finished = true
                 return nil
             }
+            if remaining < Self.blockSize && wrappers.isEmpty
+                && UnsafeRawBufferPointer(rebasing: bytes[position...]).allSatisfy({ $0 == 0 })
+            {
+                // A cut inside the end-of-archive zeros loses no member; tarfile accepts it too.
+                finished = true
+                return nil
+            }
             guard remaining >= Self.blockSize else {
                 throw DataCompError(
                     .truncatedFile,
