@@ -100,11 +100,12 @@ extension SafetensorsFile {
             end = info.dataOffsets.upperBound
         }
         let dataStart = 8 + headerLength
-        guard dataStart + end == bytes.count else {
-            let code: DataCompError.Code = dataStart + end > bytes.count ? .truncatedFile : .corruptData
+        let (fileSize, overflow) = dataStart.addingReportingOverflow(end)
+        guard !overflow, fileSize == bytes.count else {
+            let code: DataCompError.Code = overflow || fileSize > bytes.count ? .truncatedFile : .corruptData
             throw DataCompError(
                 code,
-                "the tensors need \(end) data bytes after the \(dataStart)-byte header (file size \(dataStart + end)), but the file has \(bytes.count) bytes",
+                "the tensors need \(end) data bytes after the \(dataStart)-byte header, but the file has \(bytes.count) bytes in all",
                 position: .offset(bytes.count))
         }
         return ParsedHeader(metadata: metadata, tensors: tensors, dataStart: dataStart)

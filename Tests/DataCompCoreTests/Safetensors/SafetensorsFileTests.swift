@@ -129,6 +129,7 @@ struct ExpectedSafetensors {
             (#"{"a":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}}"#, 4, "invalidFormat", "a"),
             (#"{"a":{"dtype":"F32","shape":[4611686018427387904,4],"data_offsets":[0,4]}}"#, 4, "corruptData", "a"),
             (#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[8,4]}}"#, 4, "corruptData", "a"),
+            (#"{"a":{"dtype":"F32","shape":[2305843009213693950],"data_offsets":[0,9223372036854775800]}}"#, 4, "truncatedFile", ""),
             (#"{"__metadata__":{"k":1}}"#, 0, "invalidFormat", "__metadata__"),
             (#"[1,2]"#, 0, "invalidFormat", ""),
             (#"{"a":"#, 0, "invalidFormat", ""),
