@@ -14,6 +14,13 @@ Run with /work/refenv/bin/python after `swift build`:
 5. webdataset's ShardWriter(maxcount=K, maxsize=S, mtime=T) writes the same samples: every
    output shard must be byte-identical to the Swift one; each Swift _stats.json must report
    the shard's sample count.
+6. Differential corruption: truncated and byte-mutated copies of the inputs go through both
+   readers. Swift must never accept a file webdataset rejects, and when both accept they must
+   yield the same samples. Files webdataset accepts but Swift rejects are counted separately:
+   they are the documented cases where tarfile silently stops at a damaged header or partial
+   block and reports a short shard, while Swift throws ("python_short": Python lost members
+   silently; "python_complete": the damaged block was where the end-of-archive marker
+   belongs). Names with invalid UTF-8 are compared after replacing invalid bytes with U+FFFD.
 """
 import argparse
 import collections
@@ -90,6 +97,7 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--max-count", type=int, default=37)
     parser.add_argument("--max-size", type=int, default=900_000)
+    parser.add_argument("--mutants", type=int, default=300)
     args = parser.parse_args()
     rng = np.random.default_rng(args.seed)
     work = tempfile.mkdtemp(prefix="wds-parity-")
@@ -156,16 +164,66 @@ def main():
                 "count", "successes", "failed_to_download", "failed_to_resize", "duration", "start_time", "end_time", "status_dict"]:
             stats_mismatches += 1
 
+    # 6. differential corruption
+    mutation = collections.Counter()
+    for index in range(args.mutants):
+        original = inputs[index % len(inputs)]
+        data = bytearray(open(original, "rb").read())
+        if rng.integers(0, 2):
+            data = data[: int(rng.integers(0, len(data)))]
+        else:
+            for _ in range(int(rng.integers(1, 4))):
+                block = int(rng.integers(0, max(1, len(data) // 512))) * 512
+                position = min(len(data) - 1, block + int(rng.choice([0, 5, 100, 124, 130, 148, 156, 257, 345, int(rng.integers(0, 512))])))
+                data[position] = int(rng.integers(0, 256))
+        path = os.path.join(work, "mutant.tar")
+        with open(path, "wb") as f:
+            f.write(bytes(data))
+        try:
+            py = [(s["__key__"], sorted((k, v) for k, v in s.items() if not k.startswith("__"))) for s in read(path)]
+        except Exception:
+            py = None
+        result = subprocess.run([args.binary, "inspect", path], capture_output=True, text=True)
+        if result.returncode != 0 and "[" not in result.stderr:
+            mutation["swift_crash_or_unexplained"] += 1
+        sw = json.loads(result.stdout) if result.returncode == 0 else None
+        if py is None and sw is None:
+            mutation["both_reject"] += 1
+        elif py is None:
+            mutation["swift_accepts_python_rejects"] += 1
+        elif sw is None:
+            # Did tarfile stop early (a short read of a damaged shard) or read everything?
+            full = [(s["__key__"], sorted((k, v) for k, v in s.items() if not k.startswith("__"))) for s in read(original)]
+            complete = py == full
+            mutation["python_accepts_swift_rejects_" + ("python_complete" if complete else "python_short")] += 1
+            if complete and mutation["python_accepts_swift_rejects_python_complete"] <= 3:
+                keep = os.path.join(work, "strict%d.tar" % mutation["python_accepts_swift_rejects_python_complete"])
+                shutil.copy(path, keep)
+                print("swift stricter on a complete read:", keep, result.stderr.strip()[:300])
+        elif sw["samples"] == len(py) and sw["first_keys"] == [k for k, _ in py[:5]]:
+            mutation["both_accept_same"] += 1
+        elif sw["samples"] == len(py) and any(
+                any(0xDC80 <= ord(c) <= 0xDCFF for c in k) for k, _ in py[:5]) and sw["first_keys"] == [
+                k.encode("utf-8", "surrogateescape").decode("utf-8", "replace") for k, _ in py[:5]]:
+            # Documented: non-UTF-8 name bytes are U+FFFD in Swift, surrogate escapes in Python.
+            mutation["both_accept_same_except_non_utf8_name"] += 1
+        else:
+            mutation["both_accept_different"] += 1
+            keep = os.path.join(work, "different%d.tar" % mutation["both_accept_different"])
+            shutil.copy(path, keep)
+            print("different samples:", keep, "python", len(py), [k for k, _ in py[:5]], "swift", sw["samples"], sw["first_keys"])
+
     total_bytes = sum(len(v) for s in expected for k, v in s.items() if not k.startswith("__"))
     print(json.dumps({
         "input_shards": len(inputs), "samples": len(expected), "payload_bytes": total_bytes,
         "inspect_mismatches": inspect_mismatches,
         "output_shards_swift": len(shard_files), "output_shards_python": len(ref_files),
         "sample_mismatches": sample_mismatches, "byte_mismatches": byte_mismatches,
-        "stats_mismatches": stats_mismatches, "work": work,
+        "stats_mismatches": stats_mismatches, "mutants": dict(mutation), "work": work,
     }, indent=1))
     ok = (inspect_mismatches == 0 and sample_mismatches == 0 and byte_mismatches == 0 and stats_mismatches == 0
-          and len(shard_files) == len(ref_files))
+          and len(shard_files) == len(ref_files) and mutation["swift_accepts_python_rejects"] == 0
+          and mutation["both_accept_different"] == 0 and mutation["swift_crash_or_unexplained"] == 0)
     if ok:
         shutil.rmtree(work)
     sys.exit(0 if ok else 1)

@@ -128,6 +128,13 @@ func writerInputs(_ shard: String) throws -> (mtime: Int, samples: [WebDatasetSa
             let writer = try ShardWriter(folder: folder.path)
             try writer.write(Self.makeSamples(1, size: 10)[0])
         }
+        do {
+            let writer = try ShardWriter(folder: folder.path)
+            let bad = WebDatasetSample(
+                key: "k", members: [.init(fileExtension: "txt", bytes: [1]), .init(fileExtension: "txt", bytes: [2])])
+            #expect(throws: DataCompError.self) { try writer.write(bad) }
+            #expect(try writer.finish().isEmpty)
+        }
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
         #expect(throws: DataCompError.self) { try ShardWriter(folder: folder.path + "/missing") }
     }
