@@ -3,7 +3,7 @@ import Foundation
 import _DataCompTestSupport
 
 /// The image fixtures described by `Resources/images/index.json`, written by
-/// `Scripts/fixtures/images.py` with Pillow 13.0.0 and OpenCLIP 3.3.0.
+/// `Scripts/fixtures/images_fixtures.py` with Pillow 13.0.0 and OpenCLIP 3.3.0.
 struct ImageFixture: Sendable, CustomStringConvertible {
     struct Resize: Sendable {
         var width: Int

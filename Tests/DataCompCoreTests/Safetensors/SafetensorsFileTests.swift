@@ -4,7 +4,7 @@ import Testing
 import _DataCompTestSupport
 
 /// One file's entry in Resources/safetensors/expected.json (safetensors 0.8.0, numpy, PyTorch
-/// 2.13 via Scripts/fixtures/safetensors.py; exact values).
+/// 2.13 via Scripts/fixtures/safetensors_fixtures.py; exact values).
 struct ExpectedSafetensors {
     struct Entry {
         var dataType: String

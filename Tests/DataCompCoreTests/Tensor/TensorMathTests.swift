@@ -3,7 +3,7 @@ import Foundation
 import Testing
 import _DataCompTestSupport
 
-/// Reads a raw little-endian fixture written by Scripts/fixtures/tensor.py.
+/// Reads a raw little-endian fixture written by Scripts/fixtures/tensor_fixtures.py.
 func littleEndianFixture<T: FixedWidthInteger>(_ name: String, as: T.Type) throws -> [T] {
     let bytes = try Fixtures.bytes("tensor/" + name)
     return stride(from: 0, to: bytes.count, by: MemoryLayout<T>.size).map { offset in
@@ -24,7 +24,7 @@ func matrix(_ value: Any?) throws -> Tensor {
 @Suite struct TensorHalfPrecisionTests {
     @Test("Float32 → Float16 rounds exactly like numpy astype(np.float16)")
     func float32ToFloat16MatchesNumpy() throws {
-        // Reference: numpy 1.x/2.x astype(np.float16) via Scripts/fixtures/tensor.py; exact bits.
+        // Reference: numpy 1.x/2.x astype(np.float16) via Scripts/fixtures/tensor_fixtures.py; exact bits.
         let input = try littleEndianFixture("f32_to_f16_input.bin", as: UInt32.self).map(Float.init(bitPattern:))
         let expected = try littleEndianFixture("f32_to_f16_expected.bin", as: UInt16.self)
         let bits = Tensor(shape: [input.count], scalars: input).float16Bits()
@@ -79,7 +79,7 @@ func matrix(_ value: Any?) throws -> Tensor {
 @Suite struct TensorBLASTests {
     @Test("matmul agrees with numpy for every transpose combination")
     func matmulMatchesNumpy() throws {
-        // Reference: numpy float32 `@` (Scripts/fixtures/tensor.py); tolerance 1e-5 absolute for
+        // Reference: numpy float32 `@` (Scripts/fixtures/tensor_fixtures.py); tolerance 1e-5 absolute for
         // |values| < 10 (different summation order in different BLAS builds).
         let json = try jsonFixture("matmul.json")
         let a = try matrix(json["a"]), b = try matrix(json["b"])

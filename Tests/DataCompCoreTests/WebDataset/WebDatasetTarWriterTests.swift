@@ -3,7 +3,7 @@ import Foundation
 import Testing
 import _DataCompTestSupport
 
-/// The samples Scripts/fixtures/webdataset.py handed to webdataset's TarWriter.
+/// The samples Scripts/fixtures/webdataset_fixtures.py handed to webdataset's TarWriter.
 func writerInputs(_ shard: String) throws -> (mtime: Int, samples: [WebDatasetSample]) {
     let data = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("webdataset/writer_inputs.json")))
     let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Randomized safetensors parity check between the `safetensors` package (0.8.0) and the Swift CLI.
 
-Run with /work/refenv/bin/python after `swift build`:
-    /work/refenv/bin/python Scripts/parity/safetensors.py [--binary .build/debug/datacomp] [--files 200] [--mutants 600]
+Run with refenv/bin/python after `swift build`:
+    refenv/bin/python Scripts/parity/safetensors_parity.py [--binary .build/debug/datacomp] [--files 200] [--mutants 600]
 
 1. Writes random files with safetensors.torch.save_file (random dtypes among the 15 this
    package knows, shapes with zero and unit dimensions, non-ASCII names, optional metadata) and

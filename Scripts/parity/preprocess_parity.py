@@ -1,7 +1,7 @@
 """Parity and throughput of `datacomp preprocess` against Pillow 13 + OpenCLIP 3.3.0.
 
 Usage (from the package root, after `swift build -c release --product datacomp`):
-    /work/refenv/bin/python Scripts/parity/preprocess.py [--datacomp .build/release/datacomp]
+    refenv/bin/python Scripts/parity/preprocess_parity.py [--datacomp .build/release/datacomp]
 
 1. Parity: writes ~120 seeded synthetic images of varied sizes (1×1, 7×3000, 3000×7, small, large)
    and modes (RGB, L, RGBA, LA, P with and without transparency, CMYK, 1, I;16) as JPEG, PNG and

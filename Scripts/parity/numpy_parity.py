@@ -2,7 +2,7 @@
 """Parity checks between the Swift NumPy/subset code and NumPy (run by hand; needs a debug build).
 
     swift build --build-tests
-    /work/refenv/bin/python Scripts/parity/numpy.py
+    refenv/bin/python Scripts/parity/numpy_parity.py
 
 1. Random uid sets (with duplicates) -> `datacomp subset create` -> bytes compared with np.save
    of the sorted array, np.load of our file, and `datacomp subset show` output.

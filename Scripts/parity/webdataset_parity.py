@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Randomized WebDataset parity check between Python webdataset 1.0.2 and the Swift CLI.
 
-Run with /work/refenv/bin/python after `swift build`:
-    /work/refenv/bin/python Scripts/parity/webdataset.py [--binary .build/debug/datacomp] [--shards 12] [--seed 1]
+Run with refenv/bin/python after `swift build`:
+    refenv/bin/python Scripts/parity/webdataset_parity.py [--binary .build/debug/datacomp] [--shards 12] [--seed 1]
 
 1. Writes random input shards with webdataset's TarWriter and with tarfile in GNU, PAX and USTAR
    formats (random keys with folders, non-ASCII and >100-character names, mixed-case and
