@@ -7,3 +7,5 @@ cd "$(dirname "$0")/.."
 bash Scripts/install-deps.sh
 swift build -c release --product datacomp
 swift test -c release -Xswiftc -enable-testing "$@"
+# Documentation is part of the product: every public symbol documented, no DocC warnings.
+bash Scripts/docs.sh
