@@ -1,0 +1,559 @@
+// Decoders for the Parquet value and level encodings. All functions work on raw buffers, check
+// every length against the bytes available and throw `DataCompError` (without a position: the
+// page reader adds the page's file offset).
+
+@inline(__always)
+private func corrupt(_ message: String) -> DataCompError {
+    DataCompError(.corruptData, message + "; the page is corrupted")
+}
+
+/// A growable, uninitialised byte buffer used to build column values without per-value
+/// allocation.
+package final class RawBuilder {
+    package private(set) var base: UnsafeMutableRawPointer?
+    package private(set) var count = 0
+    private var capacity = 0
+
+    package init() {}
+
+    deinit { base?.deallocate() }
+
+    /// Makes room for `additional` more bytes and returns a pointer to the first of them.
+    @inline(__always)
+    package func reserve(_ additional: Int) -> UnsafeMutableRawPointer {
+        let needed = count + additional
+        if needed > capacity || base == nil {
+            var newCapacity = max(capacity * 2, 64)
+            while newCapacity < needed { newCapacity *= 2 }
+            let newBase = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 16)
+            if let base {
+                newBase.copyMemory(from: base, byteCount: count)
+                base.deallocate()
+            }
+            base = newBase
+            capacity = newCapacity
+        }
+        return base! + count
+    }
+
+    /// Marks `n` reserved bytes as written.
+    @inline(__always)
+    package func commit(_ n: Int) { count += n }
+
+    package func append(_ bytes: UnsafeRawBufferPointer) {
+        guard bytes.count > 0, let source = bytes.baseAddress else { return }
+        reserve(bytes.count).copyMemory(from: source, byteCount: bytes.count)
+        count += bytes.count
+    }
+
+    package func removeAll() { count = 0 }
+
+    /// Shrinks the logical size to `newCount` bytes.
+    package func truncate(to newCount: Int) { count = min(count, max(0, newCount)) }
+
+    package var buffer: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+
+    /// Copies the bytes into a typed array (`count` must be a multiple of the element size).
+    package func array<T>(of: T.Type) -> [T] {
+        let n = count / MemoryLayout<T>.stride
+        return [T](unsafeUninitializedCapacity: n) { out, initialized in
+            if n > 0, let base { UnsafeMutableRawPointer(out.baseAddress!).copyMemory(from: base, byteCount: n * MemoryLayout<T>.stride) }
+            initialized = n
+        }
+    }
+}
+
+/// The values of one column under construction: fixed-width scalars as raw little-endian bytes,
+/// or variable-length byte arrays as one data buffer plus offsets.
+package final class ValuesBuilder {
+    /// Bytes per value for fixed-width types, or `nil` for byte arrays.
+    package let width: Int?
+    /// For FIXED_LEN_BYTE_ARRAY and INT96: the length of each byte array.
+    package let fixedByteArrayLength: Int?
+    package let data = RawBuilder()
+    package var offsets: [Int] = [0]
+
+    package init(width: Int?, fixedByteArrayLength: Int?) {
+        self.width = width
+        self.fixedByteArrayLength = fixedByteArrayLength
+    }
+
+    /// The number of values built.
+    package var valueCount: Int {
+        if let width { return width == 0 ? 0 : data.count / width }
+        return offsets.count - 1
+    }
+
+    @inline(__always)
+    package func appendByteArray(_ pointer: UnsafeRawPointer, _ length: Int) {
+        if length > 0 {
+            data.reserve(length).copyMemory(from: pointer, byteCount: length)
+            data.commit(length)
+        }
+        offsets.append(data.count)
+    }
+
+    /// Moves the last `denseCount` values apart so that they fill the last `valid.count` slots,
+    /// leaving zero (or empty) values in the slots whose flag is `false`.
+    package func spread(denseCount: Int, valid: UnsafeBufferPointer<Bool>) {
+        let slots = valid.count
+        guard slots > denseCount else { return }
+        if let width {
+            let start = data.count - denseCount * width
+            _ = data.reserve((slots - denseCount) * width)
+            data.commit((slots - denseCount) * width)
+            guard let base = data.base else { return }
+            var source = denseCount - 1
+            var slot = slots - 1
+            while slot >= 0 {
+                let target = base + start + slot * width
+                if valid[slot] {
+                    if source != slot { target.copyMemory(from: base + start + source * width, byteCount: width) }
+                    source -= 1
+                } else {
+                    target.initializeMemory(as: UInt8.self, repeating: 0, count: width)
+                }
+                slot -= 1
+            }
+        } else {
+            let start = offsets.count - 1 - denseCount
+            var newTail = [Int]()
+            newTail.reserveCapacity(slots)
+            var source = start + 1
+            var current = offsets[start]
+            for slot in 0..<slots {
+                if valid[slot] {
+                    current = offsets[source]
+                    source += 1
+                }
+                newTail.append(current)
+            }
+            offsets.removeLast(denseCount)
+            offsets.append(contentsOf: newTail)
+        }
+    }
+}
+
+// MARK: - Bit unpacking
+
+/// Reads `width` (0...64) bits starting at bit `bit` of `bytes`, LSB first. The caller makes
+/// sure the bits lie inside the buffer.
+@inline(__always)
+private func readBits(_ bytes: UnsafeRawBufferPointer, bit: Int, width: Int) -> UInt64 {
+    if width == 0 { return 0 }
+    let byte = bit >> 3
+    let shift = UInt64(bit & 7)
+    let base = bytes.baseAddress!
+    var low: UInt64
+    if byte + 8 <= bytes.count {
+        low = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: byte, as: UInt64.self))
+    } else {
+        low = 0
+        var i = 0
+        while byte + i < bytes.count && i < 8 {
+            low |= UInt64(base.load(fromByteOffset: byte + i, as: UInt8.self)) << UInt64(8 * i)
+            i += 1
+        }
+    }
+    var value = low >> shift
+    if UInt64(width) + shift > 64 {
+        let extra = byte + 8 < bytes.count ? UInt64(base.load(fromByteOffset: byte + 8, as: UInt8.self)) : 0
+        value |= extra << (64 - shift)
+    }
+    return width == 64 ? value : value & ((1 << UInt64(width)) - 1)
+}
+
+// MARK: - RLE / bit-packed hybrid
+
+/// Decodes the RLE/bit-packed hybrid encoding (levels, dictionary indices, RLE booleans).
+package struct HybridDecoder {
+    private let bytes: UnsafeRawBufferPointer
+    private var offset = 0
+    private let bitWidth: Int
+
+    package init(_ bytes: UnsafeRawBufferPointer, bitWidth: Int) throws {
+        guard (0...32).contains(bitWidth) else { throw corrupt("a bit width of \(bitWidth) is impossible (0 to 32 allowed)") }
+        self.bytes = bytes
+        self.bitWidth = bitWidth
+    }
+
+    /// The number of bytes consumed so far.
+    package var consumed: Int { offset }
+
+    private mutating func varint() throws -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            guard offset < bytes.count else { throw corrupt("the run header of an RLE/bit-packed run is cut off") }
+            let byte = bytes[offset]
+            offset += 1
+            result |= UInt64(byte & 0x7F) << shift
+            if byte & 0x80 == 0 { return result }
+            shift += 7
+            guard shift < 64 else { throw corrupt("an RLE run header is longer than 10 bytes") }
+        }
+    }
+
+    /// Decodes exactly `count` values into `output`.
+    package mutating func decode(into output: UnsafeMutablePointer<UInt32>, count: Int) throws {
+        var done = 0
+        let valueBytes = (bitWidth + 7) / 8
+        while done < count {
+            let header = try varint()
+            if header & 1 == 0 {
+                guard header >> 1 <= UInt64(Int32.max) else { throw corrupt("an RLE run of \(header >> 1) values is impossible") }
+                let run = Int(header >> 1)
+                guard valueBytes <= bytes.count - offset else { throw corrupt("an RLE run's value is cut off") }
+                var value: UInt32 = 0
+                for i in 0..<valueBytes { value |= UInt32(bytes[offset + i]) << UInt32(8 * i) }
+                offset += valueBytes
+                let n = min(run, count - done)
+                (output + done).initialize(repeating: value, count: n)
+                done += n
+            } else {
+                guard header >> 1 <= UInt64(Int32.max / 8) else { throw corrupt("a bit-packed run of \(header >> 1) groups is impossible") }
+                let values = Int(header >> 1) * 8
+                let runBytes = Int(header >> 1) * bitWidth
+                let n = min(values, count - done)
+                let neededBytes = (n * bitWidth + 7) / 8
+                let available = min(runBytes, bytes.count - offset)
+                guard neededBytes <= available else { throw corrupt("a bit-packed run is cut off") }
+                let run = UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + available)])
+                unpack(run, width: bitWidth, count: n, into: output + done)
+                offset += available
+                done += n
+            }
+        }
+    }
+
+    private func unpack(_ run: UnsafeRawBufferPointer, width: Int, count: Int, into output: UnsafeMutablePointer<UInt32>) {
+        if width == 0 {
+            output.initialize(repeating: 0, count: count)
+            return
+        }
+        var bit = 0
+        for i in 0..<count {
+            output[i] = UInt32(truncatingIfNeeded: readBits(run, bit: bit, width: width))
+            bit += width
+        }
+    }
+}
+
+// MARK: - DELTA_BINARY_PACKED
+
+/// Decodes DELTA_BINARY_PACKED integers (as 64-bit two's-complement patterns; 32-bit columns
+/// keep the low half).
+package struct DeltaBinaryPackedDecoder {
+    private let bytes: UnsafeRawBufferPointer
+    package private(set) var offset = 0
+
+    package init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+    private mutating func varint() throws -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            guard offset < bytes.count else { throw corrupt("a DELTA_BINARY_PACKED header is cut off") }
+            let byte = bytes[offset]
+            offset += 1
+            result |= UInt64(byte & 0x7F) << shift
+            if byte & 0x80 == 0 { return result }
+            shift += 7
+            guard shift < 64 else { throw corrupt("a DELTA_BINARY_PACKED integer is longer than 10 bytes") }
+        }
+    }
+
+    private mutating func zigzag() throws -> UInt64 {
+        let raw = try varint()
+        return (raw >> 1) ^ (0 &- (raw & 1))
+    }
+
+    /// Decodes the header and all values it declares; returns them (at most `limit`, which
+    /// guards against impossible counts).
+    package mutating func decodeAll(limit: Int) throws -> [UInt64] {
+        let blockSize = try varint()
+        let miniblocks = try varint()
+        let total = try varint()
+        var last = try zigzag()
+        guard blockSize > 0, blockSize % 128 == 0, blockSize <= 1 << 20 else {
+            throw corrupt("a DELTA_BINARY_PACKED block size of \(blockSize) is impossible (a positive multiple of 128 expected)")
+        }
+        guard miniblocks > 0, blockSize % miniblocks == 0, (blockSize / miniblocks) % 32 == 0 else {
+            throw corrupt("\(miniblocks) DELTA_BINARY_PACKED miniblocks per block of \(blockSize) is impossible")
+        }
+        guard total <= UInt64(limit) else {
+            throw corrupt("DELTA_BINARY_PACKED declares \(total) values but the page holds at most \(limit)")
+        }
+        let count = Int(total)
+        let perMiniblock = Int(blockSize / miniblocks)
+        var result = [UInt64]()
+        result.reserveCapacity(count)
+        if count == 0 { return result }
+        result.append(last)
+        while result.count < count {
+            let minDelta = try zigzag()
+            let widthsStart = offset
+            guard Int(miniblocks) <= bytes.count - offset else { throw corrupt("DELTA_BINARY_PACKED bit widths are cut off") }
+            offset += Int(miniblocks)
+            for m in 0..<Int(miniblocks) where result.count < count {
+                let width = Int(bytes[widthsStart + m])
+                guard width <= 64 else { throw corrupt("a DELTA_BINARY_PACKED bit width of \(width) is impossible") }
+                let runBytes = perMiniblock * width / 8
+                let n = min(perMiniblock, count - result.count)
+                let needed = (n * width + 7) / 8
+                let available = min(runBytes, bytes.count - offset)
+                guard needed <= available else { throw corrupt("a DELTA_BINARY_PACKED miniblock is cut off") }
+                let run = UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + available)])
+                var bit = 0
+                for _ in 0..<n {
+                    last = last &+ minDelta &+ readBits(run, bit: bit, width: width)
+                    result.append(last)
+                    bit += width
+                }
+                offset += available
+            }
+        }
+        return result
+    }
+}
+
+// MARK: - Value decoding
+
+package enum ParquetValueDecoding {
+    /// PLAIN fixed-width values (INT32, INT64, FLOAT, DOUBLE).
+    package static func plainFixed(_ data: UnsafeRawBufferPointer, count: Int, width: Int, into builder: ValuesBuilder) throws -> Int {
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: width)
+        guard !overflow, bytes <= data.count else {
+            throw corrupt("the page declares \(count) values of \(width) bytes but holds \(data.count) bytes")
+        }
+        builder.data.append(UnsafeRawBufferPointer(rebasing: data[0..<bytes]))
+        return bytes
+    }
+
+    /// PLAIN booleans: one bit per value, LSB first.
+    package static func plainBoolean(_ data: UnsafeRawBufferPointer, count: Int, into builder: ValuesBuilder) throws -> Int {
+        let bytes = (count + 7) / 8
+        guard bytes <= data.count else { throw corrupt("the page declares \(count) booleans but holds \(data.count) bytes") }
+        let out = builder.data.reserve(count).assumingMemoryBound(to: UInt8.self)
+        for i in 0..<count { out[i] = (data[i >> 3] >> UInt8(i & 7)) & 1 }
+        builder.data.commit(count)
+        return bytes
+    }
+
+    /// RLE-encoded booleans (a 4-byte length, then the hybrid encoding with bit width 1).
+    package static func rleBoolean(_ data: UnsafeRawBufferPointer, count: Int, into builder: ValuesBuilder) throws {
+        guard data.count >= 4 else { throw corrupt("the RLE boolean length prefix is cut off") }
+        let length = Int(UInt32(littleEndian: data.loadUnaligned(as: UInt32.self)))
+        guard length <= data.count - 4 else { throw corrupt("the RLE boolean data of \(length) bytes runs past the page") }
+        var decoder = try HybridDecoder(UnsafeRawBufferPointer(rebasing: data[4..<(4 + length)]), bitWidth: 1)
+        let scratch = UnsafeMutablePointer<UInt32>.allocate(capacity: max(count, 1))
+        defer { scratch.deallocate() }
+        try decoder.decode(into: scratch, count: count)
+        let out = builder.data.reserve(count).assumingMemoryBound(to: UInt8.self)
+        for i in 0..<count { out[i] = UInt8(truncatingIfNeeded: scratch[i] & 1) }
+        builder.data.commit(count)
+    }
+
+    /// PLAIN byte arrays: a 4-byte length before each value.
+    package static func plainByteArray(_ data: UnsafeRawBufferPointer, count: Int, into builder: ValuesBuilder) throws -> Int {
+        var offset = 0
+        builder.offsets.reserveCapacity(builder.offsets.count + count)
+        _ = builder.data.reserve(max(0, data.count - 4 * count))
+        guard let base = data.baseAddress else {
+            guard count == 0 else { throw corrupt("the page is empty but declares \(count) values") }
+            return 0
+        }
+        let end = data.count
+        for _ in 0..<count {
+            guard end - offset >= 4 else { throw corrupt("a byte array's length prefix runs past the page") }
+            let length = Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+            offset += 4
+            guard length <= end - offset else { throw corrupt("a byte array of \(length) bytes runs past the page") }
+            builder.appendByteArray(base + offset, length)
+            offset += length
+        }
+        return offset
+    }
+
+    /// PLAIN fixed-length byte arrays (FIXED_LEN_BYTE_ARRAY, INT96).
+    package static func plainFixedByteArray(_ data: UnsafeRawBufferPointer, count: Int, length: Int, into builder: ValuesBuilder) throws -> Int {
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: length)
+        guard !overflow, bytes <= data.count else {
+            throw corrupt("the page declares \(count) values of \(length) bytes but holds \(data.count) bytes")
+        }
+        builder.offsets.reserveCapacity(builder.offsets.count + count)
+        guard let base = data.baseAddress else { for _ in 0..<count { builder.offsets.append(builder.data.count) }; return 0 }
+        for i in 0..<count { builder.appendByteArray(base + i * length, length) }
+        return bytes
+    }
+
+    /// Decodes `count` plain values of the builder's kind; returns the bytes consumed.
+    package static func plain(_ data: UnsafeRawBufferPointer, count: Int, isBoolean: Bool, into builder: ValuesBuilder) throws -> Int {
+        if isBoolean { return try plainBoolean(data, count: count, into: builder) }
+        if let width = builder.width { return try plainFixed(data, count: count, width: width, into: builder) }
+        if let length = builder.fixedByteArrayLength { return try plainFixedByteArray(data, count: count, length: length, into: builder) }
+        return try plainByteArray(data, count: count, into: builder)
+    }
+
+    /// Dictionary indices (a bit-width byte, then the hybrid encoding), gathered from
+    /// `dictionary`.
+    package static func dictionary(_ data: UnsafeRawBufferPointer, count: Int, dictionary: ValuesBuilder, into builder: ValuesBuilder) throws {
+        guard count > 0 else { return }
+        guard data.count >= 1 else { throw corrupt("the dictionary index bit width is missing") }
+        var decoder = try HybridDecoder(UnsafeRawBufferPointer(rebasing: data[1...]), bitWidth: Int(data[0]))
+        let indices = UnsafeMutablePointer<UInt32>.allocate(capacity: count)
+        defer { indices.deallocate() }
+        try decoder.decode(into: indices, count: count)
+        let dictionaryCount = dictionary.valueCount
+        var largest: UInt32 = 0
+        for i in 0..<count { largest = max(largest, indices[i]) }
+        guard Int(largest) < dictionaryCount else {
+            throw corrupt("a dictionary index \(largest) is out of range for a dictionary of \(dictionaryCount) values")
+        }
+        if let width = builder.width {
+            guard let source = dictionary.data.base else { return }
+            let out = builder.data.reserve(count * width)
+            switch width {
+            case 4:
+                let s = UnsafeRawPointer(source).assumingMemoryBound(to: UInt32.self)
+                let o = out.assumingMemoryBound(to: UInt32.self)
+                for i in 0..<count { o[i] = s[Int(indices[i])] }
+            case 8:
+                let s = UnsafeRawPointer(source).assumingMemoryBound(to: UInt64.self)
+                let o = out.assumingMemoryBound(to: UInt64.self)
+                for i in 0..<count { o[i] = s[Int(indices[i])] }
+            default:
+                for i in 0..<count { (out + i * width).copyMemory(from: source + Int(indices[i]) * width, byteCount: width) }
+            }
+            builder.data.commit(count * width)
+        } else {
+            let dictionaryOffsets = dictionary.offsets
+            // Reserve the exact number of bytes first, then copy without further checks.
+            var total = 0
+            dictionaryOffsets.withUnsafeBufferPointer { offsets in
+                for i in 0..<count {
+                    let index = Int(indices[i])
+                    total += offsets[index + 1] - offsets[index]
+                }
+            }
+            let out = builder.data.reserve(total)
+            let source = dictionary.data.base
+            var written = 0
+            let start = builder.data.count
+            builder.offsets.reserveCapacity(builder.offsets.count + count)
+            dictionaryOffsets.withUnsafeBufferPointer { offsets in
+                for i in 0..<count {
+                    let index = Int(indices[i])
+                    let begin = offsets[index]
+                    let length = offsets[index + 1] - begin
+                    if length > 0, let source { (out + written).copyMemory(from: source + begin, byteCount: length) }
+                    written += length
+                    builder.offsets.append(start + written)
+                }
+            }
+            builder.data.commit(written)
+        }
+    }
+
+    /// DELTA_BINARY_PACKED integers of `width` 4 or 8 bytes.
+    package static func deltaBinaryPacked(_ data: UnsafeRawBufferPointer, count: Int, width: Int, into builder: ValuesBuilder) throws -> Int {
+        var decoder = DeltaBinaryPackedDecoder(data)
+        let values = try decoder.decodeAll(limit: max(count, 0))
+        guard values.count == count else {
+            throw corrupt("DELTA_BINARY_PACKED holds \(values.count) values but the page declares \(count)")
+        }
+        let out = builder.data.reserve(count * width)
+        if width == 4 {
+            let o = out.assumingMemoryBound(to: UInt32.self)
+            for i in 0..<count { o[i] = UInt32(truncatingIfNeeded: values[i]) }
+        } else {
+            let o = out.assumingMemoryBound(to: UInt64.self)
+            for i in 0..<count { o[i] = values[i] }
+        }
+        builder.data.commit(count * width)
+        return decoder.offset
+    }
+
+    private static func lengths(_ values: [UInt64], limit: Int) throws -> [Int] {
+        var result = [Int]()
+        result.reserveCapacity(values.count)
+        for value in values {
+            let length = Int64(bitPattern: value)
+            guard length >= 0, length <= Int64(limit) else { throw corrupt("a byte array length of \(length) is impossible") }
+            result.append(Int(length))
+        }
+        return result
+    }
+
+    /// DELTA_LENGTH_BYTE_ARRAY: delta-encoded lengths, then the concatenated bytes.
+    package static func deltaLengthByteArray(_ data: UnsafeRawBufferPointer, count: Int, into builder: ValuesBuilder) throws -> Int {
+        var decoder = DeltaBinaryPackedDecoder(data)
+        let raw = try decoder.decodeAll(limit: max(count, 0))
+        guard raw.count == count else { throw corrupt("DELTA_LENGTH_BYTE_ARRAY holds \(raw.count) lengths but the page declares \(count)") }
+        let lengths = try lengths(raw, limit: data.count)
+        var offset = decoder.offset
+        builder.offsets.reserveCapacity(builder.offsets.count + count)
+        for length in lengths {
+            guard length <= data.count - offset else { throw corrupt("a byte array of \(length) bytes runs past the page") }
+            builder.appendByteArray(data.baseAddress! + offset, length)
+            offset += length
+        }
+        return offset
+    }
+
+    /// DELTA_BYTE_ARRAY: delta-encoded prefix lengths, then DELTA_LENGTH_BYTE_ARRAY suffixes.
+    package static func deltaByteArray(_ data: UnsafeRawBufferPointer, count: Int, into builder: ValuesBuilder) throws {
+        var prefixDecoder = DeltaBinaryPackedDecoder(data)
+        let prefixRaw = try prefixDecoder.decodeAll(limit: max(count, 0))
+        guard prefixRaw.count == count else { throw corrupt("DELTA_BYTE_ARRAY holds \(prefixRaw.count) prefixes but the page declares \(count)") }
+        let prefixes = try lengths(prefixRaw, limit: Int(Int32.max))
+        let rest = UnsafeRawBufferPointer(rebasing: data[prefixDecoder.offset...])
+        var suffixDecoder = DeltaBinaryPackedDecoder(rest)
+        let suffixRaw = try suffixDecoder.decodeAll(limit: max(count, 0))
+        guard suffixRaw.count == count else { throw corrupt("DELTA_BYTE_ARRAY holds \(suffixRaw.count) suffixes but the page declares \(count)") }
+        let suffixes = try lengths(suffixRaw, limit: rest.count)
+        var offset = suffixDecoder.offset
+        var previousStart = -1
+        var previousLength = 0
+        builder.offsets.reserveCapacity(builder.offsets.count + count)
+        for i in 0..<count {
+            let prefix = prefixes[i]
+            let suffix = suffixes[i]
+            guard prefix <= previousLength || (prefix == 0) else {
+                throw corrupt("a DELTA_BYTE_ARRAY prefix of \(prefix) bytes is longer than the previous value (\(previousLength) bytes)")
+            }
+            guard suffix <= rest.count - offset else { throw corrupt("a DELTA_BYTE_ARRAY suffix of \(suffix) bytes runs past the page") }
+            let start = builder.data.count
+            let out = builder.data.reserve(prefix + suffix)
+            if prefix > 0, let base = builder.data.base { out.copyMemory(from: base + previousStart, byteCount: prefix) }
+            if suffix > 0 { (out + prefix).copyMemory(from: rest.baseAddress! + offset, byteCount: suffix) }
+            builder.data.commit(prefix + suffix)
+            builder.offsets.append(builder.data.count)
+            offset += suffix
+            previousStart = start
+            previousLength = prefix + suffix
+        }
+    }
+
+    /// BYTE_STREAM_SPLIT: byte k of every value stored together, for values of `width` bytes.
+    package static func byteStreamSplit(_ data: UnsafeRawBufferPointer, count: Int, width: Int, fixedByteArray: Bool, into builder: ValuesBuilder) throws {
+        guard width > 0 else { throw corrupt("BYTE_STREAM_SPLIT needs a positive value width") }
+        let stride = data.count / width
+        guard count <= stride else { throw corrupt("BYTE_STREAM_SPLIT holds \(stride) values but the page declares \(count)") }
+        guard count > 0, let source = data.baseAddress else { return }
+        let out = builder.data.reserve(count * width)
+        let o = out.assumingMemoryBound(to: UInt8.self)
+        let s = source.assumingMemoryBound(to: UInt8.self)
+        for k in 0..<width {
+            let stream = s + k * stride
+            for i in 0..<count { o[i * width + k] = stream[i] }
+        }
+        if fixedByteArray {
+            let start = builder.data.count
+            builder.data.commit(count * width)
+            for i in 1...count { builder.offsets.append(start + i * width) }
+        } else {
+            builder.data.commit(count * width)
+        }
+    }
+}
