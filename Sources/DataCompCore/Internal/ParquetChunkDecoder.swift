@@ -191,7 +191,7 @@ package enum ParquetChunkDecoder {
             throw DataCompError(.corruptData, "impossible page size: a page declares \(size) uncompressed bytes")
         }
         // Every codec has a bounded compression ratio; reject sizes no real page can have.
-        let ratio = codec == .gzip ? 1100 : codec == .lz4Raw ? 256 : codec == .snappy ? 8 : Int.max / (1 << 31)
+        let ratio = codec == .gzip ? 1100 : codec == .lz4Raw ? 256 : codec == .snappy ? 256 : Int.max / (1 << 31)
         guard size <= payload.count &* ratio + 1024 || codec == .zstd else {
             throw DataCompError(.corruptData, "impossible page size: \(payload.count) \(codec) bytes cannot hold \(size) bytes")
         }
