@@ -357,6 +357,7 @@ package enum ParquetValueDecoding {
     /// PLAIN byte arrays: a 4-byte length before each value.
     package static func plainByteArray(_ data: UnsafeRawBufferPointer, count: Int, into builder: ValuesBuilder) throws -> Int {
         var offset = 0
+        guard count <= data.count / 4 else { throw corrupt("the page declares \(count) byte arrays but holds only \(data.count) bytes") }
         builder.offsets.reserveCapacity(builder.offsets.count + count)
         _ = builder.data.reserve(max(0, data.count - 4 * count))
         guard let base = data.baseAddress else {
@@ -436,6 +437,7 @@ package enum ParquetValueDecoding {
                     total += offsets[index + 1] - offsets[index]
                 }
             }
+            guard total <= 1 << 32 else { throw corrupt("dictionary indices expand to \(total) bytes") }
             let out = builder.data.reserve(total)
             let source = dictionary.data.base
             var written = 0

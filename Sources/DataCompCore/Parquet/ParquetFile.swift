@@ -185,7 +185,11 @@ public struct ParquetFile: Sendable {
             guard group.numRows >= 0 else {
                 throw DataCompError(.corruptData, "row group \(index) declares \(group.numRows) rows", position: .offset(footerStart))
             }
-            total = total &+ group.numRows
+            let (sum, overflow) = total.addingReportingOverflow(group.numRows)
+            guard !overflow else {
+                throw DataCompError(.corruptData, "the row groups' row counts overflow", position: .offset(footerStart))
+            }
+            total = sum
         }
         guard total == metadata.numRows else {
             throw DataCompError(.corruptData, "the row groups hold \(total) rows but the footer declares \(metadata.numRows)", position: .offset(footerStart))
