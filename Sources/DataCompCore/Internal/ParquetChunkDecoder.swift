@@ -119,6 +119,10 @@ package enum ParquetChunkDecoder {
         }
         let end = Int(end64)
         var offset = Int(start)
+        // Reserve the decoded size up front so that large columns never regrow (bounded so
+        // that corrupted sizes cannot force huge allocations).
+        let expected = min(Int(clamping: meta.totalUncompressedSize), (end - Int(start)) &* 64 &+ 4096, 1 << 31)
+        column.values.reserve(bytes: expected, values: min(Int(clamping: meta.numValues), expected))
         var entriesSeen = 0
         let totalEntries = meta.numValues
         var dictionary: ValuesBuilder?

@@ -78,6 +78,12 @@ package final class ValuesBuilder {
         self.fixedByteArrayLength = fixedByteArrayLength
     }
 
+    /// Reserves room for about `bytes` more data bytes and `values` more values.
+    package func reserve(bytes: Int, values: Int) {
+        _ = data.reserve(max(0, bytes))
+        if width == nil { offsets.reserveCapacity(offsets.count + max(0, values)) }
+    }
+
     /// The number of values built.
     package var valueCount: Int {
         if let width { return width == 0 ? 0 : data.count / width }
@@ -356,23 +362,46 @@ package enum ParquetValueDecoding {
 
     /// PLAIN byte arrays: a 4-byte length before each value.
     package static func plainByteArray(_ data: UnsafeRawBufferPointer, count: Int, into builder: ValuesBuilder) throws -> Int {
-        var offset = 0
         guard count <= data.count / 4 else { throw corrupt("the page declares \(count) byte arrays but holds only \(data.count) bytes") }
-        builder.offsets.reserveCapacity(builder.offsets.count + count)
-        _ = builder.data.reserve(max(0, data.count - 4 * count))
-        guard let base = data.baseAddress else {
-            guard count == 0 else { throw corrupt("the page is empty but declares \(count) values") }
-            return 0
-        }
+        guard count > 0, let base = data.baseAddress else { return 0 }
+        // The values take at most the page's bytes minus the length prefixes.
+        // 32 spare bytes let short values be copied with two unaligned 16-byte moves.
+        let capacity = data.count - 4 * count + 32
+        let out = builder.data.reserve(capacity)
+        let start = builder.data.count
+        var offsets = builder.offsets
+        builder.offsets = []
+        defer { builder.offsets = offsets }
+        offsets.reserveCapacity(offsets.count + count)
+        var offset = 0
+        var written = 0
         let end = data.count
         for _ in 0..<count {
-            guard end - offset >= 4 else { throw corrupt("a byte array's length prefix runs past the page") }
+            guard end - offset >= 4 else {
+                builder.data.commit(written)
+                throw corrupt("a byte array's length prefix runs past the page")
+            }
             let length = Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
             offset += 4
-            guard length <= end - offset else { throw corrupt("a byte array of \(length) bytes runs past the page") }
-            builder.appendByteArray(base + offset, length)
+            guard length <= end - offset else {
+                builder.data.commit(written)
+                throw corrupt("a byte array of \(length) bytes runs past the page")
+            }
+            if length <= 32 && end - offset >= 32 {
+                let target = out + written
+                let source = base + offset
+                target.storeBytes(of: source.loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+                if length > 16 {
+                    (target + 16).storeBytes(of: (source + 16).loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+                }
+            } else {
+                (out + written).copyMemory(from: base + offset, byteCount: length)
+            }
+            written += length
             offset += length
+            offsets.append(start + written)
         }
+        builder.data.commit(written)
         return offset
     }
 
@@ -438,21 +467,37 @@ package enum ParquetValueDecoding {
                 }
             }
             guard total <= 1 << 32 else { throw corrupt("dictionary indices expand to \(total) bytes") }
-            let out = builder.data.reserve(total)
+            // 32 spare bytes (and 32 in the dictionary) let short values move as two 16-byte words.
+            let out = builder.data.reserve(total + 32)
             let source = dictionary.data.base
+            let sourceEnd = dictionary.data.count
             var written = 0
             let start = builder.data.count
-            builder.offsets.reserveCapacity(builder.offsets.count + count)
+            var output = builder.offsets
+            builder.offsets = []
+            output.reserveCapacity(output.count + count)
             dictionaryOffsets.withUnsafeBufferPointer { offsets in
                 for i in 0..<count {
                     let index = Int(indices[i])
                     let begin = offsets[index]
                     let length = offsets[index + 1] - begin
-                    if length > 0, let source { (out + written).copyMemory(from: source + begin, byteCount: length) }
+                    if length > 0, let source {
+                        if length <= 32 && sourceEnd - begin >= 32 {
+                            let target = out + written
+                            let from = source + begin
+                            target.storeBytes(of: from.loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+                            if length > 16 {
+                                (target + 16).storeBytes(of: (from + 16).loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+                            }
+                        } else {
+                            (out + written).copyMemory(from: source + begin, byteCount: length)
+                        }
+                    }
                     written += length
-                    builder.offsets.append(start + written)
+                    output.append(start + written)
                 }
             }
+            builder.offsets = output
             builder.data.commit(written)
         }
     }

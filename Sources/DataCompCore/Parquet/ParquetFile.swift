@@ -1,3 +1,6 @@
+import Dispatch
+import Foundation
+
 /// The bytes of a Parquet file: a memory map, or an owned copy for in-memory parsing.
 private final class ParquetStorage: @unchecked Sendable {
     // Immutable after creation; the bytes are never written, so sharing across threads is safe.
@@ -257,23 +260,63 @@ public struct ParquetFile: Sendable {
     }
 
     private func decode(rowGroups groups: [Int], columns selected: [Int]) throws -> ParquetTable {
+        var rows = 0
+        for group in groups { rows += Int(metadata.rowGroups[group].numRows) }
+        let results = ParallelResults<ParquetColumn>(count: selected.count)
+        let workers = min(selected.count, Self.maximumThreads)
+        let work: @Sendable (Int) -> Void = { worker in
+            let scratch = ParquetPageScratch()
+            var slot = worker
+            while slot < selected.count {
+                results.set(slot, Result { try self.decodeColumn(selected[slot], rowGroups: groups, scratch: scratch) })
+                slot += workers
+            }
+        }
+        if workers <= 1 || rows < 4096 {
+            for worker in 0..<workers { work(worker) }
+        } else {
+            DispatchQueue.concurrentPerform(iterations: workers, execute: work)
+        }
+        return ParquetTable(rowCount: rows, columns: try results.values())
+    }
+
+    /// The most threads one read uses (one column per thread).
+    private static var maximumThreads: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+
+    private func decodeColumn(_ index: Int, rowGroups groups: [Int], scratch: ParquetPageScratch) throws -> ParquetColumn {
         let bytes = storage.bytes
         return try DataCompError.attributing(to: path) {
-            let scratch = ParquetPageScratch()
-            var columns: [ParquetColumn] = []
-            var rows = 0
-            for group in groups { rows += Int(metadata.rowGroups[group].numRows) }
-            for columnIndex in selected {
-                let accumulator = ParquetColumnAccumulator(descriptor: schema.columns[columnIndex])
-                for group in groups {
-                    let rowGroup = metadata.rowGroups[group]
-                    try ParquetChunkDecoder.decode(
-                        file: bytes, chunk: rowGroup.columns[columnIndex], rowGroupRows: Int(rowGroup.numRows),
-                        into: accumulator, scratch: scratch)
-                }
-                columns.append(accumulator.finish())
+            let accumulator = ParquetColumnAccumulator(descriptor: schema.columns[index])
+            for group in groups {
+                let rowGroup = metadata.rowGroups[group]
+                try ParquetChunkDecoder.decode(
+                    file: bytes, chunk: rowGroup.columns[index], rowGroupRows: Int(rowGroup.numRows),
+                    into: accumulator, scratch: scratch)
             }
-            return ParquetTable(rowCount: rows, columns: columns)
+            return accumulator.finish()
+        }
+    }
+}
+
+/// Slots for results computed on several threads; each slot is written by exactly one thread
+/// and read only after all threads have finished.
+private final class ParallelResults<T>: @unchecked Sendable {
+    private var slots: [Result<T, any Error>?]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ result: Result<T, any Error>) {
+        lock.lock()
+        slots[index] = result
+        lock.unlock()
+    }
+
+    /// The values in order, or the first error by slot order.
+    func values() throws -> [T] {
+        try slots.map { slot in
+            guard let slot else { throw DataCompError(.io, "a column was not decoded") }
+            return try slot.get()
         }
     }
 }
