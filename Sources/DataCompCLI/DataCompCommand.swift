@@ -9,6 +9,6 @@ struct DataCompCommand: ParsableCommand {
             Every file this tool writes is in the format the Python DataComp, OpenCLIP and \
             webdataset tools use, so you can mix both at any step.
             """,
-        subcommands: [Inspect.self]
+        subcommands: [Inspect.self, Export.self]
     )
 }
