@@ -73,6 +73,13 @@ package struct ThriftDataPageHeader: Sendable {
     package var encoding: Int32 = 0
     package var definitionLevelEncoding: Int32 = 3
     package var repetitionLevelEncoding: Int32 = 3
+
+    package init(numValues: Int32 = 0, encoding: Int32 = 0, definitionLevelEncoding: Int32 = 3, repetitionLevelEncoding: Int32 = 3) {
+        self.numValues = numValues
+        self.encoding = encoding
+        self.definitionLevelEncoding = definitionLevelEncoding
+        self.repetitionLevelEncoding = repetitionLevelEncoding
+    }
 }
 
 /// `DataPageHeaderV2`.
@@ -84,6 +91,8 @@ package struct ThriftDataPageHeaderV2: Sendable {
     package var definitionLevelsByteLength: Int32 = 0
     package var repetitionLevelsByteLength: Int32 = 0
     package var isCompressed: Bool = true
+
+    package init() {}
 }
 
 /// `DictionaryPageHeader`.
@@ -91,6 +100,8 @@ package struct ThriftDictionaryPageHeader: Sendable {
     package var numValues: Int32 = 0
     package var encoding: Int32 = 0
     package var isSorted: Bool?
+
+    package init() {}
 }
 
 /// `PageHeader`.

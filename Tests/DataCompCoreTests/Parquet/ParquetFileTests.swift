@@ -21,8 +21,8 @@ private func expectedLines(_ name: String) throws -> [String] {
 @Suite struct ParquetFileTests {
     @Test("The fixture manifest lists every encoding, codec, page version and nullability file")
     func manifestIsComplete() {
-        // 5 codecs × 2 page versions × 2 nullabilities + 2 DataComp + 2 nested + INT96.
-        #expect(manifest.count == 25)
+        // 5 codecs × 2 page versions × 2 nullabilities + 3 DataComp + 2 nested + INT96.
+        #expect(manifest.count == 26)
     }
 
     @Test("Decoded rows equal pyarrow's rows", arguments: manifest.map(\.parquet))
