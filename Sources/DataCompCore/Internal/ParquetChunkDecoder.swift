@@ -55,10 +55,10 @@ package final class ParquetColumnAccumulator {
     package func finish() -> ParquetColumn {
         let typed: ParquetColumn.Values
         func byteArrays() -> ParquetByteArrays {
-            ParquetByteArrays(bytes: values.data.array(of: UInt8.self), offsets: values.offsets)
+            ParquetByteArrays(bytes: values.data.finishBytes(), offsets: values.offsets)
         }
         switch descriptor.physicalType {
-        case .boolean: typed = .boolean(values.data.array(of: UInt8.self).map { $0 != 0 })
+        case .boolean: typed = .boolean(values.data.withUnsafeBytes { $0.map { $0 != 0 } })
         case .int32: typed = .int32(values.data.array(of: Int32.self))
         case .int64: typed = .int64(values.data.array(of: Int64.self))
         case .float: typed = .float(values.data.array(of: Float.self))
@@ -162,6 +162,14 @@ package enum ParquetChunkDecoder {
                     let built = ValuesBuilder(width: column.values.width, fixedByteArrayLength: column.values.fixedByteArrayLength)
                     _ = try ParquetValueDecoding.plain(body, count: count, isBoolean: descriptor.physicalType == .boolean, into: built)
                     dictionary = built
+                    // Dictionary-encoded byte arrays expand; size the output from the dictionary's
+                    // average value length so that it does not have to regrow.
+                    if built.width == nil, count > 0 {
+                        let average = built.data.count / count + 1
+                        let remaining = Int(clamping: totalEntries) - entriesSeen
+                        let estimate = min(remaining, 1 << 26) &* average
+                        column.values.reserve(bytes: min(estimate + estimate / 8, 1 << 31), values: 0)
+                    }
                 case 0, 3:
                     let entries = try decodeDataPage(header: header, payload: payload, codec: codec, column: column, dictionary: dictionary, scratch: scratch, pageStart: pageStart, remaining: totalEntries - Int64(entriesSeen))
                     entriesSeen += entries

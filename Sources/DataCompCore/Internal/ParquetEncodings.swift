@@ -63,6 +63,78 @@ package final class RawBuilder {
     }
 }
 
+/// A growable byte buffer backed by a Swift array, so that the finished bytes become a
+/// `[UInt8]` without a copy. Bytes are written through ``write(reserving:_:)``, whose pointer
+/// is valid only inside the closure.
+package final class ArrayByteBuilder {
+    /// The storage; `storage.count` is the capacity, bytes past `count` are scratch.
+    private var storage: [UInt8] = []
+    package private(set) var count = 0
+
+    package init() {}
+
+    /// Makes the capacity at least `count + additional`.
+    package func reserve(_ additional: Int) {
+        let needed = count + max(0, additional)
+        guard needed > storage.count else { return }
+        let newCapacity = max(needed, storage.count * 2, 64)
+        let used = count
+        let old = storage
+        storage = [UInt8](unsafeUninitializedCapacity: newCapacity) { buffer, initialized in
+            // The bytes past `used` are scratch that is always written before it is read.
+            old.withUnsafeBytes { UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[0..<used])) }
+            initialized = newCapacity
+        }
+    }
+
+    /// Reserves `additional` bytes and calls `body` with the storage's base and the current
+    /// count; `body` writes at `base + count` and returns how many bytes it appended (at most
+    /// `additional`). The pointer must not escape `body`.
+    @inline(__always)
+    package func write(reserving additional: Int, _ body: (UnsafeMutableRawPointer, Int) throws -> Int) rethrows {
+        reserve(max(1, additional))
+        let start = count
+        let written = try storage.withUnsafeMutableBytes { raw in
+            try body(raw.baseAddress!, start)
+        }
+        count = start + min(max(0, written), additional)
+    }
+
+    package func append(_ bytes: UnsafeRawBufferPointer) {
+        guard bytes.count > 0, let source = bytes.baseAddress else { return }
+        write(reserving: bytes.count) { base, start in
+            (base + start).copyMemory(from: source, byteCount: bytes.count)
+            return bytes.count
+        }
+    }
+
+    /// Calls `body` with the written bytes.
+    package func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        let used = count
+        return try storage.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[0..<used])) }
+    }
+
+    /// Hands over the written bytes as an array (no copy) and empties the builder.
+    package func finishBytes() -> [UInt8] {
+        storage.removeSubrange(count...)
+        let result = storage
+        storage = []
+        count = 0
+        return result
+    }
+
+    /// Copies the bytes into a typed array (`count` must be a multiple of the element size).
+    package func array<T>(of: T.Type) -> [T] {
+        let n = count / MemoryLayout<T>.stride
+        return withUnsafeBytes { raw in
+            [T](unsafeUninitializedCapacity: n) { out, initialized in
+                if n > 0 { UnsafeMutableRawPointer(out.baseAddress!).copyMemory(from: raw.baseAddress!, byteCount: n * MemoryLayout<T>.stride) }
+                initialized = n
+            }
+        }
+    }
+}
+
 /// The values of one column under construction: fixed-width scalars as raw little-endian bytes,
 /// or variable-length byte arrays as one data buffer plus offsets.
 package final class ValuesBuilder {
@@ -70,7 +142,7 @@ package final class ValuesBuilder {
     package let width: Int?
     /// For FIXED_LEN_BYTE_ARRAY and INT96: the length of each byte array.
     package let fixedByteArrayLength: Int?
-    package let data = RawBuilder()
+    package let data = ArrayByteBuilder()
     package var offsets: [Int] = [0]
 
     package init(width: Int?, fixedByteArrayLength: Int?) {
@@ -80,7 +152,7 @@ package final class ValuesBuilder {
 
     /// Reserves room for about `bytes` more data bytes and `values` more values.
     package func reserve(bytes: Int, values: Int) {
-        _ = data.reserve(max(0, bytes))
+        data.reserve(max(0, bytes))
         if width == nil { offsets.reserveCapacity(offsets.count + max(0, values)) }
     }
 
@@ -90,13 +162,20 @@ package final class ValuesBuilder {
         return offsets.count - 1
     }
 
-    @inline(__always)
-    package func appendByteArray(_ pointer: UnsafeRawPointer, _ length: Int) {
-        if length > 0 {
-            data.reserve(length).copyMemory(from: pointer, byteCount: length)
-            data.commit(length)
+    /// Appends byte arrays given by their lengths, taking the bytes back to back from `source`.
+    package func appendByteArrays(lengths: [Int], from source: UnsafeRawPointer) {
+        var total = 0
+        for length in lengths { total += length }
+        offsets.reserveCapacity(offsets.count + lengths.count)
+        data.write(reserving: total) { base, start in
+            (base + start).copyMemory(from: source, byteCount: total)
+            return total
         }
-        offsets.append(data.count)
+        var end = data.count - total
+        for length in lengths {
+            end += length
+            offsets.append(end)
+        }
     }
 
     /// Moves the last `denseCount` values apart so that they fill the last `valid.count` slots,
@@ -105,21 +184,22 @@ package final class ValuesBuilder {
         let slots = valid.count
         guard slots > denseCount else { return }
         if let width {
-            let start = data.count - denseCount * width
-            _ = data.reserve((slots - denseCount) * width)
-            data.commit((slots - denseCount) * width)
-            guard let base = data.base else { return }
-            var source = denseCount - 1
-            var slot = slots - 1
-            while slot >= 0 {
-                let target = base + start + slot * width
-                if valid[slot] {
-                    if source != slot { target.copyMemory(from: base + start + source * width, byteCount: width) }
-                    source -= 1
-                } else {
-                    target.initializeMemory(as: UInt8.self, repeating: 0, count: width)
+            let extra = (slots - denseCount) * width
+            data.write(reserving: extra) { base, count in
+                let start = count - denseCount * width
+                var source = denseCount - 1
+                var slot = slots - 1
+                while slot >= 0 {
+                    let target = base + start + slot * width
+                    if valid[slot] {
+                        if source != slot { target.copyMemory(from: base + start + source * width, byteCount: width) }
+                        source -= 1
+                    } else {
+                        target.initializeMemory(as: UInt8.self, repeating: 0, count: width)
+                    }
+                    slot -= 1
                 }
-                slot -= 1
+                return extra
             }
         } else {
             let start = offsets.count - 1 - denseCount
@@ -340,9 +420,11 @@ package enum ParquetValueDecoding {
     package static func plainBoolean(_ data: UnsafeRawBufferPointer, count: Int, into builder: ValuesBuilder) throws -> Int {
         let bytes = (count + 7) / 8
         guard bytes <= data.count else { throw corrupt("the page declares \(count) booleans but holds \(data.count) bytes") }
-        let out = builder.data.reserve(count).assumingMemoryBound(to: UInt8.self)
-        for i in 0..<count { out[i] = (data[i >> 3] >> UInt8(i & 7)) & 1 }
-        builder.data.commit(count)
+        builder.data.write(reserving: count) { base, start in
+            let out = (base + start).assumingMemoryBound(to: UInt8.self)
+            for i in 0..<count { out[i] = (data[i >> 3] >> UInt8(i & 7)) & 1 }
+            return count
+        }
         return bytes
     }
 
@@ -355,53 +437,57 @@ package enum ParquetValueDecoding {
         let scratch = UnsafeMutablePointer<UInt32>.allocate(capacity: max(count, 1))
         defer { scratch.deallocate() }
         try decoder.decode(into: scratch, count: count)
-        let out = builder.data.reserve(count).assumingMemoryBound(to: UInt8.self)
-        for i in 0..<count { out[i] = UInt8(truncatingIfNeeded: scratch[i] & 1) }
-        builder.data.commit(count)
+        builder.data.write(reserving: count) { base, start in
+            let out = (base + start).assumingMemoryBound(to: UInt8.self)
+            for i in 0..<count { out[i] = UInt8(truncatingIfNeeded: scratch[i] & 1) }
+            return count
+        }
     }
 
     /// PLAIN byte arrays: a 4-byte length before each value.
     package static func plainByteArray(_ data: UnsafeRawBufferPointer, count: Int, into builder: ValuesBuilder) throws -> Int {
         guard count <= data.count / 4 else { throw corrupt("the page declares \(count) byte arrays but holds only \(data.count) bytes") }
-        guard count > 0, let base = data.baseAddress else { return 0 }
-        // The values take at most the page's bytes minus the length prefixes.
-        // 32 spare bytes let short values be copied with two unaligned 16-byte moves.
-        let capacity = data.count - 4 * count + 32
-        let out = builder.data.reserve(capacity)
-        let start = builder.data.count
+        guard count > 0, let source = data.baseAddress else { return 0 }
         var offsets = builder.offsets
         builder.offsets = []
         defer { builder.offsets = offsets }
         offsets.reserveCapacity(offsets.count + count)
         var offset = 0
-        var written = 0
-        let end = data.count
-        for _ in 0..<count {
-            guard end - offset >= 4 else {
-                builder.data.commit(written)
-                throw corrupt("a byte array's length prefix runs past the page")
-            }
-            let length = Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
-            offset += 4
-            guard length <= end - offset else {
-                builder.data.commit(written)
-                throw corrupt("a byte array of \(length) bytes runs past the page")
-            }
-            if length <= 32 && end - offset >= 32 {
-                let target = out + written
-                let source = base + offset
-                target.storeBytes(of: source.loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
-                if length > 16 {
-                    (target + 16).storeBytes(of: (source + 16).loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+        var failure: DataCompError?
+        // The values take at most the page's bytes minus the length prefixes; 32 spare bytes
+        // let short values be copied with two unaligned 16-byte moves.
+        builder.data.write(reserving: data.count - 4 * count + 32) { base, start in
+            let out = base + start
+            var written = 0
+            let end = data.count
+            for _ in 0..<count {
+                guard end - offset >= 4 else {
+                    failure = corrupt("a byte array's length prefix runs past the page")
+                    break
                 }
-            } else {
-                (out + written).copyMemory(from: base + offset, byteCount: length)
+                let length = Int(UInt32(littleEndian: source.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+                offset += 4
+                guard length <= end - offset else {
+                    failure = corrupt("a byte array of \(length) bytes runs past the page")
+                    break
+                }
+                if length <= 32 && end - offset >= 32 {
+                    let target = out + written
+                    let from = source + offset
+                    target.storeBytes(of: from.loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+                    if length > 16 {
+                        (target + 16).storeBytes(of: (from + 16).loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+                    }
+                } else {
+                    (out + written).copyMemory(from: source + offset, byteCount: length)
+                }
+                written += length
+                offset += length
+                offsets.append(start + written)
             }
-            written += length
-            offset += length
-            offsets.append(start + written)
+            return written
         }
-        builder.data.commit(written)
+        if let failure { throw failure }
         return offset
     }
 
@@ -411,9 +497,11 @@ package enum ParquetValueDecoding {
         guard !overflow, bytes <= data.count else {
             throw corrupt("the page declares \(count) values of \(length) bytes but holds \(data.count) bytes")
         }
+        guard count <= data.count * 8 + 64 else { throw corrupt("the page declares \(count) values in \(data.count) bytes") }
+        let start = builder.data.count
+        builder.data.append(UnsafeRawBufferPointer(rebasing: data[0..<bytes]))
         builder.offsets.reserveCapacity(builder.offsets.count + count)
-        guard let base = data.baseAddress else { for _ in 0..<count { builder.offsets.append(builder.data.count) }; return 0 }
-        for i in 0..<count { builder.appendByteArray(base + i * length, length) }
+        for i in 0..<count { builder.offsets.append(start + (i + 1) * length) }
         return bytes
     }
 
@@ -441,21 +529,25 @@ package enum ParquetValueDecoding {
             throw corrupt("a dictionary index \(largest) is out of range for a dictionary of \(dictionaryCount) values")
         }
         if let width = builder.width {
-            guard let source = dictionary.data.base else { return }
-            let out = builder.data.reserve(count * width)
-            switch width {
-            case 4:
-                let s = UnsafeRawPointer(source).assumingMemoryBound(to: UInt32.self)
-                let o = out.assumingMemoryBound(to: UInt32.self)
-                for i in 0..<count { o[i] = s[Int(indices[i])] }
-            case 8:
-                let s = UnsafeRawPointer(source).assumingMemoryBound(to: UInt64.self)
-                let o = out.assumingMemoryBound(to: UInt64.self)
-                for i in 0..<count { o[i] = s[Int(indices[i])] }
-            default:
-                for i in 0..<count { (out + i * width).copyMemory(from: source + Int(indices[i]) * width, byteCount: width) }
+            dictionary.data.withUnsafeBytes { sourceBytes in
+                guard let source = sourceBytes.baseAddress else { return }
+                builder.data.write(reserving: count * width) { base, start in
+                    let out = base + start
+                    switch width {
+                    case 4:
+                        for i in 0..<count {
+                            out.storeBytes(of: source.loadUnaligned(fromByteOffset: Int(indices[i]) * 4, as: UInt32.self), toByteOffset: i * 4, as: UInt32.self)
+                        }
+                    case 8:
+                        for i in 0..<count {
+                            out.storeBytes(of: source.loadUnaligned(fromByteOffset: Int(indices[i]) * 8, as: UInt64.self), toByteOffset: i * 8, as: UInt64.self)
+                        }
+                    default:
+                        for i in 0..<count { (out + i * width).copyMemory(from: source + Int(indices[i]) * width, byteCount: width) }
+                    }
+                    return count * width
+                }
             }
-            builder.data.commit(count * width)
         } else {
             let dictionaryOffsets = dictionary.offsets
             // Reserve the exact number of bytes first, then copy without further checks.
@@ -467,38 +559,41 @@ package enum ParquetValueDecoding {
                 }
             }
             guard total <= 1 << 32 else { throw corrupt("dictionary indices expand to \(total) bytes") }
-            // 32 spare bytes (and 32 in the dictionary) let short values move as two 16-byte words.
-            let out = builder.data.reserve(total + 32)
-            let source = dictionary.data.base
-            let sourceEnd = dictionary.data.count
-            var written = 0
-            let start = builder.data.count
             var output = builder.offsets
             builder.offsets = []
+            defer { builder.offsets = output }
             output.reserveCapacity(output.count + count)
-            dictionaryOffsets.withUnsafeBufferPointer { offsets in
-                for i in 0..<count {
-                    let index = Int(indices[i])
-                    let begin = offsets[index]
-                    let length = offsets[index + 1] - begin
-                    if length > 0, let source {
-                        if length <= 32 && sourceEnd - begin >= 32 {
-                            let target = out + written
-                            let from = source + begin
-                            target.storeBytes(of: from.loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
-                            if length > 16 {
-                                (target + 16).storeBytes(of: (from + 16).loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+            dictionary.data.withUnsafeBytes { sourceBytes in
+                let source = sourceBytes.baseAddress
+                let sourceEnd = sourceBytes.count
+                // 32 spare bytes (and 32 in the dictionary) let short values move as two 16-byte words.
+                builder.data.write(reserving: total + 32) { base, start in
+                    let out = base + start
+                    var written = 0
+                    dictionaryOffsets.withUnsafeBufferPointer { offsets in
+                        for i in 0..<count {
+                            let index = Int(indices[i])
+                            let begin = offsets[index]
+                            let length = offsets[index + 1] - begin
+                            if length > 0, let source {
+                                if length <= 32 && sourceEnd - begin >= 32 {
+                                    let target = out + written
+                                    let from = source + begin
+                                    target.storeBytes(of: from.loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+                                    if length > 16 {
+                                        (target + 16).storeBytes(of: (from + 16).loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+                                    }
+                                } else {
+                                    (out + written).copyMemory(from: source + begin, byteCount: length)
+                                }
                             }
-                        } else {
-                            (out + written).copyMemory(from: source + begin, byteCount: length)
+                            written += length
+                            output.append(start + written)
                         }
                     }
-                    written += length
-                    output.append(start + written)
+                    return written
                 }
             }
-            builder.offsets = output
-            builder.data.commit(written)
         }
     }
 
@@ -509,15 +604,15 @@ package enum ParquetValueDecoding {
         guard values.count == count else {
             throw corrupt("DELTA_BINARY_PACKED holds \(values.count) values but the page declares \(count)")
         }
-        let out = builder.data.reserve(count * width)
-        if width == 4 {
-            let o = out.assumingMemoryBound(to: UInt32.self)
-            for i in 0..<count { o[i] = UInt32(truncatingIfNeeded: values[i]) }
-        } else {
-            let o = out.assumingMemoryBound(to: UInt64.self)
-            for i in 0..<count { o[i] = values[i] }
+        builder.data.write(reserving: count * width) { base, start in
+            let out = base + start
+            if width == 4 {
+                for i in 0..<count { out.storeBytes(of: UInt32(truncatingIfNeeded: values[i]), toByteOffset: i * 4, as: UInt32.self) }
+            } else {
+                for i in 0..<count { out.storeBytes(of: values[i], toByteOffset: i * 8, as: UInt64.self) }
+            }
+            return count * width
         }
-        builder.data.commit(count * width)
         return decoder.offset
     }
 
@@ -538,14 +633,15 @@ package enum ParquetValueDecoding {
         let raw = try decoder.decodeAll(limit: max(count, 0))
         guard raw.count == count else { throw corrupt("DELTA_LENGTH_BYTE_ARRAY holds \(raw.count) lengths but the page declares \(count)") }
         let lengths = try lengths(raw, limit: data.count)
-        var offset = decoder.offset
-        builder.offsets.reserveCapacity(builder.offsets.count + count)
-        for length in lengths {
-            guard length <= data.count - offset else { throw corrupt("a byte array of \(length) bytes runs past the page") }
-            builder.appendByteArray(data.baseAddress! + offset, length)
-            offset += length
+        let offset = decoder.offset
+        var total = 0
+        for length in lengths { total += length }
+        guard total <= data.count - offset, let base = data.baseAddress else {
+            if total == 0 { builder.appendByteArrays(lengths: lengths, from: UnsafeRawPointer(bitPattern: 1)!); return offset }
+            throw corrupt("DELTA_LENGTH_BYTE_ARRAY values of \(total) bytes run past the page")
         }
-        return offset
+        builder.appendByteArrays(lengths: lengths, from: base + offset)
+        return offset + total
     }
 
     /// DELTA_BYTE_ARRAY: delta-encoded prefix lengths, then DELTA_LENGTH_BYTE_ARRAY suffixes.
@@ -559,26 +655,38 @@ package enum ParquetValueDecoding {
         let suffixRaw = try suffixDecoder.decodeAll(limit: max(count, 0))
         guard suffixRaw.count == count else { throw corrupt("DELTA_BYTE_ARRAY holds \(suffixRaw.count) suffixes but the page declares \(count)") }
         let suffixes = try lengths(suffixRaw, limit: rest.count)
+        // Validate every prefix and suffix and size the output before writing anything.
         var offset = suffixDecoder.offset
-        var previousStart = -1
         var previousLength = 0
-        builder.offsets.reserveCapacity(builder.offsets.count + count)
+        var total = 0
         for i in 0..<count {
-            let prefix = prefixes[i]
-            let suffix = suffixes[i]
-            guard prefix <= previousLength || (prefix == 0) else {
-                throw corrupt("a DELTA_BYTE_ARRAY prefix of \(prefix) bytes is longer than the previous value (\(previousLength) bytes)")
+            guard prefixes[i] <= previousLength else {
+                throw corrupt("a DELTA_BYTE_ARRAY prefix of \(prefixes[i]) bytes is longer than the previous value (\(previousLength) bytes)")
             }
-            guard suffix <= rest.count - offset else { throw corrupt("a DELTA_BYTE_ARRAY suffix of \(suffix) bytes runs past the page") }
-            let start = builder.data.count
-            let out = builder.data.reserve(prefix + suffix)
-            if prefix > 0, let base = builder.data.base { out.copyMemory(from: base + previousStart, byteCount: prefix) }
-            if suffix > 0 { (out + prefix).copyMemory(from: rest.baseAddress! + offset, byteCount: suffix) }
-            builder.data.commit(prefix + suffix)
-            builder.offsets.append(builder.data.count)
-            offset += suffix
-            previousStart = start
-            previousLength = prefix + suffix
+            guard suffixes[i] <= rest.count - offset else { throw corrupt("a DELTA_BYTE_ARRAY suffix of \(suffixes[i]) bytes runs past the page") }
+            offset += suffixes[i]
+            previousLength = prefixes[i] + suffixes[i]
+            total += previousLength
+            guard total <= 1 << 32 else { throw corrupt("DELTA_BYTE_ARRAY values expand to more than 4 GiB") }
+        }
+        var output = builder.offsets
+        builder.offsets = []
+        defer { builder.offsets = output }
+        output.reserveCapacity(output.count + count)
+        builder.data.write(reserving: total) { base, start in
+            var written = 0
+            var previousStart = 0
+            var cursor = suffixDecoder.offset
+            for i in 0..<count {
+                let target = base + start + written
+                if prefixes[i] > 0 { target.copyMemory(from: base + start + previousStart, byteCount: prefixes[i]) }
+                if suffixes[i] > 0 { (target + prefixes[i]).copyMemory(from: rest.baseAddress! + cursor, byteCount: suffixes[i]) }
+                cursor += suffixes[i]
+                previousStart = written
+                written += prefixes[i] + suffixes[i]
+                output.append(start + written)
+            }
+            return written
         }
     }
 
@@ -588,19 +696,19 @@ package enum ParquetValueDecoding {
         let stride = data.count / width
         guard count <= stride else { throw corrupt("BYTE_STREAM_SPLIT holds \(stride) values but the page declares \(count)") }
         guard count > 0, let source = data.baseAddress else { return }
-        let out = builder.data.reserve(count * width)
-        let o = out.assumingMemoryBound(to: UInt8.self)
-        let s = source.assumingMemoryBound(to: UInt8.self)
-        for k in 0..<width {
-            let stream = s + k * stride
-            for i in 0..<count { o[i * width + k] = stream[i] }
+        let start = builder.data.count
+        builder.data.write(reserving: count * width) { base, start in
+            let o = (base + start).assumingMemoryBound(to: UInt8.self)
+            let s = source.assumingMemoryBound(to: UInt8.self)
+            for k in 0..<width {
+                let stream = s + k * stride
+                for i in 0..<count { o[i * width + k] = stream[i] }
+            }
+            return count * width
         }
         if fixedByteArray {
-            let start = builder.data.count
-            builder.data.commit(count * width)
+            builder.offsets.reserveCapacity(builder.offsets.count + count)
             for i in 1...count { builder.offsets.append(start + i * width) }
-        } else {
-            builder.data.commit(count * width)
         }
     }
 }
