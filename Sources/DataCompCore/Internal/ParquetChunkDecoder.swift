@@ -335,36 +335,55 @@ package enum ParquetChunkDecoder {
             let rep = scratch.repetition
             let elementLevels = descriptor.elementDefinitionLevels
             let depth = elementLevels.count
+            // Work on local copies so that the hot loop has no class-property accesses.
+            var starts = column.listStarts
+            var listValidity = column.listValidity
+            var counts = column.elementCounts
+            var validity = column.validity
+            var slotValid = scratch.slotValid
+            var rows = column.rows
+            column.listStarts = []
+            column.listValidity = []
+            column.validity = ParquetValidity()
+            scratch.slotValid = []
+            defer {
+                column.listStarts = starts
+                column.listValidity = listValidity
+                column.elementCounts = counts
+                column.validity = validity
+                column.rows = rows
+                scratch.slotValid = slotValid
+            }
             for i in 0..<entries {
                 let r = Int(rep[i])
                 let d = Int(def[i])
                 if r == 0 {
-                    column.rows += 1
+                    rows += 1
                 } else {
-                    guard column.rows > 0 else { throw DataCompError(.corruptData, "the first level entry of a column chunk continues a list (repetition level \(r))") }
+                    guard rows > 0 else { throw DataCompError(.corruptData, "the first level entry of a column chunk continues a list (repetition level \(r))") }
                     guard d >= elementLevels[r - 1] else {
                         throw DataCompError(.corruptData, "a repeated entry (repetition level \(r)) has definition level \(d), below \(elementLevels[r - 1])")
                     }
-                    column.elementCounts[r - 1] += 1
+                    counts[r - 1] += 1
                 }
                 var hasSlot = true
                 var level = r
                 while level < depth {
                     if level > 0 && d < elementLevels[level - 1] { hasSlot = false; break }
-                    column.listStarts[level].append(column.elementCounts[level])
-                    column.listValidity[level].append(d >= elementLevels[level] - 1)
+                    starts[level].append(counts[level])
+                    listValidity[level].append(d >= elementLevels[level] - 1)
                     if d < elementLevels[level] { hasSlot = false; break }
-                    column.elementCounts[level] += 1
+                    counts[level] += 1
                     level += 1
                 }
                 if hasSlot {
                     let valid = d == maxDef
-                    scratch.slotValid.append(valid)
-                    column.validity.append(valid)
+                    slotValid.append(valid)
+                    validity.append(valid)
                     if valid { nonNull += 1 } else { anyNull = true }
                 }
             }
-            slotCount = scratch.slotValid.count
+            slotCount = slotValid.count
         }
         try decodeValues(valuesData, encoding: encoding, count: nonNull, column: column, dictionary: dictionary)
         guard column.values.valueCount - slotsBefore == nonNull else {
