@@ -6,6 +6,8 @@ package final class ParquetPageScratch {
     let decompressed = RawBuilder()
     var repetition = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
     var definition = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
+    /// Dictionary indices and RLE booleans of one page (the same capacity as the levels).
+    var indices = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
     var levelCapacity = 1
     var slotValid: [Bool] = []
 
@@ -14,15 +16,18 @@ package final class ParquetPageScratch {
     deinit {
         repetition.deallocate()
         definition.deallocate()
+        indices.deallocate()
     }
 
     func reserveLevels(_ n: Int) {
         guard n > levelCapacity else { return }
         repetition.deallocate()
         definition.deallocate()
+        indices.deallocate()
         levelCapacity = max(n, levelCapacity * 2)
         repetition = .allocate(capacity: levelCapacity)
         definition = .allocate(capacity: levelCapacity)
+        indices = .allocate(capacity: levelCapacity)
     }
 }
 
@@ -121,8 +126,13 @@ package enum ParquetChunkDecoder {
         var offset = Int(start)
         // Reserve the decoded size up front so that large columns never regrow (bounded so
         // that corrupted sizes cannot force huge allocations).
-        let expected = min(Int(clamping: meta.totalUncompressedSize), (end - Int(start)) &* 64 &+ 4096, 1 << 31)
-        column.values.reserve(bytes: expected, values: min(Int(clamping: meta.numValues), expected))
+        if let width = column.values.width {
+            // Fixed-width values: at most one slot per level entry.
+            column.values.reserve(bytes: min(Int(clamping: meta.numValues), 1 << 27) * width, values: 0)
+        } else {
+            let expected = min(Int(clamping: meta.totalUncompressedSize), (end - Int(start)) &* 64 &+ 4096, 1 << 31)
+            column.values.reserve(bytes: expected, values: min(Int(clamping: meta.numValues), expected))
+        }
         var entriesSeen = 0
         let totalEntries = meta.numValues
         var dictionary: ValuesBuilder?
@@ -220,7 +230,13 @@ package enum ParquetChunkDecoder {
         return UnsafeRawBufferPointer(target)
     }
 
-    private static func decodeLevels(_ data: UnsafeRawBufferPointer, offset: inout Int, prefixed: Bool, maxLevel: Int, count: Int, into output: UnsafeMutablePointer<UInt32>, what: String) throws {
+    /// Decodes `count` levels, or returns `true` without decoding when `uniformMaximum` is set
+    /// and the levels are one RLE run of `maxLevel` (the common case of a column without nulls).
+    @discardableResult
+    private static func decodeLevels(
+        _ data: UnsafeRawBufferPointer, offset: inout Int, prefixed: Bool, maxLevel: Int, count: Int,
+        into output: UnsafeMutablePointer<UInt32>, what: String, uniformMaximum: Bool = false
+    ) throws -> Bool {
         let bitWidth = maxLevel == 0 ? 0 : (Int.bitWidth - maxLevel.leadingZeroBitCount)
         var body: UnsafeRawBufferPointer
         if prefixed {
@@ -234,6 +250,9 @@ package enum ParquetChunkDecoder {
             body = UnsafeRawBufferPointer(rebasing: data[offset...])
             offset = data.count
         }
+        if uniformMaximum, HybridDecoder.leadingRun(body, bitWidth: bitWidth, count: count) == UInt32(maxLevel) {
+            return true
+        }
         var decoder = try HybridDecoder(body, bitWidth: bitWidth)
         try decoder.decode(into: output, count: count)
         var largest: UInt32 = 0
@@ -241,6 +260,7 @@ package enum ParquetChunkDecoder {
         guard Int(largest) <= maxLevel else {
             throw DataCompError(.corruptData, "a \(what) level of \(largest) exceeds the column's maximum of \(maxLevel)")
         }
+        return false
     }
 
     private static func decodeDataPage(
@@ -254,6 +274,7 @@ package enum ParquetChunkDecoder {
         let entries: Int
         let encoding: Int32
         let valuesData: UnsafeRawBufferPointer
+        var allDefined = false
         if header.type == 0 {
             guard let page = header.dataPageHeader else { throw DataCompError(.corruptData, "a data page lacks its header") }
             entries = Int(page.numValues)
@@ -272,7 +293,7 @@ package enum ParquetChunkDecoder {
                 guard page.definitionLevelEncoding == 3 else {
                     throw DataCompError(.unsupportedFormat, "definition levels use \(ParquetEncoding(rawValue: page.definitionLevelEncoding)); only RLE is supported")
                 }
-                try decodeLevels(body, offset: &cursor, prefixed: true, maxLevel: maxDef, count: entries, into: scratch.definition, what: "definition")
+                allDefined = try decodeLevels(body, offset: &cursor, prefixed: true, maxLevel: maxDef, count: entries, into: scratch.definition, what: "definition", uniformMaximum: maxRep == 0)
             }
             valuesData = UnsafeRawBufferPointer(rebasing: body[cursor...])
         } else {
@@ -294,7 +315,7 @@ package enum ParquetChunkDecoder {
             }
             if maxDef > 0 {
                 var cursor = 0
-                try decodeLevels(UnsafeRawBufferPointer(rebasing: payload[repLength..<(repLength + defLength)]), offset: &cursor, prefixed: false, maxLevel: maxDef, count: entries, into: scratch.definition, what: "definition")
+                allDefined = try decodeLevels(UnsafeRawBufferPointer(rebasing: payload[repLength..<(repLength + defLength)]), offset: &cursor, prefixed: false, maxLevel: maxDef, count: entries, into: scratch.definition, what: "definition", uniformMaximum: maxRep == 0)
             }
             let compressedValues = UnsafeRawBufferPointer(rebasing: payload[(repLength + defLength)...])
             let valuesSize = Int(header.uncompressedPageSize) - repLength - defLength
@@ -316,7 +337,7 @@ package enum ParquetChunkDecoder {
         let def = scratch.definition
         if maxRep == 0 {
             slotCount = entries
-            if maxDef == 0 {
+            if maxDef == 0 || allDefined {
                 nonNull = entries
             } else {
                 for i in 0..<entries where def[i] == UInt32(maxDef) { nonNull += 1 }
@@ -385,7 +406,7 @@ package enum ParquetChunkDecoder {
             }
             slotCount = slotValid.count
         }
-        try decodeValues(valuesData, encoding: encoding, count: nonNull, column: column, dictionary: dictionary)
+        try decodeValues(valuesData, encoding: encoding, count: nonNull, column: column, dictionary: dictionary, scratch: scratch.indices)
         guard column.values.valueCount - slotsBefore == nonNull else {
             throw DataCompError(.corruptData, "the page decoded \(column.values.valueCount - slotsBefore) values, expected \(nonNull)")
         }
@@ -402,7 +423,10 @@ package enum ParquetChunkDecoder {
         }
     }
 
-    private static func decodeValues(_ data: UnsafeRawBufferPointer, encoding: Int32, count: Int, column: ParquetColumnAccumulator, dictionary: ValuesBuilder?) throws {
+    private static func decodeValues(
+        _ data: UnsafeRawBufferPointer, encoding: Int32, count: Int, column: ParquetColumnAccumulator,
+        dictionary: ValuesBuilder?, scratch: UnsafeMutablePointer<UInt32>
+    ) throws {
         let type = column.descriptor.physicalType
         let builder = column.values
         let name = ParquetEncoding(rawValue: encoding)
@@ -417,10 +441,10 @@ package enum ParquetChunkDecoder {
                 if count == 0 { return }
                 throw DataCompError(.corruptData, "a dictionary-encoded page has no dictionary page before it")
             }
-            try ParquetValueDecoding.dictionary(data, count: count, dictionary: dictionary, into: builder)
+            try ParquetValueDecoding.dictionary(data, count: count, dictionary: dictionary, into: builder, indices: scratch)
         case 3:
             guard type == .boolean else { throw unsupported() }
-            try ParquetValueDecoding.rleBoolean(data, count: count, into: builder)
+            try ParquetValueDecoding.rleBoolean(data, count: count, into: builder, scratch: scratch)
         case 5:
             guard type == .int32 || type == .int64, let width = builder.width else { throw unsupported() }
             _ = try ParquetValueDecoding.deltaBinaryPacked(data, count: count, width: width, into: builder)

@@ -220,6 +220,17 @@ package final class ValuesBuilder {
     }
 }
 
+/// Copies `length` bytes in 16-byte blocks, possibly writing up to 15 bytes past the end of
+/// the value; the caller guarantees that both buffers have that slack.
+@inline(__always)
+private func blockCopy(_ target: UnsafeMutableRawPointer, _ source: UnsafeRawPointer, _ length: Int) {
+    var done = 0
+    while done < length {
+        (target + done).storeBytes(of: (source + done).loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+        done += 16
+    }
+}
+
 // MARK: - Bit unpacking
 
 /// Reads `width` (0...64) bits starting at bit `bit` of `bytes`, LSB first. The caller makes
@@ -317,11 +328,53 @@ package struct HybridDecoder {
             output.initialize(repeating: 0, count: count)
             return
         }
-        var bit = 0
+        // A 64-bit bit buffer refilled 32 bits at a time; the caller checked that the run holds
+        // at least `count * width` bits.
+        guard let base = run.baseAddress else { return }
+        let mask: UInt64 = (1 << UInt64(width)) - 1
+        var accumulator: UInt64 = 0
+        var bits = 0
+        var position = 0
+        let end = run.count
         for i in 0..<count {
-            output[i] = UInt32(truncatingIfNeeded: readBits(run, bit: bit, width: width))
-            bit += width
+            if bits < width {
+                if position + 4 <= end {
+                    accumulator |= UInt64(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: position, as: UInt32.self))) << UInt64(bits)
+                    position += 4
+                    bits += 32
+                } else {
+                    while bits < width && position < end {
+                        accumulator |= UInt64(base.load(fromByteOffset: position, as: UInt8.self)) << UInt64(bits)
+                        position += 1
+                        bits += 8
+                    }
+                }
+            }
+            output[i] = UInt32(truncatingIfNeeded: accumulator & mask)
+            accumulator >>= UInt64(width)
+            bits -= width
         }
+    }
+
+    /// If `bytes` starts with an RLE run of at least `count` values, returns that run's value.
+    package static func leadingRun(_ bytes: UnsafeRawBufferPointer, bitWidth: Int, count: Int) -> UInt32? {
+        guard (0...32).contains(bitWidth) else { return nil }
+        var header: UInt64 = 0
+        var shift: UInt64 = 0
+        var offset = 0
+        while true {
+            guard offset < bytes.count, shift < 64 else { return nil }
+            let byte = bytes[offset]
+            offset += 1
+            header |= UInt64(byte & 0x7F) << shift
+            if byte & 0x80 == 0 { break }
+            shift += 7
+        }
+        let valueBytes = (bitWidth + 7) / 8
+        guard header & 1 == 0, header >> 1 >= UInt64(count), valueBytes <= bytes.count - offset else { return nil }
+        var value: UInt32 = 0
+        for i in 0..<valueBytes { value |= UInt32(bytes[offset + i]) << UInt32(8 * i) }
+        return value
     }
 }
 
@@ -429,13 +482,11 @@ package enum ParquetValueDecoding {
     }
 
     /// RLE-encoded booleans (a 4-byte length, then the hybrid encoding with bit width 1).
-    package static func rleBoolean(_ data: UnsafeRawBufferPointer, count: Int, into builder: ValuesBuilder) throws {
+    package static func rleBoolean(_ data: UnsafeRawBufferPointer, count: Int, into builder: ValuesBuilder, scratch: UnsafeMutablePointer<UInt32>) throws {
         guard data.count >= 4 else { throw corrupt("the RLE boolean length prefix is cut off") }
         let length = Int(UInt32(littleEndian: data.loadUnaligned(as: UInt32.self)))
         guard length <= data.count - 4 else { throw corrupt("the RLE boolean data of \(length) bytes runs past the page") }
         var decoder = try HybridDecoder(UnsafeRawBufferPointer(rebasing: data[4..<(4 + length)]), bitWidth: 1)
-        let scratch = UnsafeMutablePointer<UInt32>.allocate(capacity: max(count, 1))
-        defer { scratch.deallocate() }
         try decoder.decode(into: scratch, count: count)
         builder.data.write(reserving: count) { base, start in
             let out = (base + start).assumingMemoryBound(to: UInt8.self)
@@ -471,13 +522,8 @@ package enum ParquetValueDecoding {
                     failure = corrupt("a byte array of \(length) bytes runs past the page")
                     break
                 }
-                if length <= 32 && end - offset >= 32 {
-                    let target = out + written
-                    let from = source + offset
-                    target.storeBytes(of: from.loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
-                    if length > 16 {
-                        (target + 16).storeBytes(of: (from + 16).loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
-                    }
+                if length <= 256 && end - offset >= (length + 15) & ~15 {
+                    blockCopy(out + written, source + offset, length)
                 } else {
                     (out + written).copyMemory(from: source + offset, byteCount: length)
                 }
@@ -515,12 +561,13 @@ package enum ParquetValueDecoding {
 
     /// Dictionary indices (a bit-width byte, then the hybrid encoding), gathered from
     /// `dictionary`.
-    package static func dictionary(_ data: UnsafeRawBufferPointer, count: Int, dictionary: ValuesBuilder, into builder: ValuesBuilder) throws {
+    package static func dictionary(
+        _ data: UnsafeRawBufferPointer, count: Int, dictionary: ValuesBuilder, into builder: ValuesBuilder,
+        indices: UnsafeMutablePointer<UInt32>
+    ) throws {
         guard count > 0 else { return }
         guard data.count >= 1 else { throw corrupt("the dictionary index bit width is missing") }
         var decoder = try HybridDecoder(UnsafeRawBufferPointer(rebasing: data[1...]), bitWidth: Int(data[0]))
-        let indices = UnsafeMutablePointer<UInt32>.allocate(capacity: count)
-        defer { indices.deallocate() }
         try decoder.decode(into: indices, count: count)
         let dictionaryCount = dictionary.valueCount
         var largest: UInt32 = 0
@@ -576,13 +623,8 @@ package enum ParquetValueDecoding {
                             let begin = offsets[index]
                             let length = offsets[index + 1] - begin
                             if length > 0, let source {
-                                if length <= 32 && sourceEnd - begin >= 32 {
-                                    let target = out + written
-                                    let from = source + begin
-                                    target.storeBytes(of: from.loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
-                                    if length > 16 {
-                                        (target + 16).storeBytes(of: (from + 16).loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
-                                    }
+                                if length <= 256 && sourceEnd - begin >= (length + 15) & ~15 {
+                                    blockCopy(out + written, source + begin, length)
                                 } else {
                                     (out + written).copyMemory(from: source + begin, byteCount: length)
                                 }
