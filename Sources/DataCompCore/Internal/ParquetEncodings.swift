@@ -505,9 +505,10 @@ package enum ParquetValueDecoding {
         offsets.reserveCapacity(offsets.count + count)
         var offset = 0
         var failure: DataCompError?
-        // The values take at most the page's bytes minus the length prefixes; 32 spare bytes
-        // let short values be copied with two unaligned 16-byte moves.
-        builder.data.write(reserving: data.count - 4 * count + 32) { base, start in
+        // The values read so far never take more than the page's bytes (a corrupted page may
+        // stop early, so the final size minus the prefixes is not a bound); 32 spare bytes let
+        // short values be copied in 16-byte blocks.
+        builder.data.write(reserving: data.count + 32) { base, start in
             let out = base + start
             var written = 0
             let end = data.count

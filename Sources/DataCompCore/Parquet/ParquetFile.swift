@@ -227,22 +227,27 @@ public struct ParquetFile: Sendable {
     /// - Parameters:
     ///   - index: The row group, in `0..<rowGroups.count`.
     ///   - columns: Top-level names or dotted paths to read; `nil` reads every column.
+    ///   - maxConcurrency: The most columns decoded at once; `nil` uses one thread per core.
     /// - Returns: The row group's rows of the selected columns.
     /// - Throws: ``DataCompError`` naming the file and byte offset for corrupted or unsupported data.
-    public func readRowGroup(_ index: Int, columns: [String]? = nil) throws -> ParquetTable {
+    public func readRowGroup(_ index: Int, columns: [String]? = nil, maxConcurrency: Int? = nil) throws -> ParquetTable {
         guard rowGroups.indices.contains(index) else {
             throw DataCompError(.invalidArgument, "row group \(index) does not exist; the file has \(rowGroups.count)", path: path)
         }
-        return try decode(rowGroups: [index], columns: try columnIndices(for: columns))
+        return try decode(rowGroups: [index], columns: try columnIndices(for: columns), maxConcurrency: maxConcurrency)
     }
 
     /// Decodes the selected columns of the whole file into one table.
     ///
-    /// - Parameter columns: Top-level names or dotted paths to read; `nil` reads every column.
+    /// Columns are decoded in parallel, one thread per column.
+    ///
+    /// - Parameters:
+    ///   - columns: Top-level names or dotted paths to read; `nil` reads every column.
+    ///   - maxConcurrency: The most columns decoded at once; `nil` uses one thread per core.
     /// - Returns: All rows of the selected columns.
     /// - Throws: ``DataCompError`` naming the file and byte offset for corrupted or unsupported data.
-    public func read(columns: [String]? = nil) throws -> ParquetTable {
-        try decode(rowGroups: Array(rowGroups.indices), columns: try columnIndices(for: columns))
+    public func read(columns: [String]? = nil, maxConcurrency: Int? = nil) throws -> ParquetTable {
+        try decode(rowGroups: Array(rowGroups.indices), columns: try columnIndices(for: columns), maxConcurrency: maxConcurrency)
     }
 
     /// Decodes the selected columns row group by row group, so that only one row group is in
@@ -250,20 +255,21 @@ public struct ParquetFile: Sendable {
     ///
     /// - Parameters:
     ///   - columns: Top-level names or dotted paths to read; `nil` reads every column.
+    ///   - maxConcurrency: The most columns decoded at once; `nil` uses one thread per core.
     ///   - body: Called with each row group's table, in file order.
     /// - Throws: ``DataCompError`` for corrupted data, or whatever `body` throws.
-    public func forEachRowGroup(columns: [String]? = nil, _ body: (ParquetTable) throws -> Void) throws {
+    public func forEachRowGroup(columns: [String]? = nil, maxConcurrency: Int? = nil, _ body: (ParquetTable) throws -> Void) throws {
         let selected = try columnIndices(for: columns)
         for index in rowGroups.indices {
-            try body(try decode(rowGroups: [index], columns: selected))
+            try body(try decode(rowGroups: [index], columns: selected, maxConcurrency: maxConcurrency))
         }
     }
 
-    private func decode(rowGroups groups: [Int], columns selected: [Int]) throws -> ParquetTable {
+    private func decode(rowGroups groups: [Int], columns selected: [Int], maxConcurrency: Int?) throws -> ParquetTable {
         var rows = 0
         for group in groups { rows += Int(metadata.rowGroups[group].numRows) }
         let results = ParallelResults<ParquetColumn>(count: selected.count)
-        let workers = min(selected.count, Self.maximumThreads)
+        let workers = min(selected.count, max(1, maxConcurrency ?? Self.maximumThreads))
         let work: @Sendable (Int) -> Void = { worker in
             let scratch = ParquetPageScratch()
             var slot = worker
@@ -280,7 +286,7 @@ public struct ParquetFile: Sendable {
         return ParquetTable(rowCount: rows, columns: try results.values())
     }
 
-    /// The most threads one read uses (one column per thread).
+    /// The default number of threads one read uses (one column per thread).
     private static var maximumThreads: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 
     private func decodeColumn(_ index: Int, rowGroups groups: [Int], scratch: ParquetPageScratch) throws -> ParquetColumn {

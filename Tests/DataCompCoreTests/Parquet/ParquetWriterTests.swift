@@ -82,6 +82,23 @@ private func rows(_ table: ParquetTable) -> [String] {
         #expect(rows(try ParquetFile(path: path).read()) == rows(table))
     }
 
+    @Test("Parallel and single-threaded reads of a larger file agree")
+    func parallelReadsAgree() throws {
+        let n = 20_000
+        let table = ParquetTable(rowCount: n, columns: [
+            .strings("s", (0..<n).map { "row \($0)" }), .int64("i", (0..<n).map { Int64($0) }),
+            .double("d", (0..<n).map { $0 % 9 == 0 ? nil : Double($0) / 3 }),
+            .doubleListLists("boxes", (0..<n).map { [[Double($0)], []] }),
+        ])
+        let path = try outputFolder().appendingPathComponent("parallel.parquet").path
+        try ParquetWriter.write(table, to: path, options: .init(compression: .snappy, rowGroupSize: 8000, pageSize: 4096))
+        let file = try ParquetFile(path: path)
+        let parallel = try file.read()
+        let serial = try file.read(maxConcurrency: 1)
+        #expect(rows(parallel) == rows(serial))
+        #expect(rows(parallel) == rows(table))
+    }
+
     @Test("Inconsistent columns are rejected before anything is written")
     func inconsistentColumnsAreRejected() throws {
         let table = ParquetTable(rowCount: 3, columns: [.int32("a", [1, 2, 3]), .int32("b", [1, 2])])
