@@ -81,6 +81,7 @@ package final class ArrayByteBuilder {
         let used = count
         let old = storage
         storage = [UInt8](unsafeUninitializedCapacity: newCapacity) { buffer, initialized in
+            adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
             // The bytes past `used` are scratch that is always written before it is read.
             old.withUnsafeBytes { UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[0..<used])) }
             initialized = newCapacity
@@ -128,6 +129,7 @@ package final class ArrayByteBuilder {
         let n = count / MemoryLayout<T>.stride
         return withUnsafeBytes { raw in
             [T](unsafeUninitializedCapacity: n) { out, initialized in
+                adviseHugePages(UnsafeMutableRawBufferPointer(out))
                 if n > 0 { UnsafeMutableRawPointer(out.baseAddress!).copyMemory(from: raw.baseAddress!, byteCount: n * MemoryLayout<T>.stride) }
                 initialized = n
             }
@@ -153,7 +155,17 @@ package final class ValuesBuilder {
     /// Reserves room for about `bytes` more data bytes and `values` more values.
     package func reserve(bytes: Int, values: Int) {
         data.reserve(max(0, bytes))
-        if width == nil { offsets.reserveCapacity(offsets.count + max(0, values)) }
+        let needed = offsets.count + max(0, values)
+        if width == nil, needed > offsets.capacity {
+            let old = offsets
+            offsets = [Int](unsafeUninitializedCapacity: needed) { buffer, initialized in
+                adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
+                old.withUnsafeBufferPointer { source in
+                    if let from = source.baseAddress { buffer.baseAddress!.initialize(from: from, count: source.count) }
+                }
+                initialized = old.count
+            }
+        }
     }
 
     /// The number of values built.
