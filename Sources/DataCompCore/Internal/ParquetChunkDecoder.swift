@@ -3,7 +3,7 @@
 
 /// Reusable buffers for page decoding.
 package final class ParquetPageScratch {
-    let decompressed = RawBuilder()
+    let decompressed = ParquetScratchBuffer()
     var repetition = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
     var definition = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
     /// Dictionary indices and RLE booleans of one page (the same capacity as the levels).
@@ -34,7 +34,7 @@ package final class ParquetPageScratch {
 /// Collects the decoded data of one leaf column across row groups.
 package final class ParquetColumnAccumulator {
     package let descriptor: ParquetColumnDescriptor
-    let values: ValuesBuilder
+    let values: ParquetValuesBuilder
     var validity = ParquetValidity()
     var listStarts: [[Int]]
     var listValidity: [ParquetValidity]
@@ -44,11 +44,11 @@ package final class ParquetColumnAccumulator {
     package init(descriptor: ParquetColumnDescriptor) {
         self.descriptor = descriptor
         switch descriptor.physicalType {
-        case .boolean: values = ValuesBuilder(width: 1, fixedByteArrayLength: nil)
-        case .int32, .float: values = ValuesBuilder(width: 4, fixedByteArrayLength: nil)
-        case .int64, .double: values = ValuesBuilder(width: 8, fixedByteArrayLength: nil)
-        case .byteArray: values = ValuesBuilder(width: nil, fixedByteArrayLength: nil)
-        case .int96, .fixedLengthByteArray: values = ValuesBuilder(width: nil, fixedByteArrayLength: descriptor.typeLength ?? 0)
+        case .boolean: values = ParquetValuesBuilder(width: 1, fixedByteArrayLength: nil)
+        case .int32, .float: values = ParquetValuesBuilder(width: 4, fixedByteArrayLength: nil)
+        case .int64, .double: values = ParquetValuesBuilder(width: 8, fixedByteArrayLength: nil)
+        case .byteArray: values = ParquetValuesBuilder(width: nil, fixedByteArrayLength: nil)
+        case .int96, .fixedLengthByteArray: values = ParquetValuesBuilder(width: nil, fixedByteArrayLength: descriptor.typeLength ?? 0)
         }
         let depth = descriptor.maxRepetitionLevel
         listStarts = Array(repeating: [], count: depth)
@@ -135,7 +135,7 @@ package enum ParquetChunkDecoder {
         }
         var entriesSeen = 0
         let totalEntries = meta.numValues
-        var dictionary: ValuesBuilder?
+        var dictionary: ParquetValuesBuilder?
         let rowsBefore = column.rows
         let slotsBefore = column.values.valueCount
         while Int64(entriesSeen) < totalEntries {
@@ -169,7 +169,7 @@ package enum ParquetChunkDecoder {
                     let body = try decompress(payload, codec: codec, size: Int(header.uncompressedPageSize), scratch: scratch)
                     let count = Int(dictionaryHeader.numValues)
                     guard count >= 0, count <= body.count * 8 + 64 else { throw corrupt("a dictionary page declares \(count) values in \(body.count) bytes", at: pageStart) }
-                    let built = ValuesBuilder(width: column.values.width, fixedByteArrayLength: column.values.fixedByteArrayLength)
+                    let built = ParquetValuesBuilder(width: column.values.width, fixedByteArrayLength: column.values.fixedByteArrayLength)
                     _ = try ParquetValueDecoding.plain(body, count: count, isBoolean: descriptor.physicalType == .boolean, into: built)
                     dictionary = built
                     // Dictionary-encoded byte arrays expand; size the output from the dictionary's
@@ -250,10 +250,10 @@ package enum ParquetChunkDecoder {
             body = UnsafeRawBufferPointer(rebasing: data[offset...])
             offset = data.count
         }
-        if uniformMaximum, HybridDecoder.leadingRun(body, bitWidth: bitWidth, count: count) == UInt32(maxLevel) {
+        if uniformMaximum, ParquetHybridDecoder.leadingRun(body, bitWidth: bitWidth, count: count) == UInt32(maxLevel) {
             return true
         }
-        var decoder = try HybridDecoder(body, bitWidth: bitWidth)
+        var decoder = try ParquetHybridDecoder(body, bitWidth: bitWidth)
         try decoder.decode(into: output, count: count)
         var largest: UInt32 = 0
         for i in 0..<count { largest = max(largest, output[i]) }
@@ -265,7 +265,7 @@ package enum ParquetChunkDecoder {
 
     private static func decodeDataPage(
         header: ThriftPageHeader, payload: UnsafeRawBufferPointer, codec: ParquetCompression,
-        column: ParquetColumnAccumulator, dictionary: ValuesBuilder?, scratch: ParquetPageScratch,
+        column: ParquetColumnAccumulator, dictionary: ParquetValuesBuilder?, scratch: ParquetPageScratch,
         pageStart: Int, remaining: Int64
     ) throws -> Int {
         let descriptor = column.descriptor
@@ -425,7 +425,7 @@ package enum ParquetChunkDecoder {
 
     private static func decodeValues(
         _ data: UnsafeRawBufferPointer, encoding: Int32, count: Int, column: ParquetColumnAccumulator,
-        dictionary: ValuesBuilder?, scratch: UnsafeMutablePointer<UInt32>
+        dictionary: ParquetValuesBuilder?, scratch: UnsafeMutablePointer<UInt32>
     ) throws {
         let type = column.descriptor.physicalType
         let builder = column.values

@@ -9,7 +9,7 @@ private func corrupt(_ message: String) -> DataCompError {
 
 /// A growable, uninitialised byte buffer used to build column values without per-value
 /// allocation.
-package final class RawBuilder {
+package final class ParquetScratchBuffer {
     package private(set) var base: UnsafeMutableRawPointer?
     package private(set) var count = 0
     private var capacity = 0
@@ -66,7 +66,7 @@ package final class RawBuilder {
 /// A growable byte buffer backed by a Swift array, so that the finished bytes become a
 /// `[UInt8]` without a copy. Bytes are written through ``write(reserving:_:)``, whose pointer
 /// is valid only inside the closure.
-package final class ArrayByteBuilder {
+package final class ParquetByteBuilder {
     /// The storage; `storage.count` is the capacity, bytes past `count` are scratch.
     private var storage: [UInt8] = []
     package private(set) var count = 0
@@ -81,7 +81,7 @@ package final class ArrayByteBuilder {
         let used = count
         let old = storage
         storage = [UInt8](unsafeUninitializedCapacity: newCapacity) { buffer, initialized in
-            adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
+            parquetAdviseHugePages(UnsafeMutableRawBufferPointer(buffer))
             // The bytes past `used` are scratch that is always written before it is read.
             old.withUnsafeBytes { UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[0..<used])) }
             initialized = newCapacity
@@ -129,7 +129,7 @@ package final class ArrayByteBuilder {
         let n = count / MemoryLayout<T>.stride
         return withUnsafeBytes { raw in
             [T](unsafeUninitializedCapacity: n) { out, initialized in
-                adviseHugePages(UnsafeMutableRawBufferPointer(out))
+                parquetAdviseHugePages(UnsafeMutableRawBufferPointer(out))
                 if n > 0 { UnsafeMutableRawPointer(out.baseAddress!).copyMemory(from: raw.baseAddress!, byteCount: n * MemoryLayout<T>.stride) }
                 initialized = n
             }
@@ -139,12 +139,12 @@ package final class ArrayByteBuilder {
 
 /// The values of one column under construction: fixed-width scalars as raw little-endian bytes,
 /// or variable-length byte arrays as one data buffer plus offsets.
-package final class ValuesBuilder {
+package final class ParquetValuesBuilder {
     /// Bytes per value for fixed-width types, or `nil` for byte arrays.
     package let width: Int?
     /// For FIXED_LEN_BYTE_ARRAY and INT96: the length of each byte array.
     package let fixedByteArrayLength: Int?
-    package let data = ArrayByteBuilder()
+    package let data = ParquetByteBuilder()
     package var offsets: [Int] = [0]
 
     package init(width: Int?, fixedByteArrayLength: Int?) {
@@ -159,7 +159,7 @@ package final class ValuesBuilder {
         if width == nil, needed > offsets.capacity {
             let old = offsets
             offsets = [Int](unsafeUninitializedCapacity: needed) { buffer, initialized in
-                adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
+                parquetAdviseHugePages(UnsafeMutableRawBufferPointer(buffer))
                 old.withUnsafeBufferPointer { source in
                     if let from = source.baseAddress { buffer.baseAddress!.initialize(from: from, count: source.count) }
                 }
@@ -275,7 +275,7 @@ private func readBits(_ bytes: UnsafeRawBufferPointer, bit: Int, width: Int) -> 
 // MARK: - RLE / bit-packed hybrid
 
 /// Decodes the RLE/bit-packed hybrid encoding (levels, dictionary indices, RLE booleans).
-package struct HybridDecoder {
+package struct ParquetHybridDecoder {
     private let bytes: UnsafeRawBufferPointer
     private var offset = 0
     private let bitWidth: Int
@@ -394,7 +394,7 @@ package struct HybridDecoder {
 
 /// Decodes DELTA_BINARY_PACKED integers (as 64-bit two's-complement patterns; 32-bit columns
 /// keep the low half).
-package struct DeltaBinaryPackedDecoder {
+package struct ParquetDeltaBinaryPackedDecoder {
     private let bytes: UnsafeRawBufferPointer
     package private(set) var offset = 0
 
@@ -472,7 +472,7 @@ package struct DeltaBinaryPackedDecoder {
 
 package enum ParquetValueDecoding {
     /// PLAIN fixed-width values (INT32, INT64, FLOAT, DOUBLE).
-    package static func plainFixed(_ data: UnsafeRawBufferPointer, count: Int, width: Int, into builder: ValuesBuilder) throws -> Int {
+    package static func plainFixed(_ data: UnsafeRawBufferPointer, count: Int, width: Int, into builder: ParquetValuesBuilder) throws -> Int {
         let (bytes, overflow) = count.multipliedReportingOverflow(by: width)
         guard !overflow, bytes <= data.count else {
             throw corrupt("the page declares \(count) values of \(width) bytes but holds \(data.count) bytes")
@@ -482,7 +482,7 @@ package enum ParquetValueDecoding {
     }
 
     /// PLAIN booleans: one bit per value, LSB first.
-    package static func plainBoolean(_ data: UnsafeRawBufferPointer, count: Int, into builder: ValuesBuilder) throws -> Int {
+    package static func plainBoolean(_ data: UnsafeRawBufferPointer, count: Int, into builder: ParquetValuesBuilder) throws -> Int {
         let bytes = (count + 7) / 8
         guard bytes <= data.count else { throw corrupt("the page declares \(count) booleans but holds \(data.count) bytes") }
         builder.data.write(reserving: count) { base, start in
@@ -494,11 +494,11 @@ package enum ParquetValueDecoding {
     }
 
     /// RLE-encoded booleans (a 4-byte length, then the hybrid encoding with bit width 1).
-    package static func rleBoolean(_ data: UnsafeRawBufferPointer, count: Int, into builder: ValuesBuilder, scratch: UnsafeMutablePointer<UInt32>) throws {
+    package static func rleBoolean(_ data: UnsafeRawBufferPointer, count: Int, into builder: ParquetValuesBuilder, scratch: UnsafeMutablePointer<UInt32>) throws {
         guard data.count >= 4 else { throw corrupt("the RLE boolean length prefix is cut off") }
         let length = Int(UInt32(littleEndian: data.loadUnaligned(as: UInt32.self)))
         guard length <= data.count - 4 else { throw corrupt("the RLE boolean data of \(length) bytes runs past the page") }
-        var decoder = try HybridDecoder(UnsafeRawBufferPointer(rebasing: data[4..<(4 + length)]), bitWidth: 1)
+        var decoder = try ParquetHybridDecoder(UnsafeRawBufferPointer(rebasing: data[4..<(4 + length)]), bitWidth: 1)
         try decoder.decode(into: scratch, count: count)
         builder.data.write(reserving: count) { base, start in
             let out = (base + start).assumingMemoryBound(to: UInt8.self)
@@ -508,7 +508,7 @@ package enum ParquetValueDecoding {
     }
 
     /// PLAIN byte arrays: a 4-byte length before each value.
-    package static func plainByteArray(_ data: UnsafeRawBufferPointer, count: Int, into builder: ValuesBuilder) throws -> Int {
+    package static func plainByteArray(_ data: UnsafeRawBufferPointer, count: Int, into builder: ParquetValuesBuilder) throws -> Int {
         guard count <= data.count / 4 else { throw corrupt("the page declares \(count) byte arrays but holds only \(data.count) bytes") }
         guard count > 0, let source = data.baseAddress else { return 0 }
         var offsets = builder.offsets
@@ -551,7 +551,7 @@ package enum ParquetValueDecoding {
     }
 
     /// PLAIN fixed-length byte arrays (FIXED_LEN_BYTE_ARRAY, INT96).
-    package static func plainFixedByteArray(_ data: UnsafeRawBufferPointer, count: Int, length: Int, into builder: ValuesBuilder) throws -> Int {
+    package static func plainFixedByteArray(_ data: UnsafeRawBufferPointer, count: Int, length: Int, into builder: ParquetValuesBuilder) throws -> Int {
         let (bytes, overflow) = count.multipliedReportingOverflow(by: length)
         guard !overflow, bytes <= data.count else {
             throw corrupt("the page declares \(count) values of \(length) bytes but holds \(data.count) bytes")
@@ -565,7 +565,7 @@ package enum ParquetValueDecoding {
     }
 
     /// Decodes `count` plain values of the builder's kind; returns the bytes consumed.
-    package static func plain(_ data: UnsafeRawBufferPointer, count: Int, isBoolean: Bool, into builder: ValuesBuilder) throws -> Int {
+    package static func plain(_ data: UnsafeRawBufferPointer, count: Int, isBoolean: Bool, into builder: ParquetValuesBuilder) throws -> Int {
         if isBoolean { return try plainBoolean(data, count: count, into: builder) }
         if let width = builder.width { return try plainFixed(data, count: count, width: width, into: builder) }
         if let length = builder.fixedByteArrayLength { return try plainFixedByteArray(data, count: count, length: length, into: builder) }
@@ -575,12 +575,12 @@ package enum ParquetValueDecoding {
     /// Dictionary indices (a bit-width byte, then the hybrid encoding), gathered from
     /// `dictionary`.
     package static func dictionary(
-        _ data: UnsafeRawBufferPointer, count: Int, dictionary: ValuesBuilder, into builder: ValuesBuilder,
+        _ data: UnsafeRawBufferPointer, count: Int, dictionary: ParquetValuesBuilder, into builder: ParquetValuesBuilder,
         indices: UnsafeMutablePointer<UInt32>
     ) throws {
         guard count > 0 else { return }
         guard data.count >= 1 else { throw corrupt("the dictionary index bit width is missing") }
-        var decoder = try HybridDecoder(UnsafeRawBufferPointer(rebasing: data[1...]), bitWidth: Int(data[0]))
+        var decoder = try ParquetHybridDecoder(UnsafeRawBufferPointer(rebasing: data[1...]), bitWidth: Int(data[0]))
         try decoder.decode(into: indices, count: count)
         let dictionaryCount = dictionary.valueCount
         var largest: UInt32 = 0
@@ -653,8 +653,8 @@ package enum ParquetValueDecoding {
     }
 
     /// DELTA_BINARY_PACKED integers of `width` 4 or 8 bytes.
-    package static func deltaBinaryPacked(_ data: UnsafeRawBufferPointer, count: Int, width: Int, into builder: ValuesBuilder) throws -> Int {
-        var decoder = DeltaBinaryPackedDecoder(data)
+    package static func deltaBinaryPacked(_ data: UnsafeRawBufferPointer, count: Int, width: Int, into builder: ParquetValuesBuilder) throws -> Int {
+        var decoder = ParquetDeltaBinaryPackedDecoder(data)
         let values = try decoder.decodeAll(limit: max(count, 0))
         guard values.count == count else {
             throw corrupt("DELTA_BINARY_PACKED holds \(values.count) values but the page declares \(count)")
@@ -683,8 +683,8 @@ package enum ParquetValueDecoding {
     }
 
     /// DELTA_LENGTH_BYTE_ARRAY: delta-encoded lengths, then the concatenated bytes.
-    package static func deltaLengthByteArray(_ data: UnsafeRawBufferPointer, count: Int, into builder: ValuesBuilder) throws -> Int {
-        var decoder = DeltaBinaryPackedDecoder(data)
+    package static func deltaLengthByteArray(_ data: UnsafeRawBufferPointer, count: Int, into builder: ParquetValuesBuilder) throws -> Int {
+        var decoder = ParquetDeltaBinaryPackedDecoder(data)
         let raw = try decoder.decodeAll(limit: max(count, 0))
         guard raw.count == count else { throw corrupt("DELTA_LENGTH_BYTE_ARRAY holds \(raw.count) lengths but the page declares \(count)") }
         let lengths = try lengths(raw, limit: data.count)
@@ -700,13 +700,13 @@ package enum ParquetValueDecoding {
     }
 
     /// DELTA_BYTE_ARRAY: delta-encoded prefix lengths, then DELTA_LENGTH_BYTE_ARRAY suffixes.
-    package static func deltaByteArray(_ data: UnsafeRawBufferPointer, count: Int, into builder: ValuesBuilder) throws {
-        var prefixDecoder = DeltaBinaryPackedDecoder(data)
+    package static func deltaByteArray(_ data: UnsafeRawBufferPointer, count: Int, into builder: ParquetValuesBuilder) throws {
+        var prefixDecoder = ParquetDeltaBinaryPackedDecoder(data)
         let prefixRaw = try prefixDecoder.decodeAll(limit: max(count, 0))
         guard prefixRaw.count == count else { throw corrupt("DELTA_BYTE_ARRAY holds \(prefixRaw.count) prefixes but the page declares \(count)") }
         let prefixes = try lengths(prefixRaw, limit: Int(Int32.max))
         let rest = UnsafeRawBufferPointer(rebasing: data[prefixDecoder.offset...])
-        var suffixDecoder = DeltaBinaryPackedDecoder(rest)
+        var suffixDecoder = ParquetDeltaBinaryPackedDecoder(rest)
         let suffixRaw = try suffixDecoder.decodeAll(limit: max(count, 0))
         guard suffixRaw.count == count else { throw corrupt("DELTA_BYTE_ARRAY holds \(suffixRaw.count) suffixes but the page declares \(count)") }
         let suffixes = try lengths(suffixRaw, limit: rest.count)
@@ -746,7 +746,7 @@ package enum ParquetValueDecoding {
     }
 
     /// BYTE_STREAM_SPLIT: byte k of every value stored together, for values of `width` bytes.
-    package static func byteStreamSplit(_ data: UnsafeRawBufferPointer, count: Int, width: Int, fixedByteArray: Bool, into builder: ValuesBuilder) throws {
+    package static func byteStreamSplit(_ data: UnsafeRawBufferPointer, count: Int, width: Int, fixedByteArray: Bool, into builder: ParquetValuesBuilder) throws {
         guard width > 0 else { throw corrupt("BYTE_STREAM_SPLIT needs a positive value width") }
         let stride = data.count / width
         guard count <= stride else { throw corrupt("BYTE_STREAM_SPLIT holds \(stride) values but the page declares \(count)") }

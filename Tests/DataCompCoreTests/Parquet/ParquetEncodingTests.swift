@@ -81,7 +81,7 @@ import _DataCompTestSupport
         var encoded: [UInt8] = []
         ParquetLevelEncoder.hybrid(levels, bitWidth: bitWidth, into: &encoded)
         let decoded = try encoded.withUnsafeBytes { raw in
-            var decoder = try HybridDecoder(raw, bitWidth: bitWidth)
+            var decoder = try ParquetHybridDecoder(raw, bitWidth: bitWidth)
             return try [UInt32](unsafeUninitializedCapacity: levels.count) { buffer, count in
                 try decoder.decode(into: buffer.baseAddress!, count: levels.count)
                 count = levels.count
@@ -97,7 +97,7 @@ import _DataCompTestSupport
         let bytes: [UInt8] = [0x05, 1, 2, 3]
         #expect(throws: DataCompError.self) {
             try bytes.withUnsafeBytes { raw in
-                var decoder = try HybridDecoder(raw, bitWidth: 8)
+                var decoder = try ParquetHybridDecoder(raw, bitWidth: 8)
                 var out = [UInt32](repeating: 0, count: 16)
                 try out.withUnsafeMutableBufferPointer { try decoder.decode(into: $0.baseAddress!, count: 16) }
             }
