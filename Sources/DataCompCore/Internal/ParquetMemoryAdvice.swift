@@ -15,4 +15,3 @@ package func parquetAdviseHugePages(_ buffer: UnsafeMutableRawBufferPointer) {
     _ = madvise(aligned, end - start, 14)  // MADV_HUGEPAGE
     #endif
 }
-

@@ -27,55 +27,6 @@ private final class ParquetStorage: @unchecked Sendable {
     }
 }
 
-/// What the footer says about one column chunk.
-public struct ParquetColumnChunkMetadata: Sendable {
-    /// The leaf column's path.
-    public var path: [String]
-    /// The compression codec of the chunk's pages.
-    public var compression: ParquetCompression
-    /// The encodings used by the chunk's pages (values and levels).
-    public var encodings: [ParquetEncoding]
-    /// The number of level entries (values including nulls and empty lists).
-    public var valueCount: Int
-    /// The bytes the chunk occupies in the file.
-    public var compressedSize: Int
-    /// The bytes of the chunk after decompression.
-    public var uncompressedSize: Int
-}
-
-/// What the footer says about one row group.
-public struct ParquetRowGroupMetadata: Sendable {
-    /// The number of rows.
-    public var rowCount: Int
-    /// One entry per leaf column, in schema order.
-    public var columns: [ParquetColumnChunkMetadata]
-}
-
-/// Decoded columns of some rows of a Parquet file.
-public struct ParquetTable: Sendable {
-    /// The number of rows.
-    public var rowCount: Int
-    /// The columns, one per leaf column read.
-    public var columns: [ParquetColumn]
-
-    /// Creates a table.
-    ///
-    /// - Parameters:
-    ///   - rowCount: The number of rows; every column must have this many.
-    ///   - columns: The columns.
-    public init(rowCount: Int, columns: [ParquetColumn]) {
-        self.rowCount = rowCount
-        self.columns = columns
-    }
-
-    /// The column whose top-level name or dotted path is `name`, if any.
-    ///
-    /// - Parameter name: A top-level field name (`text`) or a dotted leaf path.
-    public subscript(name: String) -> ParquetColumn? {
-        columns.first { $0.name == name } ?? columns.first { $0.descriptor.dottedPath == name }
-    }
-}
-
 /// A Parquet file opened for reading.
 ///
 /// Opening reads and checks the footer (schema, row groups); column data is decoded only when
