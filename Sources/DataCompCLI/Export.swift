@@ -37,6 +37,11 @@ struct Export: ParsableCommand {
             for row in 0..<count {
                 text += group.jsonRow(row).serialized()
                 text += "\n"
+                // Flush in blocks so that large row groups do not build one huge string.
+                if text.utf8.count >= 1 << 20 {
+                    output.write(Data(text.utf8))
+                    text = ""
+                }
             }
             remaining -= count
             output.write(Data(text.utf8))
