@@ -1,7 +1,7 @@
 /// Writes Parquet files that pyarrow and pandas read back.
 ///
-/// Pages are version 1 with PLAIN values and RLE levels; lists use the three-level LIST
-/// encoding. Output goes through ``AtomicFile``: the file appears complete or not at all.
+/// Pages hold PLAIN values and RLE levels (data page version 1 by default, or 2); lists use
+/// the three-level LIST encoding. Output goes through ``AtomicFile``: the file appears complete or not at all.
 ///
 /// ```swift
 /// let table = ParquetTable(rowCount: 2, columns: [.strings("uid", ["a", "b"]), .float("score", [0.5, nil])])
@@ -18,6 +18,9 @@ public enum ParquetWriter {
         public var pageSize: Int
         /// The Zstandard level (when ``compression`` is `.zstd`).
         public var zstdLevel: Int32
+        /// The data page format: 1 (the default, as pyarrow) or 2 (levels stored uncompressed
+        /// before the compressed values).
+        public var dataPageVersion: Int
 
         /// Creates options.
         ///
@@ -26,11 +29,16 @@ public enum ParquetWriter {
         ///   - rowGroupSize: The most rows per row group (default 1,048,576, as pyarrow).
         ///   - pageSize: The approximate uncompressed bytes per data page (default 1 MiB).
         ///   - zstdLevel: The Zstandard level (default 1, as pyarrow).
-        public init(compression: ParquetCompression = .snappy, rowGroupSize: Int = 1 << 20, pageSize: Int = 1 << 20, zstdLevel: Int32 = 1) {
+        ///   - dataPageVersion: 1 (default) or 2.
+        public init(
+            compression: ParquetCompression = .snappy, rowGroupSize: Int = 1 << 20, pageSize: Int = 1 << 20,
+            zstdLevel: Int32 = 1, dataPageVersion: Int = 1
+        ) {
             self.compression = compression
             self.rowGroupSize = rowGroupSize
             self.pageSize = pageSize
             self.zstdLevel = zstdLevel
+            self.dataPageVersion = dataPageVersion
         }
     }
 
@@ -63,6 +71,9 @@ public enum ParquetWriter {
     ///   - options: Codec and page size (`rowGroupSize` is ignored).
     /// - Throws: ``DataCompError`` with code `invalidArgument` or `io`.
     public static func write(schemaOf template: ParquetTable, rowGroups: some Sequence<ParquetTable>, to path: String, options: Options = Options()) throws {
+        guard options.dataPageVersion == 1 || options.dataPageVersion == 2 else {
+            throw DataCompError(.invalidArgument, "dataPageVersion must be 1 or 2, not \(options.dataPageVersion)", path: path)
+        }
         guard [ParquetCompression.uncompressed, .snappy, .zstd].contains(options.compression) else {
             throw DataCompError(.invalidArgument, "the writer supports UNCOMPRESSED, SNAPPY and ZSTD, not \(options.compression)", path: path)
         }
@@ -238,15 +249,23 @@ public enum ParquetWriter {
             var generator = ParquetLevelGenerator(column: column)
             generator.generate(rows: page)
             let entries = descriptor.maxDefinitionLevel > 0 ? generator.definition.count : page.count
-            var body: [UInt8] = []
-            for (levels, maxLevel) in [(generator.repetition, descriptor.maxRepetitionLevel), (generator.definition, descriptor.maxDefinitionLevel)] where maxLevel > 0 {
+            let v2 = options.dataPageVersion == 2
+            // Version 1: length-prefixed levels and values, compressed together. Version 2:
+            // levels without prefixes, stored uncompressed in front of the compressed values.
+            var levelBytes: [UInt8] = []
+            var levelLengths: [Int] = []
+            for (levels, maxLevel) in [(generator.repetition, descriptor.maxRepetitionLevel), (generator.definition, descriptor.maxDefinitionLevel)] {
+                guard maxLevel > 0 else { levelLengths.append(0); continue }
                 var encoded: [UInt8] = []
                 ParquetLevelEncoder.hybrid(levels, bitWidth: ParquetLevelEncoder.bitWidth(maxLevel), into: &encoded)
-                withUnsafeBytes(of: UInt32(encoded.count).littleEndian) { body.append(contentsOf: $0) }
-                body.append(contentsOf: encoded)
+                if !v2 { withUnsafeBytes(of: UInt32(encoded.count).littleEndian) { levelBytes.append(contentsOf: $0) } }
+                levelBytes.append(contentsOf: encoded)
+                levelLengths.append(encoded.count)
             }
-            ParquetPlainEncoder.encode(column.values, validity: column.validity, slots: slots(column, rows: page), into: &body)
-            guard body.count <= Int(Int32.max) else {
+            var body: [UInt8] = v2 ? [] : levelBytes
+            let pageSlots = slots(column, rows: page)
+            ParquetPlainEncoder.encode(column.values, validity: column.validity, slots: pageSlots, into: &body)
+            guard body.count + levelBytes.count <= Int(Int32.max) else {
                 throw DataCompError(.invalidArgument, "column '\(column.name)': a data page would exceed 2 GiB; use smaller row groups or pages")
             }
             let compressed: [UInt8] = body.withUnsafeBytes { raw in
@@ -260,14 +279,34 @@ public enum ParquetWriter {
                 throw DataCompError(.io, "column '\(column.name)': compressing a page with \(options.compression) failed")
             }
             var header = ThriftPageHeader()
-            header.type = 0
-            header.uncompressedPageSize = Int32(body.count)
-            header.compressedPageSize = Int32(compressed.count)
-            header.dataPageHeader = ThriftDataPageHeader(numValues: Int32(entries), encoding: 0, definitionLevelEncoding: 3, repetitionLevelEncoding: 3)
+            if v2 {
+                var nulls = 0
+                if let validity = column.validity { for slot in pageSlots where !validity[slot] { nulls += 1 } }
+                // Null or empty lists also count as nulls: entries that hold no value.
+                nulls += entries - pageSlots.count
+                var v2Header = ThriftDataPageHeaderV2()
+                v2Header.numValues = Int32(entries)
+                v2Header.numNulls = Int32(nulls)
+                v2Header.numRows = Int32(page.count)
+                v2Header.encoding = 0
+                v2Header.repetitionLevelsByteLength = Int32(levelLengths[0])
+                v2Header.definitionLevelsByteLength = Int32(levelLengths[1])
+                v2Header.isCompressed = options.compression != .uncompressed
+                header.type = 3
+                header.uncompressedPageSize = Int32(levelBytes.count + body.count)
+                header.compressedPageSize = Int32(levelBytes.count + compressed.count)
+                header.dataPageHeaderV2 = v2Header
+            } else {
+                header.type = 0
+                header.uncompressedPageSize = Int32(body.count)
+                header.compressedPageSize = Int32(compressed.count)
+                header.dataPageHeader = ThriftDataPageHeader(numValues: Int32(entries), encoding: 0, definitionLevelEncoding: 3, repetitionLevelEncoding: 3)
+            }
             let headerBytes = header.encode()
             out += headerBytes
+            if v2 { out += levelBytes }
             out += compressed
-            uncompressedTotal += headerBytes.count + body.count
+            uncompressedTotal += headerBytes.count + Int(header.uncompressedPageSize)
             entriesTotal += entries
         }
         var meta = ThriftColumnMetaData()

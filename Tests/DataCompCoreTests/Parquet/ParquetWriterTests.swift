@@ -36,7 +36,8 @@ private func rows(_ table: ParquetTable) -> [String] {
         let codec = codecs[name.count % 3]
         let path = folder.appendingPathComponent("rewritten_" + name).path
         // Small row groups and pages so that every file has several of both.
-        try ParquetWriter.write(source, to: path, options: .init(compression: codec, rowGroupSize: 70, pageSize: 900))
+        let version = name.count % 2 + 1
+        try ParquetWriter.write(source, to: path, options: .init(compression: codec, rowGroupSize: 70, pageSize: 900, dataPageVersion: version))
         let reread = try ParquetFile(path: path)
         #expect(reread.rowGroups.count == (source.rowCount + 69) / 70)
         #expect(reread.rowGroups.allSatisfy { $0.columns.allSatisfy { $0.compression == codec } })
@@ -58,12 +59,14 @@ private func rows(_ table: ParquetTable) -> [String] {
             originalWidths: (0..<n).map { Int64($0 + 1) }, originalHeights: (0..<n).map { Int64(2 * $0) },
             clipB32SimilarityScores: (0..<n).map { Float($0) / 4096 }, clipL14SimilarityScores: (0..<n).map { -Float($0) / 8192 },
             faceBoundingBoxes: boxes, sha256s: (0..<n).map { String(repeating: "ab", count: 32) + "\($0)" })
-        let path = try outputFolder().appendingPathComponent("datacomp_\(codec).parquet").path
-        try ParquetWriter.write(table, to: path, options: .init(compression: codec, rowGroupSize: 300))
-        let file = try ParquetFile(path: path)
-        #expect(file.rowGroups.count == 4)
-        #expect(file.schema.columns.first { $0.name == "face_bboxes" }?.maxDefinitionLevel == 5)
-        #expect(rows(try file.read()) == rows(table))
+        for version in [1, 2] {
+            let path = try outputFolder().appendingPathComponent("datacomp_\(codec)_v\(version).parquet").path
+            try ParquetWriter.write(table, to: path, options: .init(compression: codec, rowGroupSize: 300, dataPageVersion: version))
+            let file = try ParquetFile(path: path)
+            #expect(file.rowGroups.count == 4)
+            #expect(file.schema.columns.first { $0.name == "face_bboxes" }?.maxDefinitionLevel == 5)
+            #expect(rows(try file.read()) == rows(table))
+        }
     }
 
     @Test("Flat nullable columns of every type round-trip")
@@ -78,7 +81,7 @@ private func rows(_ table: ParquetTable) -> [String] {
             .strings("s", (0..<n).map { $0 % 13 == 0 ? nil : String(repeating: "ü", count: $0 % 9) }),
         ])
         let path = try outputFolder().appendingPathComponent("flat_nullable.parquet").path
-        try ParquetWriter.write(table, to: path, options: .init(compression: .zstd, rowGroupSize: 100, pageSize: 256))
+        try ParquetWriter.write(table, to: path, options: .init(compression: .zstd, rowGroupSize: 100, pageSize: 256, dataPageVersion: 2))
         #expect(rows(try ParquetFile(path: path).read()) == rows(table))
     }
 
