@@ -28,7 +28,7 @@ let package = Package(
         // MARK: Public API
         .target(
             name: "DataCompCore",
-            dependencies: ["COpenBLAS", "CTurboJPEG", "CWebP", "CPNG", "CZlib"],
+            dependencies: ["COpenBLAS", "CTurboJPEG", "CWebP", "CPNG", "CZlib", "CSnappy", "CZstd", "CLZ4"],
             swiftSettings: swiftSettings
         ),
         .target(name: "DataCompFilters", dependencies: ["DataCompCore"], swiftSettings: swiftSettings),
@@ -82,6 +82,21 @@ let package = Package(
             name: "CZlib",
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
+        ),
+        .systemLibrary(
+            name: "CSnappy",
+            pkgConfig: "snappy",
+            providers: [.apt(["libsnappy-dev"]), .brew(["snappy"])]
+        ),
+        .systemLibrary(
+            name: "CZstd",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]
+        ),
+        .systemLibrary(
+            name: "CLZ4",
+            pkgConfig: "liblz4",
+            providers: [.apt(["liblz4-dev"]), .brew(["lz4"])]
         ),
 
         // MARK: Tests
