@@ -64,9 +64,9 @@ public enum ParquetWriter {
     /// Writes row groups one by one, so that a large file never has to be in memory at once.
     ///
     /// - Parameters:
-    ///   - schemaOf: A table whose column descriptors define the file's schema (its rows are
+    ///   - template: A table whose column descriptors define the file's schema (its rows are
     ///     not written).
-    ///   - rowGroups: The row groups; each must have the same columns as `schemaOf`.
+    ///   - rowGroups: The row groups; each must have the same columns as `template`.
     ///   - path: The destination; its folder must exist.
     ///   - options: Codec and page size (`rowGroupSize` is ignored).
     /// - Throws: ``DataCompError`` with code `invalidArgument` or `io`.
