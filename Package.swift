@@ -28,7 +28,7 @@ let package = Package(
         // MARK: Public API
         .target(
             name: "DataCompCore",
-            dependencies: ["COpenBLAS", "CTurboJPEG", "CWebP", "CPNG", "CZlib"],
+            dependencies: ["COpenBLAS", "CTurboJPEG", "CWebP", "CPNG", "CZlib", "CSnappy", "CZstd", "CLZ4"],
             swiftSettings: swiftSettings
         ),
         .target(name: "DataCompFilters", dependencies: ["DataCompCore"], swiftSettings: swiftSettings),
@@ -83,6 +83,21 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        .systemLibrary(
+            name: "CSnappy",
+            pkgConfig: "snappy",
+            providers: [.apt(["libsnappy-dev"]), .brew(["snappy"])]
+        ),
+        .systemLibrary(
+            name: "CZstd",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]
+        ),
+        .systemLibrary(
+            name: "CLZ4",
+            pkgConfig: "liblz4",
+            providers: [.apt(["liblz4-dev"]), .brew(["lz4"])]
+        ),
 
         // MARK: Tests
         .target(
@@ -104,3 +119,9 @@ let package = Package(
         ),
     ]
 )
+
+// The DocC plugin is only resolved when documentation is built (Scripts/docs.sh sets
+// DATACOMP_DOCS=1), so that users of the SDK never fetch it.
+if Context.environment["DATACOMP_DOCS"] != nil {
+    package.dependencies.append(.package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"))
+}

@@ -15,7 +15,7 @@ export DATACOMP_BENCH_DATA="$DATA"
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 
 echo "== Python reference (one core)"
-taskset -c 0 "$PY" reference/bench.py "$DATA" > "$DATA/python.json"
+taskset -c 0 "$PY" reference/bench.py "$DATA" 2>/dev/null | tail -n 1 > "$DATA/python.json"
 cat "$DATA/python.json"
 
 echo "== Swift (package-benchmark, one core)"
@@ -24,18 +24,21 @@ taskset -c 0 swift package --disable-sandbox benchmark --target CoreBenchmarks -
 python3 - "$DATA/python.json" "$DATA/swift" <<'PY'
 import glob, json, re, sys
 python = json.load(open(sys.argv[1]))
+scale = {"ns": 1e-9, "μs": 1e-6, "us": 1e-6, "ms": 1e-3, "s": 1.0}
 swift = {}
 for path in glob.glob(sys.argv[2] + "/*.json"):
     for entry in json.load(open(path)):
-        name = entry["benchmark"].split(".", 3)[-1]
-        m = re.search(r"\((\d+) (?:images|uids|samples)\)$", name)
+        name = entry["benchmark"].split(".", 3)[-1].replace("_", " ")
+        m = re.search(r" \((\d+) (?:images|uids|samples)\)$", name)
         per_iteration = int(m.group(1)) if m else 1
-        base = re.sub(r" \(\d+ (?:images|uids|samples)\)$", "", name)
-        swift[base] = entry["primaryMetric"]["score"] * per_iteration
-print(f"{'benchmark':44} {'Python items/s':>16} {'Swift items/s':>16} {'ratio':>8}")
+        base = name[: m.start()] if m else name
+        wall = entry["secondaryMetrics"]["Time (wall clock)"]
+        seconds = wall["scorePercentiles"]["50.0"] * scale[wall["scoreUnit"]]  # median wall-clock time of one iteration
+        swift[base] = per_iteration / seconds
+print(f"{'benchmark':40} {'Python items/s':>16} {'Swift items/s':>16} {'ratio':>8}")
 for name, py_rate in python.items():
     sw = swift.get(name)
     if sw is None:
-        print(f"{name:44} {py_rate:16.1f} {'missing':>16}"); continue
-    print(f"{name:44} {py_rate:16.1f} {sw:16.1f} {sw / py_rate:7.2f}x")
+        print(f"{name:40} {py_rate:16.1f} {'missing':>16}"); continue
+    print(f"{name:40} {py_rate:16.1f} {sw:16.1f} {sw / py_rate:7.2f}x")
 PY

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="${REFENV:-refenv}/bin/python"
-for script in Scripts/fixtures/*.py; do
+for script in Scripts/fixtures/*_fixtures.py; do
   echo "== $script"
   "$PY" "$script"
 done

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# The test command: installs what the build needs, then runs the whole Swift test suite.
-# Tests run in release mode (with testing enabled) because the image and corruption tests push
-# millions of pixels and thousands of files through the decoders.
+# The test command: installs what the build needs, checks the documentation, then runs the whole
+# Swift test suite. Tests run in release mode (with testing enabled) because the image and
+# corruption tests push millions of pixels and thousands of files through the decoders.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash Scripts/install-deps.sh
+# Documentation is part of the product: every public symbol documented, no DocC warnings.
+bash Scripts/docs.sh
 swift build -c release --product datacomp
 # The tokenizer tests need OpenCLIP's BPE vocabulary (never committed): resolve it up front from
 # $DATACOMP_BPE_VOCAB or the cache, else `pip download` open-clip-torch and check its sha256.

@@ -1,7 +1,7 @@
 """Times the Python reference for the work the Swift benchmarks do, on one core.
 
 Usage: python bench.py DATA_DIR  -> prints one JSON object {benchmark name: items per second}
-Each timing is the best of several passes over the same inputs the Swift benchmarks use.
+Each timing is the median of several passes over the same inputs the Swift benchmarks use.
 """
 import glob, json, os, sys, time
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -15,11 +15,13 @@ import webdataset as wds
 data = sys.argv[1]
 results = {}
 
-def best_rate(fn, items, passes=3):
-    best = float("inf")
+def best_rate(fn, items, passes=5):
+    """Items per second from the median wall-clock time of `passes` runs (the Swift side also
+    reports the median iteration)."""
+    times = []
     for _ in range(passes):
-        t0 = time.perf_counter(); fn(); best = min(best, time.perf_counter() - t0)
-    return items / best
+        t0 = time.perf_counter(); fn(); times.append(time.perf_counter() - t0)
+    return items / sorted(times)[len(times) // 2]
 
 # 1. JPEG decode + OpenCLIP evaluation transform (Pillow + torchvision), as OpenCLIP's preprocess.
 preprocess = open_clip.image_transform(224, is_train=False)

@@ -9,6 +9,9 @@ struct DataCompCommand: AsyncParsableCommand {
             Every file this tool writes is in the format the Python DataComp, OpenCLIP and \
             webdataset tools use, so you can mix both at any step.
             """,
-        subcommands: [Inspect.self, SubsetCommand.self, Preprocess.self, CopyShards.self, Demo.self, Tokenize.self, AssetsCommand.self]
+        subcommands: [
+            Inspect.self, SubsetCommand.self, Preprocess.self, Export.self, CopyShards.self, Demo.self, Tokenize.self,
+            AssetsCommand.self,
+        ]
     )
 }

@@ -4,11 +4,11 @@ import DataComp
 /// `datacomp inspect PATH`: a JSON summary of a DataComp file.
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Print a JSON summary of a .npy, .npz, .tar, .safetensors or image file.",
+        abstract: "Print a JSON summary of a .npy, .npz, .tar, .safetensors, .parquet or image file.",
         discussion: """
             NPY: dtype and shape. NPZ: each member's dtype and shape. Tar: sample count and \
             extensions. Safetensors: tensor names, dtypes and shapes. Images: width, height, \
-            mode and format.
+            mode and format. Parquet: rows, row groups, schema, codecs and encodings per column.
             """
     )
 
@@ -16,7 +16,11 @@ struct Inspect: ParsableCommand {
     var path: String
 
     func run() throws {
-        let summary = try Self.summarize(path: path)
+        var summary = try Self.summarize(path: path)
+        // Every summary starts with the path it describes.
+        if case .object(let members) = summary, !members.contains(where: { $0.0 == "path" }) {
+            summary = .object([("path", .string(path))] + members)
+        }
         print(summary.serialized(indent: 2))
     }
 
@@ -29,10 +33,11 @@ struct Inspect: ParsableCommand {
         case "tar": return try summarizeWebDataset(path: path)
         case "safetensors": return try summarizeSafetensors(path: path)
         case "jpg", "jpeg", "png", "webp": return try summarizeImage(path: path)
+        case "parquet": return try summarizeParquet(path: path)
         default:
             throw DataCompError(
                 .unsupportedFormat,
-                "cannot inspect files with extension '.\(ext)'; expected .npy, .npz, .tar, .safetensors, .jpg, .jpeg, .png or .webp",
+                "cannot inspect files with extension '.\(ext)'; expected .npy, .npz, .tar, .safetensors, .parquet, .jpg, .jpeg, .png or .webp",
                 path: path)
         }
     }

@@ -10,7 +10,7 @@ import _DataCompTestSupport
         let output = folder.appendingPathComponent("subset.npy").path
         let create = try CommandRunner.run(["subset", "create", "--uids", Fixtures.path("numpy/subset_small.txt"), "--output", output])
         #expect(create.status == 0, "\(create.standardError)")
-        // Reference: np.save of the sorted array (NumPy 2.4.6, Scripts/fixtures/numpy.py); exact bytes.
+        // Reference: np.save of the sorted array (NumPy 2.4.6, Scripts/fixtures/numpy_fixtures.py); exact bytes.
         #expect(try Array(Data(contentsOf: URL(fileURLWithPath: output))) == Fixtures.bytes("numpy/subset_small.npy"))
         let show = try CommandRunner.run(["subset", "show", output])
         #expect(show.status == 0)

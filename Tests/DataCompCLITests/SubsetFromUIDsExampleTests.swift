@@ -25,7 +25,7 @@ import _DataCompTestSupport
         let result = try Self.run([Fixtures.path("numpy/subset_small.txt"), output])
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains("wrote 43 uids (37 distinct)"))
-        // Reference bytes: np.save of the sorted array (NumPy 2.4.6, Scripts/fixtures/numpy.py).
+        // Reference bytes: np.save of the sorted array (NumPy 2.4.6, Scripts/fixtures/numpy_fixtures.py).
         #expect(try Array(Data(contentsOf: URL(fileURLWithPath: output))) == Fixtures.bytes("numpy/subset_small.npy"))
     }
 

@@ -128,6 +128,8 @@ public struct DataCompError: Error, Sendable, CustomStringConvertible {
     ///   - path: The file the problem is in, if any.
     ///   - position: Where inside the file the problem was found.
     ///   - cause: A lower-level error that caused this one.
+    ///   - sourceFile: The throw site's file; leave the default.
+    ///   - sourceLine: The throw site's line; leave the default.
     public init(
         _ code: Code,
         _ message: String,

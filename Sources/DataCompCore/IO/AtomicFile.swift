@@ -29,23 +29,15 @@ public enum AtomicFile {
     ///     is rethrown.
     /// - Throws: ``DataCompError`` with code `io`, or whatever `body` throws.
     public static func write<R>(to path: String, _ body: (inout FileSink) throws -> R) throws -> R {
-        let temporary = temporaryPath(for: path)
-        var sink = try FileSink(creating: temporary)
-        let result: R
+        let session = try AtomicFileSession(path: path)
         do {
-            result = try body(&sink)
-            try sink.close()
+            let result = try body(&session.sink)
+            try session.commit()
+            return result
         } catch {
-            sink.abandon()
-            unlink(temporary)
+            session.abandon()
             throw error
         }
-        guard rename(temporary, path) == 0 else {
-            let message = String(cString: strerror(errno))
-            unlink(temporary)
-            throw DataCompError(.io, "cannot move the finished file into place: \(message)", path: path)
-        }
-        return result
     }
 
     package static func temporaryPath(for path: String) -> String {

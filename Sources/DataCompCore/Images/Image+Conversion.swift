@@ -19,8 +19,8 @@ extension Image {
     /// - Parameters:
     ///   - left: The region's left edge; may be negative.
     ///   - top: The region's top edge; may be negative.
-    ///   - width: The region's width, at least 1.
-    ///   - height: The region's height, at least 1.
+    ///   - cropWidth: The region's width, at least 1.
+    ///   - cropHeight: The region's height, at least 1.
     /// - Returns: The region, in the same mode (palette images keep their palette, so zero
     ///   padding shows palette entry 0, as with torchvision).
     public func cropped(left: Int, top: Int, width cropWidth: Int, height cropHeight: Int) -> Image {

@@ -29,9 +29,12 @@ extension Image {
         box: ResizeBox?, window: (x: Int, y: Int, width: Int, height: Int)
     ) -> Image {
         precondition(outputWidth > 0 && outputHeight > 0, "height and width must be > 0")
+        // Only the window is allocated, so the full output may be larger than an image may be
+        // (torchvision's Resize of a 1×100000 image to 224 wide is 224×22,400,000).
+        precondition(outputWidth <= Int(Int32.max) && outputHeight <= Int(Int32.max), "output size too large")
         precondition(
-            outputWidth.multipliedReportingOverflow(by: outputHeight).partialValue <= Image.maximumPixelCount,
-            "output size \(outputWidth)×\(outputHeight) is too large")
+            window.width.multipliedReportingOverflow(by: window.height).partialValue <= Image.maximumPixelCount,
+            "window \(window.width)×\(window.height) is too large")
         precondition(
             window.x >= 0 && window.y >= 0 && window.width >= 1 && window.height >= 1
                 && window.x + window.width <= outputWidth && window.y + window.height <= outputHeight,

@@ -7,7 +7,7 @@
 ///
 /// ```swift
 /// let image = try Image(contentsOfFile: "cat.jpg")
-/// let rgb = image.resized(width: 224, height: 224).converted(to: .rgb)
+/// let rgb = image.resized(width: 224, height: 224).convertedToRGB()
 /// ```
 public struct Image: Sendable, Equatable {
     /// A pixel layout, named as Pillow names it.
@@ -104,15 +104,16 @@ public struct Image: Sendable, Equatable {
     }
 
     /// The number of bytes of a `width × height` image in `mode`, checked for overflow and limits.
-    static func byteCount(width: Int, height: Int, mode: Mode) throws -> Int {
+    static func byteCount(
+        width: Int, height: Int, mode: Mode, code: DataCompError.Code = .invalidArgument
+    ) throws -> Int {
         guard width > 0, height > 0 else {
-            throw DataCompError(
-                .invalidArgument, "image dimensions must be positive, got \(width)×\(height)")
+            throw DataCompError(code, "image dimensions must be positive, got \(width)×\(height)")
         }
         let (pixelCount, overflow) = width.multipliedReportingOverflow(by: height)
         guard !overflow, pixelCount <= maximumPixelCount else {
             throw DataCompError(
-                .invalidArgument,
+                code,
                 "image dimensions \(width)×\(height) exceed the limit of \(maximumPixelCount) pixels")
         }
         return pixelCount * mode.bytesPerPixel

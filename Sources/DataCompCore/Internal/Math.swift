@@ -6,7 +6,7 @@ import Darwin
 import Musl
 #endif
 
-/// The C library's `log`, without importing Foundation into numeric code.
-@inline(__always) func Foundation_log(_ x: Double) -> Double { log(x) }
-/// The C library's `exp`, without importing Foundation into numeric code.
-@inline(__always) func Foundation_exp(_ x: Double) -> Double { exp(x) }
+/// The C library's `log`, without importing Foundation.
+@inline(__always) func libmLog(_ x: Double) -> Double { log(x) }
+/// The C library's `exp`, without importing Foundation.
+@inline(__always) func libmExp(_ x: Double) -> Double { exp(x) }

@@ -99,7 +99,7 @@ enum PNGDecoder {
 
     static func decode(_ bytes: UnsafeRawBufferPointer) throws -> Image {
         let header = try header(bytes)
-        _ = try Image.byteCount(width: header.width, height: header.height, mode: header.mode)
+        _ = try Image.byteCount(width: header.width, height: header.height, mode: header.mode, code: .imageDecodingFailed)
         var palette: [UInt8]?
         var compressed: [UInt8] = []
         var offset = 8

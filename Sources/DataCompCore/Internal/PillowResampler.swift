@@ -109,7 +109,7 @@ enum PillowResampler {
         let columns = window.x..<(window.x + window.width)
         let rows = window.y..<(window.y + window.height)
         if needHorizontal && needVertical && verticalFirst(
-            inputWidth: box.x1 - box.x0, inputHeight: box.y1 - box.y0,
+            inputWidth: Float(width), inputHeight: Float(height),
             outputWidth: outputWidth, outputHeight: outputHeight)
         {
             let horizontal = Coefficients(
@@ -151,8 +151,8 @@ enum PillowResampler {
         }
 
         var intermediate: [UInt8]
-        var intermediateStride: Int
-        var intermediateColumnOffset: Int
+        let intermediateStride: Int
+        let intermediateColumnOffset: Int
         if needHorizontal {
             let horizontal = Coefficients(
                 inputSize: width, in0: box.x0, in1: box.x1, outputSize: outputWidth, outputs: columns, kernel: kernel)
@@ -213,9 +213,11 @@ enum PillowResampler {
     }
 
     /// Pillow 13's pass order (python-pillow/Pillow#9549): the vertical pass runs first when the
-    /// height shrinks by more than twice as many pixels as the width does. Found by testing
-    /// Pillow 13.0.0 on 466 random size pairs (every one agrees) since its C source for this
-    /// rule was not available to us; before Pillow 13 the horizontal pass always ran first.
+    /// image's height shrinks by more than twice as many pixels as its width does. The sizes are
+    /// the whole source image's, not the `box`'s. Found by testing Pillow 13.0.0 on 466 random
+    /// size pairs and on boxes where the two readings disagree (every case agrees), since the
+    /// released C source for this rule was not available to us; before Pillow 13 the horizontal
+    /// pass always ran first.
     static func verticalFirst(inputWidth: Float, inputHeight: Float, outputWidth: Int, outputHeight: Int) -> Bool {
         let heightLoss = Double(inputHeight) - Double(outputHeight)
         let widthLoss = Double(inputWidth) - Double(outputWidth)
@@ -229,48 +231,91 @@ enum PillowResampler {
     }
 
     /// Pillow's `ImagingResampleHorizontal_8bpc` for source rows `firstRow ..< firstRow + rowCount`.
-    private static func horizontalPass(
+    static func horizontalPass(
         _ src: UnsafeBufferPointer<UInt8>, stride: Int, firstRow: Int, rowCount: Int,
         channels: Int, coefficients: Coefficients, columnBase: Int, into out: UnsafeMutableBufferPointer<UInt8>
     ) {
+        #if arch(x86_64)
+        if horizontalPassSSE2(
+            src, stride: stride, firstRow: firstRow, rowCount: rowCount, channels: channels,
+            coefficients: coefficients, columnBase: columnBase, into: out)
+        {
+            return
+        }
+        #endif
         let outputs = coefficients.first.count
         let ksize = coefficients.kernelSize
         let half: Int32 = 1 << (Coefficients.precisionBits - 1)
-        guard let srcBase = src.baseAddress, let outBase = out.baseAddress else { return }
+        guard let srcBase = src.baseAddress, let outBase = out.baseAddress, outputs > 0 else { return }
+        let srcEnd = srcBase + src.count
+
+        // Vector layout: each 16-lane chunk covers `perChunk` whole pixels (16 / channels of
+        // them); lane i holds byte i of the chunk and the weight of its pixel, so channel c's sum
+        // is the sum of the lanes i ≡ c (mod channels). Integer addition is associative, so
+        // the sums equal Pillow's sequential ones bit for bit.
+        let perChunk = 16 / channels
+        let used = perChunk * channels
+        var chunkStart = [Int](repeating: 0, count: outputs + 1)
+        for xx in 0..<outputs {
+            chunkStart[xx + 1] = chunkStart[xx] + (coefficients.count[xx] + perChunk - 1) / perChunk
+        }
+        var lanes = [SIMD16<Int32>](repeating: .zero, count: max(chunkStart[outputs], 1))
+        for xx in 0..<outputs {
+            let n = coefficients.count[xx]
+            for chunk in 0..<(chunkStart[xx + 1] - chunkStart[xx]) {
+                var v = SIMD16<Int32>.zero
+                for lane in 0..<used {
+                    let tap = chunk * perChunk + lane / channels
+                    if tap < n { v[lane] = coefficients.weights[xx * ksize + tap] }
+                }
+                lanes[chunkStart[xx] + chunk] = v
+            }
+        }
+        var laneMask = [SIMD16<Int32>](repeating: .zero, count: channels)
+        for c in 0..<channels {
+            for lane in 0..<used where lane % channels == c { laneMask[c][lane] = 1 }
+        }
+
         coefficients.weights.withUnsafeBufferPointer { weightBuffer in
-            guard let weights = weightBuffer.baseAddress else { return }
+        lanes.withUnsafeBufferPointer { laneBuffer in
+        coefficients.first.withUnsafeBufferPointer { firsts in
+        coefficients.count.withUnsafeBufferPointer { counts in
+        chunkStart.withUnsafeBufferPointer { starts in
+            guard let weights = weightBuffer.baseAddress, let chunks = laneBuffer.baseAddress else { return }
             for row in 0..<rowCount {
                 let line = srcBase + (firstRow + row) * stride
                 var dst = outBase + row * outputs * channels
                 for xx in 0..<outputs {
-                    let xmin = coefficients.first[xx] - columnBase
-                    let n = coefficients.count[xx]
-                    let k = weights + xx * ksize
-                    let p = line + xmin * channels
-                    switch channels {
-                    case 1:
-                        var s0 = half
-                        for x in 0..<n { s0 &+= Int32(p[x]) &* k[x] }
-                        dst[0] = clip8(s0)
-                    case 3:
-                        var s0 = half, s1 = half, s2 = half
-                        for x in 0..<n {
-                            let w = k[x]
-                            let q = p + x * 3
-                            s0 &+= Int32(q[0]) &* w
-                            s1 &+= Int32(q[1]) &* w
-                            s2 &+= Int32(q[2]) &* w
+                    let p = line + (firsts[xx] - columnBase) * channels
+                    let chunkCount = starts[xx + 1] - starts[xx]
+                    if p + (chunkCount - 1) * used + 16 <= srcEnd {
+                        var acc = SIMD16<Int32>.zero
+                        let w = chunks + starts[xx]
+                        for chunk in 0..<chunkCount {
+                            let bytes = UnsafeRawPointer(p + chunk * used).loadUnaligned(as: SIMD16<UInt8>.self)
+                            acc &+= SIMD16<Int32>(truncatingIfNeeded: bytes) &* w[chunk]
                         }
-                        dst[0] = clip8(s0); dst[1] = clip8(s1); dst[2] = clip8(s2)
-                    case 4:
-                        var s = SIMD4<Int32>(repeating: half)
-                        for x in 0..<n {
-                            let q = p + x * 4
-                            let v = SIMD4<Int32>(Int32(q[0]), Int32(q[1]), Int32(q[2]), Int32(q[3]))
-                            s &+= v &* k[x]
+                        switch channels {
+                        case 1:
+                            dst[0] = clip8(half &+ acc.wrappedSum())
+                        case 3:
+                            let a = acc
+                            dst[0] = clip8(half &+ a[0] &+ a[3] &+ a[6] &+ a[9] &+ a[12])
+                            dst[1] = clip8(half &+ a[1] &+ a[4] &+ a[7] &+ a[10] &+ a[13])
+                            dst[2] = clip8(half &+ a[2] &+ a[5] &+ a[8] &+ a[11] &+ a[14])
+                        case 4:
+                            let a = acc
+                            dst[0] = clip8(half &+ a[0] &+ a[4] &+ a[8] &+ a[12])
+                            dst[1] = clip8(half &+ a[1] &+ a[5] &+ a[9] &+ a[13])
+                            dst[2] = clip8(half &+ a[2] &+ a[6] &+ a[10] &+ a[14])
+                            dst[3] = clip8(half &+ a[3] &+ a[7] &+ a[11] &+ a[15])
+                        default:
+                            for c in 0..<channels { dst[c] = clip8(half &+ (acc &* laneMask[c]).wrappedSum()) }
                         }
-                        dst[0] = clip8(s[0]); dst[1] = clip8(s[1]); dst[2] = clip8(s[2]); dst[3] = clip8(s[3])
-                    default:
+                    } else {
+                        // Near the end of the buffer: Pillow's scalar loop.
+                        let n = counts[xx]
+                        let k = weights + xx * ksize
                         for c in 0..<channels {
                             var s0 = half
                             for x in 0..<n { s0 &+= Int32(p[x * channels + c]) &* k[x] }
@@ -281,13 +326,23 @@ enum PillowResampler {
                 }
             }
         }
+        }
+        }
+        }
+        }
     }
 
     /// Pillow's `ImagingResampleVertical_8bpc`, vectorized across each output row.
-    private static func verticalPass(
+    static func verticalPass(
         _ src: UnsafeBufferPointer<UInt8>, stride: Int, columnOffset: Int, rowBytes: Int, rowBase: Int,
         coefficients: Coefficients, into out: UnsafeMutableBufferPointer<UInt8>
     ) {
+        #if arch(x86_64)
+        verticalPassSSE2(
+            src, stride: stride, columnOffset: columnOffset, rowBytes: rowBytes, rowBase: rowBase,
+            coefficients: coefficients, into: out)
+        return
+        #else
         let outputs = coefficients.first.count
         let ksize = coefficients.kernelSize
         let half: Int32 = 1 << (Coefficients.precisionBits - 1)
@@ -321,6 +376,7 @@ enum PillowResampler {
                 for i in 0..<rowBytes { dst[i] = clip8(accumulator[i]) }
             }
         }
+        #endif
     }
 
     /// Pillow's nearest-neighbour resize (`ImagingScaleAffine` with the affine matrix `_resize`
@@ -435,7 +491,7 @@ extension PillowResampler {
         }
         var image = (source, width, height)
         let order: [Bool] = verticalFirst(
-            inputWidth: box.x1 - box.x0, inputHeight: box.y1 - box.y0,
+            inputWidth: Float(width), inputHeight: Float(height),
             outputWidth: outputWidth, outputHeight: outputHeight) ? [false, true] : [true, false]
         for horizontal in order where horizontal ? needHorizontal : needVertical {
             image = pass(image.0, w: image.1, h: image.2, horizontal: horizontal)

@@ -65,6 +65,13 @@ package struct TarParser {
                 finished = true
                 return nil
             }
+            if remaining < Self.blockSize && wrappers.isEmpty
+                && UnsafeRawBufferPointer(rebasing: bytes[position...]).allSatisfy({ $0 == 0 })
+            {
+                // A cut inside the end-of-archive zeros loses no member; tarfile accepts it too.
+                finished = true
+                return nil
+            }
             guard remaining >= Self.blockSize else {
                 throw DataCompError(
                     .truncatedFile,
@@ -127,7 +134,7 @@ package struct TarParser {
             if !prefix.isEmpty { name = prefix + "/" + name }
             var entry = TarEntry(name: name, typeFlag: typeFlag, headerOffset: start, dataOffset: dataStart, size: size)
             let skipsData = entry.isRegular || !Self.knownTypes.contains(typeFlag)
-            var next = dataStart + (skipsData ? try Self.paddedSize(size, at: position) : 0)
+            var next = try Self.offset(dataStart, plus: skipsData ? Self.paddedSize(size, at: position) : 0, at: position)
             // Global records patch every member (tarfile's _proc_builtin), without moving `next`.
             try Self.apply(globalRecords, to: &entry, at: position)
             // Extension headers apply from the innermost outwards, so the outermost wins.
@@ -139,7 +146,7 @@ package struct TarParser {
                     try Self.apply(records, to: &entry, at: position)
                     if records["size"] != nil {
                         let moves = entry.isRegular || !Self.knownTypes.contains(entry.typeFlag)
-                        next = dataStart + (moves ? try Self.paddedSize(entry.size, at: position) : 0)
+                        next = try Self.offset(dataStart, plus: moves ? Self.paddedSize(entry.size, at: position) : 0, at: position)
                     }
                 }
             }
@@ -169,6 +176,14 @@ package struct TarParser {
                 .unsupportedFormat, "this is a \(name)-compressed archive; decompress it to a plain .tar first",
                 position: .offset(0))
         }
+    }
+
+    private static func offset(_ base: Int, plus length: Int, at position: Int) throws -> Int {
+        let (sum, overflow) = base.addingReportingOverflow(length)
+        guard !overflow else {
+            throw DataCompError(.corruptData, "impossible member size \(length) in tar header", position: .offset(position + 124))
+        }
+        return sum
     }
 
     private static func paddedSize(_ size: Int, at position: Int) throws -> Int {

@@ -54,7 +54,7 @@ func turbo_decompress(_ bytes: UnsafeRawBufferPointer) throws -> TurboJPEGDecode
     case .cmyk: format = TJPF_CMYK
     default: format = TJPF_RGB
     }
-    let count = try Image.byteCount(width: Int(width), height: Int(height), mode: mode)
+    let count = try Image.byteCount(width: Int(width), height: Int(height), mode: mode, code: .imageDecodingFailed)
     // Even a flat progressive JPEG needs about one bit per 8×8 block; a header that claims
     // more than 16,384 pixels per byte of file is corrupt (and would make us allocate for nothing).
     guard Int(width) * Int(height) / 16_384 <= bytes.count else {

@@ -13,7 +13,7 @@ func webp_decode(_ bytes: UnsafeRawBufferPointer) throws -> Image {
         throw DataCompError(.imageDecodingFailed, "the WebP data is empty", position: .offset(0))
     }
     let mode = header.mode, width = header.width, height = header.height
-    let count = try Image.byteCount(width: width, height: height, mode: mode)
+    let count = try Image.byteCount(width: width, height: height, mode: mode, code: .imageDecodingFailed)
     var ok = false
     let pixels = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
         let stride = Int32(width * mode.bytesPerPixel)

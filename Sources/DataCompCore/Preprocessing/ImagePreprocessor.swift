@@ -141,10 +141,10 @@ public struct ImagePreprocessor: Sendable, Hashable {
         width: Int, height: Int, using generator: inout G
     ) -> (left: Int, top: Int, width: Int, height: Int) {
         let area = Double(width * height)
-        let logRatio = (Foundation_log(ratio.lowerBound), Foundation_log(ratio.upperBound))
+        let logRatio = (libmLog(ratio.lowerBound), libmLog(ratio.upperBound))
         for _ in 0..<10 {
             let targetArea = area * Double.random(in: scale, using: &generator)
-            let aspect = Foundation_exp(Double.random(in: logRatio.0...logRatio.1, using: &generator))
+            let aspect = libmExp(Double.random(in: logRatio.0...logRatio.1, using: &generator))
             let w = Int((targetArea * aspect).squareRoot().rounded(.toNearestOrEven))
             let h = Int((targetArea / aspect).squareRoot().rounded(.toNearestOrEven))
             if 0 < w && w <= width && 0 < h && h <= height {

@@ -1,5 +1,3 @@
-import Foundation
-
 extension SafetensorsFile {
     struct ParsedHeader {
         var metadata: [(key: String, value: String)]?
@@ -27,46 +25,50 @@ extension SafetensorsFile {
                 position: .offset(0))
         }
         let headerBytes = try reader.readBytes(headerLength, for: "the JSON header")
-        guard let text = String(validating: headerBytes, as: UTF8.self) else {
+        guard String(validating: headerBytes, as: UTF8.self) != nil else {
             throw DataCompError(.invalidFormat, "the header is not valid UTF-8", position: .offset(8))
         }
-        guard text.hasPrefix("{") else {
-            throw DataCompError(.invalidFormat, "the header must be a JSON object starting with '{'", position: .offset(8))
-        }
-        let root: [String: Any]
-        do {
-            guard let object = try JSONSerialization.jsonObject(with: Data(headerBytes)) as? [String: Any] else {
-                throw DataCompError(.invalidFormat, "the header is not a JSON object", position: .offset(8))
-            }
-            root = object
-        } catch let error as DataCompError {
-            throw error
-        } catch {
-            throw DataCompError(.invalidFormat, "the header is not valid JSON: \(error)", position: .offset(8))
+        guard case .object(let members) = try StrictJSON.parse(headerBytes, baseOffset: 8) else {
+            throw DataCompError(.invalidFormat, "the header is not a JSON object", position: .offset(8))
         }
 
         var metadata: [(key: String, value: String)]?
-        var tensors: [TensorInfo] = []
-        for (name, value) in root {
+        var sawMetadata = false
+        var byName: [String: TensorInfo] = [:]
+        for (name, value) in members {
             if name == "__metadata__" {
-                guard let entries = value as? [String: Any] else {
+                guard !sawMetadata else {
+                    throw DataCompError(.invalidFormat, "duplicate field __metadata__ in the header", position: .member(name))
+                }
+                sawMetadata = true
+                switch value {
+                case .null:
+                    metadata = nil
+                case .object(let entries):
+                    var pairs: [String: String] = [:]
+                    for (key, entry) in entries {
+                        guard case .string(let string) = entry else {
+                            throw DataCompError(
+                                .invalidFormat, "__metadata__ value for '\(key)' must be a string", position: .member(name))
+                        }
+                        pairs[key] = string
+                    }
+                    metadata = pairs.map { (key: $0.key, value: $0.value) }
+                        .sorted { $0.key.unicodeScalars.lexicographicallyPrecedes($1.key.unicodeScalars) }
+                default:
                     throw DataCompError(.invalidFormat, "__metadata__ must be an object of strings", position: .member(name))
                 }
-                var pairs: [(key: String, value: String)] = []
-                for (key, entry) in entries {
-                    guard let string = entry as? String else {
-                        throw DataCompError(
-                            .invalidFormat, "__metadata__ value for '\(key)' must be a string", position: .member(name))
-                    }
-                    pairs.append((key, string))
-                }
-                metadata = pairs.sorted { $0.key.unicodeScalars.lexicographicallyPrecedes($1.key.unicodeScalars) }
                 continue
             }
-            tensors.append(try tensorInfo(name: name, value))
+            // Like the Rust crate's HashMap, a repeated tensor name keeps the last entry.
+            byName[name] = try tensorInfo(name: name, value)
         }
-        tensors.sort {
-            ($0.dataOffsets.lowerBound, $0.dataOffsets.upperBound) < ($1.dataOffsets.lowerBound, $1.dataOffsets.upperBound)
+        var tensors = Array(byName.values)
+        tensors.sort { a, b in
+            if a.dataOffsets.lowerBound != b.dataOffsets.lowerBound { return a.dataOffsets.lowerBound < b.dataOffsets.lowerBound }
+            if a.dataOffsets.upperBound != b.dataOffsets.upperBound { return a.dataOffsets.upperBound < b.dataOffsets.upperBound }
+            if a.dataType.sortRank != b.dataType.sortRank { return a.dataType.sortRank > b.dataType.sortRank }
+            return Array(a.name.utf8).lexicographicallyPrecedes(Array(b.name.utf8))
         }
         var end = 0
         for info in tensors {
@@ -94,33 +96,52 @@ extension SafetensorsFile {
             end = info.dataOffsets.upperBound
         }
         let dataStart = 8 + headerLength
-        guard dataStart + end == bytes.count else {
-            let code: DataCompError.Code = dataStart + end > bytes.count ? .truncatedFile : .corruptData
+        let (fileSize, overflow) = dataStart.addingReportingOverflow(end)
+        guard !overflow, fileSize == bytes.count else {
+            let code: DataCompError.Code = overflow || fileSize > bytes.count ? .truncatedFile : .corruptData
             throw DataCompError(
                 code,
-                "the tensors need \(end) data bytes after the \(dataStart)-byte header (file size \(dataStart + end)), but the file has \(bytes.count) bytes",
+                "the tensors need \(end) data bytes after the \(dataStart)-byte header, but the file has \(bytes.count) bytes in all",
                 position: .offset(bytes.count))
         }
         return ParsedHeader(metadata: metadata, tensors: tensors, dataStart: dataStart)
     }
 
-    private static func tensorInfo(name: String, _ value: Any) throws -> TensorInfo {
+    private static func tensorInfo(name: String, _ value: StrictJSON) throws -> TensorInfo {
         func invalid(_ message: String) -> DataCompError {
             DataCompError(.invalidFormat, "tensor '\(name)': \(message)", position: .member(name))
         }
-        guard let entry = value as? [String: Any] else { throw invalid("the header entry must be an object") }
-        guard let dtypeName = entry["dtype"] as? String else { throw invalid("missing or non-string \"dtype\"") }
+        guard case .object(let fields) = value else { throw invalid("the header entry must be an object") }
+        var dtypeValue: StrictJSON?
+        var shapeValue: StrictJSON?
+        var offsetsValue: StrictJSON?
+        for (key, field) in fields {
+            switch key {
+            case "dtype":
+                guard dtypeValue == nil else { throw invalid("duplicate field \"dtype\"") }
+                dtypeValue = field
+            case "shape":
+                guard shapeValue == nil else { throw invalid("duplicate field \"shape\"") }
+                shapeValue = field
+            case "data_offsets":
+                guard offsetsValue == nil else { throw invalid("duplicate field \"data_offsets\"") }
+                offsetsValue = field
+            default:
+                continue  // Unknown fields are ignored, as serde does.
+            }
+        }
+        guard case .string(let dtypeName)? = dtypeValue else { throw invalid("missing or non-string \"dtype\"") }
         guard let dataType = SafetensorsDataType(rawValue: dtypeName) else {
             throw DataCompError(
                 .unsupportedDataType,
                 "tensor '\(name)' has dtype '\(dtypeName)'; supported: \(SafetensorsDataType.allCases.map(\.rawValue).joined(separator: ", "))",
                 position: .member(name))
         }
-        guard let shapeValues = entry["shape"] as? [Any] else { throw invalid("missing or non-array \"shape\"") }
-        let shape = shapeValues.compactMap(nonNegativeInteger)
+        guard case .array(let shapeValues)? = shapeValue else { throw invalid("missing or non-array \"shape\"") }
+        let shape = shapeValues.compactMap(\.nonNegativeInteger)
         guard shape.count == shapeValues.count else { throw invalid("\"shape\" must hold non-negative integers") }
-        guard let offsetValues = entry["data_offsets"] as? [Any], offsetValues.count == 2,
-            let begin = nonNegativeInteger(offsetValues[0]), let end = nonNegativeInteger(offsetValues[1])
+        guard case .array(let offsetValues)? = offsetsValue, offsetValues.count == 2,
+            let begin = offsetValues[0].nonNegativeInteger, let end = offsetValues[1].nonNegativeInteger
         else { throw invalid("\"data_offsets\" must be two non-negative integers") }
         guard begin <= end else {
             throw DataCompError(
@@ -128,11 +149,5 @@ extension SafetensorsFile {
                 position: .member(name))
         }
         return TensorInfo(name: name, dataType: dataType, shape: shape, dataOffsets: begin..<end)
-    }
-
-    private static func nonNegativeInteger(_ value: Any) -> Int? {
-        if value is Bool, !(value is Int) { return nil }
-        guard let integer = value as? Int, integer >= 0 else { return nil }
-        return integer
     }
 }

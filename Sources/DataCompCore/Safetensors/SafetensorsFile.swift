@@ -1,10 +1,9 @@
-import Foundation
-
 /// A memory-mapped `.safetensors` file: its header is parsed and validated on opening, and
 /// tensor data is read without copying.
 ///
 /// Validation follows the Rust `safetensors` crate (0.8): the header length is at most 100 MB
-/// and fits in the file, the header is UTF-8 JSON starting with `{`, `__metadata__` maps
+/// and fits in the file, the header is strict UTF-8 JSON (as `serde_json` parses it: no trailing
+/// commas, integers without fraction or exponent for shapes and offsets), `__metadata__` maps
 /// strings to strings, every tensor has a known dtype, a shape and `data_offsets`, the tensors
 /// sorted by offset cover the data area contiguously without gaps or overlaps, each tensor's
 /// byte size equals the product of its shape times the element size, and the data area ends

@@ -153,6 +153,11 @@ public final class ShardWriter {
     private func closeShard() throws {
         guard let session else { return }
         self.session = nil
+        guard count > 0 else {
+            // The shard's first sample was rejected: leave no empty shard behind.
+            session.abandon()
+            return
+        }
         buffer.removeAll(keepingCapacity: true)
         WebDatasetTarWriter.appendEnd(archiveSize: session.sink.bytesWritten, to: &buffer)
         try session.sink.write(buffer)

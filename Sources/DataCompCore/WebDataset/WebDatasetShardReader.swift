@@ -20,7 +20,8 @@
 ///
 /// Where Python's `tarfile` silently stops at a damaged header after the first member (bad
 /// checksum, partial header block), this reader throws instead, so damaged shards never pass for
-/// short ones. Member names are decoded as UTF-8 with invalid bytes replaced by U+FFFD (Python
+/// short ones; a file cut inside its end-of-archive zeros still reads as complete. Compressed
+/// tars and GNU sparse members are rejected with `unsupportedFormat`. Member names are decoded as UTF-8 with invalid bytes replaced by U+FFFD (Python
 /// keeps them as surrogate escapes).
 ///
 /// ```swift

@@ -36,7 +36,7 @@ import _DataCompTestSupport
 
     @Test("Agrees with Python hashlib on every NumPy fixture")
     func agreesWithHashlib() throws {
-        // Expected digests: hashlib.sha256 (Python 3.11, /work/refenv) in Scripts/fixtures/numpy.py.
+        // Expected digests: hashlib.sha256 (Python 3.11, refenv) in Scripts/fixtures/numpy_fixtures.py.
         #expect(NumPyFixtures.npyEntries.count == 50)
         for entry in NumPyFixtures.npyEntries {
             #expect(try SHA256.hash(fileAt: Fixtures.path("numpy/" + entry.file)).hexString == entry.sha256, "\(entry.file)")

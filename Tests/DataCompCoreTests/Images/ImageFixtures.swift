@@ -3,12 +3,13 @@ import Foundation
 import _DataCompTestSupport
 
 /// The image fixtures described by `Resources/images/index.json`, written by
-/// `Scripts/fixtures/images.py` with Pillow 13.0.0 and OpenCLIP 3.3.0.
+/// `Scripts/fixtures/images_fixtures.py` with Pillow 13.0.0 and OpenCLIP 3.3.0.
 struct ImageFixture: Sendable, CustomStringConvertible {
     struct Resize: Sendable {
         var width: Int
         var height: Int
         var filter: ResamplingFilter
+        var box: ResizeBox?
         var file: String
     }
 
@@ -44,6 +45,9 @@ struct ImageFixture: Sendable, CustomStringConvertible {
                     Resize(
                         width: r["width"] as? Int ?? 0, height: r["height"] as? Int ?? 0,
                         filter: ResamplingFilter(rawValue: r["filter"] as? String ?? "") ?? .nearest,
+                        box: (r["box"] as? [Double]).map {
+                            ResizeBox(left: Float($0[0]), top: Float($0[1]), right: Float($0[2]), bottom: Float($0[3]))
+                        },
                         file: r["file"] as? String ?? "")
                 },
                 preprocess: (e["preprocess"] as? [[String: Any]] ?? []).map {

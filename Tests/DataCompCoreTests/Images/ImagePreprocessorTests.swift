@@ -83,3 +83,20 @@ import _DataCompTestSupport
         #expect(decodedBatch.count == 8)
     }
 }
+
+extension ImagePreprocessorTests {
+    // torchvision's Resize(224) makes a 1×5000 image 224×1,120,000 (250 M pixels, more than an
+    // Image may hold); only the centre-cropped 224×224 window is computed. Upscaling a 1-pixel-wide
+    // source horizontally gives identical columns (Pillow's weights for a single input sum to 1).
+    @Test("Extreme aspect ratios only compute the cropped window")
+    func extremeAspectRatio() throws {
+        let pixels = (0..<5000).map { UInt8($0 % 251) }
+        let image = try Image(width: 1, height: 5000, mode: .gray, pixels: pixels)
+        let tensor = ImagePreprocessor(size: 224).evaluationTensor(for: image)
+        #expect(tensor.shape == [3, 224, 224])
+        // A 1-pixel-wide source upscaled horizontally gives identical columns.
+        for row in stride(from: 0, to: 224, by: 37) {
+            #expect(tensor[0, row, 0] == tensor[0, row, 223])
+        }
+    }
+}

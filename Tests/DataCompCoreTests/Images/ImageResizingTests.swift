@@ -6,18 +6,23 @@ import _DataCompTestSupport
     struct Case: Sendable, CustomStringConvertible {
         var fixture: ImageFixture
         var resize: ImageFixture.Resize
-        var description: String { "\(fixture.file) → \(resize.width)×\(resize.height) \(resize.filter)" }
+        var description: String {
+            "\(fixture.file) → \(resize.width)×\(resize.height) \(resize.filter)" + (resize.box == nil ? "" : " with box")
+        }
     }
 
     static let cases: [Case] = ImageFixture.all.flatMap { f in f.resizes.map { Case(fixture: f, resize: $0) } }
 
     // Expected samples: Pillow 13.0.0 `im.resize((w, h), filter).tobytes()` on Pillow's own
     // decoded image, in the image's mode (P and 1 use nearest, RGBA/LA premultiplied, I;16
-    // 16-bit path). Tolerance 0: the resampler is a port of Pillow's fixed-point code.
+    // 16-bit path), with and without a fractional `box=`. Tolerance 0: the resampler is a port of
+    // Pillow's fixed-point code.
     @Test("Resizes exactly as Pillow", arguments: cases)
     func resizesLikePillow(_ testCase: Case) throws {
         let image = try testCase.fixture.pillowImage()
-        let resized = image.resized(width: testCase.resize.width, height: testCase.resize.height, filter: testCase.resize.filter)
+        let resized = image.resized(
+            width: testCase.resize.width, height: testCase.resize.height, filter: testCase.resize.filter,
+            box: testCase.resize.box)
         let expected = try testCase.fixture.bytes(testCase.resize.file)
         let difference = byteDifference(resized.pixels, expected)
         #expect(resized.mode == image.mode)

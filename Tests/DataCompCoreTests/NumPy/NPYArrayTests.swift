@@ -6,7 +6,7 @@ import _DataCompTestSupport
 @Suite struct NPYArrayTests {
     @Test("Reads every dtype and shape that np.save wrote", arguments: NumPyFixtures.npyEntries)
     func readsNumPyFiles(_ entry: NumPyFixtures.NPYEntry) throws {
-        // Fixtures: np.save, NumPy 2.4.6 (Scripts/fixtures/numpy.py); values recomputed exactly.
+        // Fixtures: np.save, NumPy 2.4.6 (Scripts/fixtures/numpy_fixtures.py); values recomputed exactly.
         let array = try NPYArray(contentsOf: Fixtures.path("numpy/" + entry.file))
         let expected = NumPyFixtures.expectedArray(kind: entry.kind, shape: entry.shape)
         #expect(array.shape == entry.shape)

@@ -6,7 +6,7 @@ import _DataCompTestSupport
 /// Writes arrays of every dtype and several shapes as `.npy` and `.npz` files and reads them back.
 ///
 /// When `DATACOMP_NUMPY_PARITY_DIR` is set, the files are written there so that
-/// `Scripts/parity/numpy.py` can check that NumPy's `np.load` reads them (it regenerates the same
+/// `Scripts/parity/numpy_parity.py` can check that NumPy's `np.load` reads them (it regenerates the same
 /// values with the same SplitMix64 stream).
 @Suite struct NumPyExportTests {
     static let shapes: [[Int]] = [[], [0], [7], [3, 5], [2, 3, 4]]

@@ -2,8 +2,8 @@ import DataCompCore
 import Foundation
 import _DataCompTestSupport
 
-/// The manifest `Scripts/fixtures/numpy.py` writes next to the NumPy fixtures
-/// (NumPy 2.4.6 in /work/refenv).
+/// The manifest `Scripts/fixtures/numpy_fixtures.py` writes next to the NumPy fixtures
+/// (NumPy 2.4.6 in refenv).
 enum NumPyFixtures {
     static var manifest: [String: Any] {
         let data = (try? Data(contentsOf: URL(fileURLWithPath: Fixtures.path("numpy/numpy.json")))) ?? Data()

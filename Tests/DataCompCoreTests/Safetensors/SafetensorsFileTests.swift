@@ -4,7 +4,7 @@ import Testing
 import _DataCompTestSupport
 
 /// One file's entry in Resources/safetensors/expected.json (safetensors 0.8.0, numpy, PyTorch
-/// 2.13 via Scripts/fixtures/safetensors.py; exact values).
+/// 2.13 via Scripts/fixtures/safetensors_fixtures.py; exact values).
 struct ExpectedSafetensors {
     struct Entry {
         var dataType: String
@@ -129,7 +129,21 @@ struct ExpectedSafetensors {
             (#"{"a":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}}"#, 4, "invalidFormat", "a"),
             (#"{"a":{"dtype":"F32","shape":[4611686018427387904,4],"data_offsets":[0,4]}}"#, 4, "corruptData", "a"),
             (#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[8,4]}}"#, 4, "corruptData", "a"),
+            (#"{"a":{"dtype":"F32","shape":[2305843009213693950],"data_offsets":[0,9223372036854775800]}}"#, 4, "truncatedFile", ""),
             (#"{"__metadata__":{"k":1}}"#, 0, "invalidFormat", "__metadata__"),
+            // Expected codes below mirror safetensors 0.8.0's SafetensorError cases (checked with
+            // safe_open): serde_json rejects these where Foundation's JSONSerialization would not.
+            (#"{"a":{"dtype":"U8","shape":[1,],"data_offsets":[0,1]}}"#, 1, "invalidFormat", ""),
+            (#"{"a":{"dtype":"U8","shape":[01],"data_offsets":[0,1]}}"#, 1, "invalidFormat", ""),
+            (#"{"a":{"dtype":"U8","shape":[1.0],"data_offsets":[0,1]}}"#, 1, "invalidFormat", "a"),
+            (#"{"a":{"dtype":"U8","shape":[-0],"data_offsets":[0,0]}}"#, 0, "invalidFormat", "a"),
+            (#"{"a":{"dtype":"U8","dtype":"U8","shape":[1],"data_offsets":[0,1]}}"#, 1, "invalidFormat", "a"),
+            (#"{"__metadata__":{},"__metadata__":{}}"#, 0, "invalidFormat", "__metadata__"),
+            (#"{"\ud800":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}}"#, 1, "invalidFormat", ""),
+            (#"{"a":{"shape":[1],"data_offsets":[0,1]}}"#, 1, "invalidFormat", "a"),
+            (#"{"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1,1]}}"#, 1, "invalidFormat", "a"),
+            (#"{"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}}"# + "\u{0}", 1, "invalidFormat", ""),
+            (#"{"a":"# + String(repeating: "[", count: 5000), 0, "invalidFormat", ""),
             (#"[1,2]"#, 0, "invalidFormat", ""),
             (#"{"a":"#, 0, "invalidFormat", ""),
         ])
@@ -142,6 +156,29 @@ struct ExpectedSafetensors {
         #expect(error.code.description == code)
         #expect(error.path == path)
         if !member.isEmpty { #expect(error.position == .member(member)) }
+    }
+
+    @Test("Headers that the Rust crate accepts are accepted")
+    func lenientHeaders() throws {
+        // Each was accepted by safetensors 0.8.0's safe_open: leading whitespace, unknown fields,
+        // null metadata, escaped names, a repeated tensor name (the last entry wins).
+        let path = try Fixtures.temporaryDirectory("safetensors-ok").appendingPathComponent("ok.safetensors").path
+        let cases: [(String, Int, [String])] = [
+            (#" {"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}}"# + "\t\r\n", 1, ["a"]),
+            (#"{"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1],"extra":[1.5,{"x":null}]}}"#, 1, ["a"]),
+            (#"{"__metadata__":null,"a\u00e9\/":{"dtype":"U8","shape":[],"data_offsets":[0,1]}}"#, 1, ["a\u{E9}/"]),
+            (#"{"a":{"dtype":"U8","shape":[2],"data_offsets":[0,2]},"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}}"#, 1, ["a"]),
+            (#"{}"#, 0, []),
+        ]
+        for (json, data, names) in cases {
+            switch try Self.open(Self.header(json, data: data), at: path) {
+            case .success(let file):
+                #expect(file.tensors.map(\.name) == names, "\(json)")
+                #expect(file.metadata == nil)
+            case .failure(let error):
+                Issue.record("rejected \(json): \(error)")
+            }
+        }
     }
 
     @Test("Short files and impossible header lengths are reported")

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 import _DataCompTestSupport
 
-/// Reads a raw little-endian fixture written by Scripts/fixtures/tensor.py.
+/// Reads a raw little-endian fixture written by Scripts/fixtures/tensor_fixtures.py.
 func littleEndianFixture<T: FixedWidthInteger>(_ name: String, as: T.Type) throws -> [T] {
     let bytes = try Fixtures.bytes("tensor/" + name)
     return stride(from: 0, to: bytes.count, by: MemoryLayout<T>.size).map { offset in
@@ -24,7 +24,7 @@ func matrix(_ value: Any?) throws -> Tensor {
 @Suite struct TensorHalfPrecisionTests {
     @Test("Float32 → Float16 rounds exactly like numpy astype(np.float16)")
     func float32ToFloat16MatchesNumpy() throws {
-        // Reference: numpy 1.x/2.x astype(np.float16) via Scripts/fixtures/tensor.py; exact bits.
+        // Reference: numpy 1.x/2.x astype(np.float16) via Scripts/fixtures/tensor_fixtures.py; exact bits.
         let input = try littleEndianFixture("f32_to_f16_input.bin", as: UInt32.self).map(Float.init(bitPattern:))
         let expected = try littleEndianFixture("f32_to_f16_expected.bin", as: UInt16.self)
         let bits = Tensor(shape: [input.count], scalars: input).float16Bits()
@@ -35,7 +35,8 @@ func matrix(_ value: Any?) throws -> Tensor {
 
     @Test("Float16 → Float32 widens exactly like numpy astype(np.float32)")
     func float16ToFloat32MatchesNumpy() throws {
-        // Reference: numpy astype(np.float32) of random float16 patterns; exact bits.
+        // Reference: numpy astype(np.float32) of random float16 patterns, infinities and NaNs
+        // (numpy keeps NaN payloads unquieted); exact bits.
         let input = try littleEndianFixture("f16_to_f32_input.bin", as: UInt16.self)
         let expected = try littleEndianFixture("f16_to_f32_expected.bin", as: UInt32.self)
         let widened = Tensor(shape: [input.count], float16Bits: input)
@@ -47,11 +48,19 @@ func matrix(_ value: Any?) throws -> Tensor {
         let patterns = (0...UInt16.max).map { $0 }
         let tensor = Tensor(shape: [patterns.count], float16Bits: patterns)
         let back = tensor.float16Bits()
-        for (pattern, result) in zip(patterns, back) where (pattern & 0x7C00) != 0x7C00 || (pattern & 0x03FF) == 0 {
-            #expect(result == pattern)
-        }
-        // NaNs stay NaNs.
+        // NaNs stay NaNs and keep their payload both ways (numpy's behaviour).
         #expect(zip(patterns, tensor.scalars).allSatisfy { (($0 & 0x7C00) == 0x7C00 && ($0 & 0x3FF) != 0) == $1.isNaN })
+        #expect(back == patterns)
+    }
+
+    @Test("Rounding to Float16 agrees with IEEE round-to-nearest-even on a million random non-NaN floats")
+    func float16RoundingAgreesWithIEEE() {
+        // Reference: Swift's Float16(Float) (IEEE 754 conversion, ties to even); exact bits.
+        var random = SplitMix64(seed: 16)
+        let values = (0..<1_000_000).map { _ in Float(bitPattern: UInt32.random(in: 0...UInt32.max, using: &random)) }
+            .filter { !$0.isNaN }
+        let bits = Tensor(shape: [values.count], scalars: values).float16Bits()
+        #expect(bits == values.map { Float16($0).bitPattern })
     }
 
     @Test("bfloat16 conversion rounds to nearest even and widens exactly")
@@ -70,7 +79,7 @@ func matrix(_ value: Any?) throws -> Tensor {
 @Suite struct TensorBLASTests {
     @Test("matmul agrees with numpy for every transpose combination")
     func matmulMatchesNumpy() throws {
-        // Reference: numpy float32 `@` (Scripts/fixtures/tensor.py); tolerance 1e-5 absolute for
+        // Reference: numpy float32 `@` (Scripts/fixtures/tensor_fixtures.py); tolerance 1e-5 absolute for
         // |values| < 10 (different summation order in different BLAS builds).
         let json = try jsonFixture("matmul.json")
         let a = try matrix(json["a"]), b = try matrix(json["b"])

@@ -53,10 +53,12 @@ import _DataCompTestSupport
     func impossibleSizeIsReported() throws {
         var bytes = try Fixtures.bytes("webdataset/pax.tar")
         let path = try Fixtures.temporaryDirectory("tar-size").appendingPathComponent("size.tar").path
-        // Base-256 size of 2^62 in the first real header (after the global and local PAX headers).
+        // Base-256 size of 2^63 - 1024 in the first real header (after the global and local PAX
+        // headers): the data offset plus the size overflows Int.
         var offset = 0
         while bytes[offset + 156] != UInt8(ascii: "0") { offset += 1024 }
-        bytes.replaceSubrange((offset + 124)..<(offset + 136), with: [0x80, 0, 0, 0, 0x40, 0, 0, 0, 0, 0, 0, 0])
+        #expect(offset > 0)
+        bytes.replaceSubrange((offset + 124)..<(offset + 136), with: [0x80, 0, 0, 0, 0x7F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFC, 0])
         var sum = 0
         for i in 0..<512 { sum += (148..<156).contains(i) ? 32 : Int(bytes[offset + i]) }
         let field = Array(String(sum, radix: 8).utf8)
@@ -76,7 +78,7 @@ import _DataCompTestSupport
         var random = SplitMix64(seed: 0x7A12)
         var failures = 0
         var successes = 0
-        for round in 0..<3000 {
+        for round in 0..<2000 {
             var bytes = originals[round % originals.count]
             switch Int.random(in: 0..<4, using: &random) {
             case 0:
@@ -112,7 +114,7 @@ import _DataCompTestSupport
                 #expect(error.path == path)
             }
         }
-        #expect(failures > 500)
+        #expect(failures > 400)
         #expect(successes > 100)
     }
 }

@@ -8,7 +8,7 @@ struct ExpectedShard: Sendable {
     var samples: [(key: String, members: [(String, [UInt8])])]
     var error: String?
 
-    /// Loads `Resources/webdataset/expected.json` (written by Scripts/fixtures/webdataset.py with
+    /// Loads `Resources/webdataset/expected.json` (written by Scripts/fixtures/webdataset_fixtures.py with
     /// webdataset 1.0.2 on CPython 3.11.7; exact bytes, no tolerance).
     static func load() throws -> [String: ExpectedShard] {
         let data = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("webdataset/expected.json")))
@@ -31,7 +31,7 @@ struct ExpectedShard: Sendable {
 
 @Suite struct WebDatasetShardReaderTests {
     static let readableShards = [
-        "img2dataset.tar", "writer_pax.tar", "gnu_long_names.tar", "pax.tar", "pax_size.tar", "ustar_prefix.tar",
+        "img2dataset.tar", "writer_pax.tar", "gnu_long_names.tar", "pax.tar", "pax_size.tar", "base256_size.tar", "ustar_prefix.tar",
         "edge.tar",
     ]
 

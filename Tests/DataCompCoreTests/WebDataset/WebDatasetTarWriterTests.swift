@@ -3,7 +3,7 @@ import Foundation
 import Testing
 import _DataCompTestSupport
 
-/// The samples Scripts/fixtures/webdataset.py handed to webdataset's TarWriter.
+/// The samples Scripts/fixtures/webdataset_fixtures.py handed to webdataset's TarWriter.
 func writerInputs(_ shard: String) throws -> (mtime: Int, samples: [WebDatasetSample]) {
     let data = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("webdataset/writer_inputs.json")))
     let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
@@ -127,6 +127,13 @@ func writerInputs(_ shard: String) throws -> (mtime: Int, samples: [WebDatasetSa
         do {
             let writer = try ShardWriter(folder: folder.path)
             try writer.write(Self.makeSamples(1, size: 10)[0])
+        }
+        do {
+            let writer = try ShardWriter(folder: folder.path)
+            let bad = WebDatasetSample(
+                key: "k", members: [.init(fileExtension: "txt", bytes: [1]), .init(fileExtension: "txt", bytes: [2])])
+            #expect(throws: DataCompError.self) { try writer.write(bad) }
+            #expect(try writer.finish().isEmpty)
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
         #expect(throws: DataCompError.self) { try ShardWriter(folder: folder.path + "/missing") }

@@ -1,0 +1,4 @@
+#ifndef DATACOMP_CSNAPPY_SHIM_H
+#define DATACOMP_CSNAPPY_SHIM_H
+#include <snappy-c.h>
+#endif

@@ -1,0 +1,4 @@
+#ifndef DATACOMP_CZSTD_SHIM_H
+#define DATACOMP_CZSTD_SHIM_H
+#include <zstd.h>
+#endif

@@ -1,0 +1,153 @@
+internal import CLZ4
+internal import CSnappy
+internal import CZlib
+internal import CZstd
+
+/// Thin wrappers over the compression libraries Parquet pages use. Each C function is called
+/// from exactly one wrapper, which turns its status into a ``DataCompError``.
+package enum ParquetCodecs {
+    private static func failure(_ codec: String, _ detail: String) -> DataCompError {
+        DataCompError(.corruptData, "cannot decompress a \(codec) page: \(detail); the file is corrupted")
+    }
+
+    /// Decompresses a raw Snappy block into exactly `output.count` bytes. The corresponding C
+    /// function is `snappy_uncompress`.
+    package static func snappy_uncompress(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws {
+        guard let raw = input.baseAddress else { throw failure("SNAPPY", "the page is empty") }
+        let source = raw.assumingMemoryBound(to: CChar.self)
+        var length = 0
+        guard snappy_uncompressed_length(source, input.count, &length) == SNAPPY_OK else {
+            throw failure("SNAPPY", "the length header is invalid")
+        }
+        guard length == output.count else {
+            throw failure("SNAPPY", "the data holds \(length) bytes but the page header declares \(output.count)")
+        }
+        if length == 0 { return }
+        guard let target = output.baseAddress else { throw failure("SNAPPY", "no output") }
+        var produced = output.count
+        guard CSnappy.snappy_uncompress(source, input.count, target.assumingMemoryBound(to: CChar.self), &produced) == SNAPPY_OK,
+            produced == output.count
+        else {
+            throw failure("SNAPPY", "the compressed stream is invalid")
+        }
+    }
+
+    /// Compresses with Snappy. The corresponding C function is `snappy_compress`.
+    package static func snappy_compress(_ input: UnsafeRawBufferPointer) -> [UInt8] {
+        let bound = snappy_max_compressed_length(input.count)
+        var empty: CChar = 0
+        return [UInt8](unsafeUninitializedCapacity: max(bound, 1)) { buffer, count in
+            var produced = bound
+            let target = UnsafeMutableRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
+            let status = withUnsafeMutablePointer(to: &empty) { fallback in
+                CSnappy.snappy_compress(
+                    input.baseAddress.map { $0.assumingMemoryBound(to: CChar.self) } ?? UnsafePointer(fallback),
+                    input.count, target, &produced)
+            }
+            count = status == SNAPPY_OK ? produced : 0
+        }
+    }
+
+    /// Decompresses one or more Zstandard frames into exactly `output.count` bytes. The
+    /// corresponding C function is `ZSTD_decompress`.
+    package static func zstd_decompress(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws {
+        guard let source = input.baseAddress else { throw failure("ZSTD", "the page is empty") }
+        let declared = ZSTD_getFrameContentSize(source, input.count)
+        if declared == ZSTD_CONTENTSIZE_ERROR { throw failure("ZSTD", "the frame header is invalid") }
+        if declared != ZSTD_CONTENTSIZE_UNKNOWN && declared != UInt64(output.count) {
+            throw failure("ZSTD", "the frame holds \(declared) bytes but the page header declares \(output.count)")
+        }
+        var scratch: UInt8 = 0
+        let produced = withUnsafeMutablePointer(to: &scratch) { fallback in
+            ZSTD_decompress(output.baseAddress ?? UnsafeMutableRawPointer(fallback), output.count, source, input.count)
+        }
+        if ZSTD_isError(produced) != 0 {
+            throw failure("ZSTD", String(cString: ZSTD_getErrorName(produced)))
+        }
+        guard produced == output.count else {
+            throw failure("ZSTD", "the frame holds \(produced) bytes but the page header declares \(output.count)")
+        }
+    }
+
+    /// Compresses with Zstandard at `level`. The corresponding C function is `ZSTD_compress`.
+    package static func zstd_compress(_ input: UnsafeRawBufferPointer, level: Int32) -> [UInt8] {
+        let bound = ZSTD_compressBound(input.count)
+        var empty: UInt8 = 0
+        return [UInt8](unsafeUninitializedCapacity: bound) { buffer, count in
+            let produced = withUnsafeMutablePointer(to: &empty) { fallback in
+                ZSTD_compress(buffer.baseAddress!, bound, input.baseAddress ?? UnsafeRawPointer(fallback), input.count, level)
+            }
+            count = ZSTD_isError(produced) != 0 ? 0 : produced
+        }
+    }
+
+    /// Decompresses a raw LZ4 block into exactly `output.count` bytes. The corresponding C
+    /// function is `LZ4_decompress_safe`.
+    package static func lz4_decompress_safe(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws {
+        guard input.count <= Int(Int32.max), output.count <= Int(Int32.max), let source = input.baseAddress else {
+            throw failure("LZ4_RAW", "the page size is out of range")
+        }
+        var scratch: CChar = 0
+        let produced = withUnsafeMutablePointer(to: &scratch) { fallback in
+            LZ4_decompress_safe(
+                source.assumingMemoryBound(to: CChar.self),
+                output.baseAddress.map { $0.assumingMemoryBound(to: CChar.self) } ?? fallback,
+                Int32(input.count), Int32(output.count))
+        }
+        guard produced == output.count else {
+            throw failure("LZ4_RAW", produced < 0 ? "the block is invalid" : "the block holds \(produced) bytes but the page header declares \(output.count)")
+        }
+    }
+
+    /// Inflates a GZIP (or zlib) stream, possibly of several members, into exactly
+    /// `output.count` bytes. The corresponding C function is `inflate`.
+    package static func parquet_gzip_inflate(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws {
+        guard input.count <= Int(UInt32.max), output.count <= Int(UInt32.max) else {
+            throw failure("GZIP", "the page is too large")
+        }
+        var stream = z_stream()
+        // 15 window bits + 32: detect gzip or zlib headers automatically.
+        guard inflateInit2_(&stream, 47, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            throw failure("GZIP", "zlib could not be initialised")
+        }
+        defer { inflateEnd(&stream) }
+        var inputOffset = 0
+        var outputOffset = 0
+        let spare = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+        defer { spare.deallocate() }
+        while true {
+            stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.advanced(by: inputOffset).assumingMemoryBound(to: UInt8.self))
+            stream.avail_in = UInt32(input.count - inputOffset)
+            if output.count - outputOffset > 0, let base = output.baseAddress {
+                stream.next_out = base.advanced(by: outputOffset).assumingMemoryBound(to: UInt8.self)
+                stream.avail_out = UInt32(output.count - outputOffset)
+            } else {
+                // Give zlib one spare byte so that it can report data beyond the declared size.
+                stream.next_out = spare
+                stream.avail_out = 1
+            }
+            let beforeIn = Int(stream.avail_in)
+            let beforeOut = Int(stream.avail_out)
+            let status = inflate(&stream, Z_FINISH)
+            let consumed = beforeIn - Int(stream.avail_in)
+            let produced = beforeOut - Int(stream.avail_out)
+            inputOffset += consumed
+            if output.count - outputOffset > 0 { outputOffset += produced } else if produced > 0 {
+                throw failure("GZIP", "the stream holds more than the \(output.count) bytes the page header declares")
+            }
+            if status == Z_STREAM_END {
+                if inputOffset < input.count, outputOffset < output.count {
+                    guard inflateReset(&stream) == Z_OK else { throw failure("GZIP", "zlib could not be reset") }
+                    continue
+                }
+                break
+            }
+            if status != Z_OK || (consumed == 0 && produced == 0) {
+                throw failure("GZIP", status == Z_OK || status == Z_BUF_ERROR ? "the stream is truncated" : "the stream is invalid (zlib status \(status))")
+            }
+        }
+        guard outputOffset == output.count else {
+            throw failure("GZIP", "the stream holds \(outputOffset) bytes but the page header declares \(output.count)")
+        }
+    }
+}
