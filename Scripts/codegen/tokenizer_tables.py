@@ -13,7 +13,7 @@ Python reference does, independent of the Unicode version of the Swift toolchain
 - the HTML5 named character references and the numeric-reference fix-ups of ``html.unescape``.
 
 Data only (no code from other projects). Run with the reference environment:
-    /work/refenv/bin/python Scripts/codegen/tokenizer_tables.py
+    refenv/bin/python Scripts/codegen/tokenizer_tables.py
 """
 import html
 import html.entities

@@ -4,7 +4,7 @@ import Testing
 import _DataCompTestSupport
 
 @Suite struct TokenizeCommandTests {
-    /// The first fixture captions and their OpenCLIP 3.3.0 rows (Scripts/fixtures/tokenizer.py).
+    /// The first fixture captions and their OpenCLIP 3.3.0 rows (Scripts/fixtures/tokenizer_fixtures.py).
     static func fixtureCases(_ count: Int) throws -> [(text: String, row: [Int64])] {
         let data = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("tokenizer/captions.json")))
         let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])

@@ -4,7 +4,7 @@ import Testing
 import _DataCompTestSupport
 
 /// Expected ids come from OpenCLIP 3.3.0's `SimpleTokenizer` (reference/openclip.md §1.7 and
-/// Scripts/fixtures/tokenizer.py with ftfy 6.3.1); token ids are compared exactly.
+/// Scripts/fixtures/tokenizer_fixtures.py with ftfy 6.3.1); token ids are compared exactly.
 @Suite struct CLIPTokenizerTests {
     struct Vector: Sendable, CustomTestStringConvertible {
         var text: String

@@ -2,13 +2,13 @@
 
 Generates N varied captions (ASCII, accented Latin, Greek/Cyrillic, CJK, other scripts, emoji,
 digits, punctuation runs, HTML entities, contractions, special-token literals, random assigned code
-points, over-long captions, whitespace oddities) with the generator of Scripts/fixtures/tokenizer.py,
+points, over-long captions, whitespace oddities) with the generator of Scripts/fixtures/tokenizer_fixtures.py,
 keeps those for which ftfy.fix_text changes nothing, runs the Swift CLI on them and compares every
 id with open_clip.tokenize. Also reports (informationally) the captions that ftfy does change and
 how many of those still match, and times both tokenizers on one core. Captions that ftfy changes
 only through the repairs we reproduce are checked too (they must match as well).
 
-    DATACOMP_CLI=.build/release/datacomp /work/refenv/bin/python Scripts/parity/tokenizer.py [N]
+    DATACOMP_CLI=.build/release/datacomp refenv/bin/python Scripts/parity/tokenizer_parity.py [N]
 """
 import importlib.util
 import os
@@ -30,7 +30,7 @@ import torch  # noqa: E402
 import open_clip  # noqa: E402
 
 ROOT = HERE.parents[1]
-spec = importlib.util.spec_from_file_location("tokenizer_fixture", ROOT / "Scripts/fixtures/tokenizer.py")
+spec = importlib.util.spec_from_file_location("tokenizer_fixture", ROOT / "Scripts/fixtures/tokenizer_fixtures.py")
 generator = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(generator)
 
