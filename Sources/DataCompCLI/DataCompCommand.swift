@@ -9,6 +9,6 @@ struct DataCompCommand: AsyncParsableCommand {
             Every file this tool writes is in the format the Python DataComp, OpenCLIP and \
             webdataset tools use, so you can mix both at any step.
             """,
-        subcommands: [Inspect.self, SubsetCommand.self, Preprocess.self, Export.self, CopyShards.self, Demo.self]
+        subcommands: [Inspect.self, SubsetCommand.self, Preprocess.self, Export.self, CopyShards.self, Demo.self, PoolCommand.self]
     )
 }
