@@ -33,11 +33,13 @@ struct DecodedRowGroup {
 
     func batch(shardIndex: Int, local: Range<Int>, groupStart: Int, embeddings: [PoolColumn: PoolEmbeddings]) -> PoolBatch {
         let shardRows = (groupStart + local.lowerBound)..<(groupStart + local.upperBound)
+        // A batch that covers its whole row group shares the arrays instead of copying them.
+        func take<T>(_ values: [T]) -> [T] { local == values.indices ? values : Array(values[local]) }
         return PoolBatch(
             shardIndex: shardIndex, rows: shardRows,
-            uids: uids.map { Array($0[local]) }, texts: texts?.slice(local), urls: urls?.slice(local),
-            originalWidths: widths.map { Array($0[local]) }, originalHeights: heights.map { Array($0[local]) },
-            clipB32Scores: b32.map { Array($0[local]) }, clipL14Scores: l14.map { Array($0[local]) },
+            uids: uids.map(take), texts: texts?.slice(local), urls: urls?.slice(local),
+            originalWidths: widths.map(take), originalHeights: heights.map(take),
+            clipB32Scores: b32.map(take), clipL14Scores: l14.map(take),
             faceBoxes: faceBoxes?.slice(local), sha256s: sha256s?.slice(local),
             embeddings: embeddings.mapValues { $0.slice(shardRows) })
     }
