@@ -1,61 +1,30 @@
 /// Byte-level scans over UTF-8 strings and hex identifiers for the candidate pool, without
 /// creating a `String` per row.
 package enum PoolTextScanning {
-    /// Hex digit values by ASCII byte (`0-9`, `a-f`, `A-F`), 0xFF for every other byte.
-    private static let hexDigits: [UInt8] = (0..<256).map { byte in
-        switch UInt8(byte) {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt8(byte) - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt8(byte) - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt8(byte) - UInt8(ascii: "A") + 10
-        default: 0xFF
-        }
-    }
-
-    /// Parses a column of 32-hex-digit uids (the same digits `SampleID(hex:)` accepts) with a
-    /// branch-free table lookup per digit; returns the index of the first invalid value on failure.
-    ///
-    /// Random hex digits make the digit/letter branch of a `switch` unpredictable, which costs
-    /// several times more than the lookups on a DataComp shard.
+    /// Parses a column of 32-hex-digit uids with `SampleID(hexBytes:)` straight from the UTF-8
+    /// buffer (no `String` per row); returns the index of the first invalid value on failure.
     package static func parseUIDs(bytes: [UInt8], offsets: ArraySlice<Int>) -> Result<[SampleID], InvalidRow> {
         let count = offsets.count - 1
         guard count > 0 else { return .success([]) }
         var failed: Int?
-        let ids = hexDigits.withUnsafeBufferPointer { table in
-            bytes.withUnsafeBytes { buffer -> [SampleID] in
-                [SampleID](unsafeUninitializedCapacity: count) { out, initialized in
-                    var index = 0
-                    var offset = offsets.startIndex
-                    while index < count {
-                        let start = offsets[offset]
-                        let end = offsets[offset + 1]
-                        guard start >= 0, end - start == 32, end <= buffer.count, let base = buffer.baseAddress else {
-                            failed = index
-                            break
-                        }
-                        let digits = base + start
-                        var invalid: UInt8 = 0
-                        var high: UInt64 = 0
-                        var low: UInt64 = 0
-                        for k in 0..<16 {
-                            let digit = table[Int(digits.load(fromByteOffset: k, as: UInt8.self))]
-                            invalid |= digit
-                            high = (high << 4) | UInt64(digit & 0x0F)
-                        }
-                        for k in 16..<32 {
-                            let digit = table[Int(digits.load(fromByteOffset: k, as: UInt8.self))]
-                            invalid |= digit
-                            low = (low << 4) | UInt64(digit & 0x0F)
-                        }
-                        guard invalid & 0xF0 == 0 else {
-                            failed = index
-                            break
-                        }
-                        out[index] = SampleID(high: high, low: low)  // SampleID is trivial: assigning initializes
-                        index += 1
-                        offset += 1
+        let ids = bytes.withUnsafeBytes { buffer -> [SampleID] in
+            [SampleID](unsafeUninitializedCapacity: count) { out, initialized in
+                var index = 0
+                var offset = offsets.startIndex
+                while index < count {
+                    let start = offsets[offset]
+                    let end = offsets[offset + 1]
+                    guard start >= 0, end - start == 32, end <= buffer.count,
+                        let id = SampleID(hexBytes: UnsafeRawBufferPointer(rebasing: buffer[start..<end]))
+                    else {
+                        failed = index
+                        break
                     }
-                    initialized = index
+                    out[index] = id  // SampleID is trivial: assigning initializes
+                    index += 1
+                    offset += 1
                 }
+                initialized = index
             }
         }
         if let failed { return .failure(InvalidRow(row: failed)) }
