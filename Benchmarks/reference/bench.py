@@ -11,6 +11,7 @@ torch.set_num_threads(1)
 from PIL import Image
 import open_clip
 import webdataset as wds
+import pandas as pd
 
 data = sys.argv[1]
 results = {}
@@ -52,4 +53,12 @@ def read_tar():
         n += 1
     assert n == 2000
 results["Tar read (samples)"] = best_rate(read_tar, 2000)
+
+# 4. Pool metadata: pandas.read_parquet of the columns the CLIP-score and basic filters read.
+parquet = os.path.join(data, "datacomp_1m.parquet")
+pool_columns = ["uid", "text", "clip_b32_similarity_score", "clip_l14_similarity_score"]
+def read_parquet():
+    frame = pd.read_parquet(parquet, columns=pool_columns)
+    assert len(frame) == 1_000_000
+results["Parquet read uid text scores"] = best_rate(read_parquet, 1_000_000)
 print(json.dumps(results))

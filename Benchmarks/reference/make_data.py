@@ -5,11 +5,17 @@ Usage: python make_data.py OUT_DIR
   OUT_DIR/subset_uids.npy 1,000,000 unsorted (f0, f1) uid pairs (the Swift side sorts and writes them)
   OUT_DIR/subset.npy      the same uids sorted, written by np.save (both sides read it)
   OUT_DIR/shard.tar       2,000 samples (jpg, json, txt) written by webdataset's TarWriter
+  OUT_DIR/datacomp_1m.parquet  1,000,000 rows in the DataComp metadata schema (datacomp.md §1.3),
+                          written by pyarrow's defaults (snappy, dictionary with PLAIN fallback,
+                          one row group): unique hex uids, captions of 1-30 words from a
+                          2,000-word vocabulary (some non-ASCII), varied URLs, fp16-valued scores
 """
 import io, json, os, sys
 import numpy as np
 from PIL import Image, ImageFilter
 import webdataset as wds
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 out = sys.argv[1]
 os.makedirs(os.path.join(out, "jpeg"), exist_ok=True)
@@ -42,4 +48,41 @@ with wds.TarWriter(os.path.join(out, "shard.tar")) as sink:
         meta = {"uid": uid, "caption": f"a photo number {i}", "key": f"{i:012d}", "status": "success"}
         sink.write({"__key__": f"{i:012d}", "jpg": jpegs[i % 50], "txt": f"a photo number {i}",
                     "json": json.dumps(meta, indent=4).encode()})
+
+
+def make_datacomp_parquet(path, n=1_000_000):
+    r = np.random.default_rng(20231128)
+    hi = r.integers(0, 2**63, n, dtype=np.uint64) * 2 + r.integers(0, 2, n, dtype=np.uint64)
+    lo = r.integers(0, 2**63, n, dtype=np.uint64) * 2 + r.integers(0, 2, n, dtype=np.uint64)
+    uids = ["%016x%016x" % pair for pair in zip(hi.tolist(), lo.tolist())]
+    syllables = ["ka", "lo", "mi", "ne", "ro", "ta", "vu", "shi", "bel", "dor", "gar", "qui", "zen", "é", "ö", "ñ"]
+    vocabulary = np.array(["".join(r.choice(syllables, int(r.integers(1, 4)))) for _ in range(1900)]
+                          + "a photo of the cat dog on beach with red car in city at night vintage poster art for sale "
+                            "new free best 2019 black white blue green woman man kids home design logo icon vector "
+                            "illustration background stock image".split()
+                          + ["東京", "café", "ストア", "Ünïcödé", "🐶"] * 10)
+    lengths = np.minimum(r.geometric(0.1, n), 30)
+    picks = r.integers(0, len(vocabulary), int(lengths.sum()))
+    words = vocabulary[picks].tolist()
+    texts, p = [], 0
+    for length in lengths.tolist():
+        texts.append(" ".join(words[p:p + length]))
+        p += length
+    domains = ["images.example.com", "cdn.shop.example.net", "i.pinimg.example.org", "media.news.example.co.uk",
+               "upload.wiki.example.org", "static.blog.example.io"]
+    table = pa.table({
+        "uid": uids,
+        "url": ["https://%s/%d/%s.jpg" % (domains[i % 6], i % 9973, u[:20]) for i, u in enumerate(uids)],
+        "text": texts,
+        "original_width": r.integers(64, 4000, n), "original_height": r.integers(64, 4000, n),
+        "clip_b32_similarity_score": r.uniform(-0.06, 0.54, n).astype(np.float16).astype(np.float32),
+        "clip_l14_similarity_score": r.uniform(-0.18, 0.57, n).astype(np.float16).astype(np.float32),
+        "face_bboxes": pa.array([[] if v < 0.7 else [[0.1, 0.2, 0.3, 0.4]] for v in r.random(n)],
+                                type=pa.list_(pa.list_(pa.float64()))),
+        "sha256": [u + u[::-1] for u in uids],
+    })
+    pq.write_table(table, path, compression="snappy")
+
+
+make_datacomp_parquet(os.path.join(out, "datacomp_1m.parquet"))
 print("benchmark data ready:", out)

@@ -10,8 +10,8 @@ struct DataCompCommand: AsyncParsableCommand {
             webdataset tools use, so you can mix both at any step.
             """,
         subcommands: [
-            Inspect.self, SubsetCommand.self, Preprocess.self, Export.self, CopyShards.self, Demo.self, Tokenize.self,
-            AssetsCommand.self,
+            Inspect.self, SubsetCommand.self, PoolCommand.self, Export.self, Tokenize.self, Preprocess.self,
+            CopyShards.self, AssetsCommand.self, Demo.self,
         ]
     )
 }

@@ -68,4 +68,29 @@ let benchmarks: @Sendable () -> Void = {
             precondition(count == 2000, "expected 2000 samples, read \(count)")
         }
     }
+
+    // pandas.read_parquet(columns=[uid, text, both scores]) on the same 1M-row DataComp-schema file.
+    let parquetPath = dataFolder + "/datacomp_1m.parquet"
+    let poolColumns = ["uid", "text", "clip_b32_similarity_score", "clip_l14_similarity_score"]
+    Benchmark("Parquet read uid text scores (1000000 rows)") { benchmark in
+        for _ in benchmark.scaledIterations {
+            let table = try ParquetFile(path: parquetPath).read(columns: poolColumns)
+            precondition(table.rowCount == 1_000_000, "expected 1000000 rows, read \(table.rowCount)")
+            blackHole(table)
+        }
+    }
+
+    // The same columns through the candidate pool: uids parsed to SampleID, 65,536-row batches.
+    Benchmark("Pool batches uid text scores (1000000 rows)") { benchmark in
+        let shard = PoolShard(
+            index: 0, stem: "datacomp_1m", parquetPath: parquetPath, npzPath: dataFolder + "/datacomp_1m.npz", hasNPZ: false)
+        for _ in benchmark.scaledIterations {
+            var rows = 0
+            try PoolShardReader(shard: shard, columns: [.uid, .text, .clipB32Score, .clipL14Score]).forEachBatch { batch in
+                rows += batch.count
+                blackHole(batch)
+            }
+            precondition(rows == 1_000_000, "expected 1000000 rows, read \(rows)")
+        }
+    }
 }

@@ -56,24 +56,28 @@ public struct SampleID: Hashable, Comparable, Sendable, CustomStringConvertible 
 
     @inline(__always)
     private static func parseHalf(_ bytes: UnsafeRawBufferPointer, from start: Int) -> UInt64? {
-        var value: UInt64 = 0
-        var invalid: UInt8 = 0
-        for index in start..<(start + 16) {
-            let digit = hexDigitValue(bytes[index])
-            invalid |= digit & 0xF0
-            value = (value << 4) | UInt64(digit & 0x0F)
+        hexDigitValues.withUnsafeBufferPointer { table in
+            var value: UInt64 = 0
+            var invalid: UInt8 = 0
+            for index in start..<(start + 16) {
+                let digit = table[Int(bytes[index])]
+                invalid |= digit
+                value = (value << 4) | UInt64(digit & 0x0F)
+            }
+            return invalid & 0xF0 == 0 ? value : nil
         }
-        return invalid == 0 ? value : nil
     }
 
-    /// The value of one ASCII hex digit, or 0xFF.
-    @inline(__always)
-    private static func hexDigitValue(_ byte: UInt8) -> UInt8 {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte &- UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte &- UInt8(ascii: "a") &+ 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte &- UInt8(ascii: "A") &+ 10
-        default: return 0xFF
+    /// The value of each ASCII hex digit (`0-9`, `a-f`, `A-F`) by byte, 0xFF for other bytes.
+    ///
+    /// A table lookup has no branch: random uids make a digit-or-letter branch unpredictable,
+    /// which made parsing a pool's uid column about three times slower.
+    private static let hexDigitValues: [UInt8] = (0...255).map { (byte: Int) -> UInt8 in
+        switch UInt8(byte) {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt8(byte) - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt8(byte) - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt8(byte) - UInt8(ascii: "A") + 10
+        default: 0xFF
         }
     }
 

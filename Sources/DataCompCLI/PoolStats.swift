@@ -1,0 +1,86 @@
+import ArgumentParser
+import DataComp
+import Foundation
+
+/// `datacomp pool stats --metadata-dir DIR`.
+struct PoolStats: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats",
+        abstract: "Print rows, shards, CLIP score quantiles, caption-length and image-size summaries of a pool.",
+        discussion: """
+            Reads only the text, original_width, original_height and both CLIP score columns, \
+            shard by shard (the .npz files are only checked for presence). Quantiles (min, p1, \
+            p5, p25, p50, p75, p95, p99, max) are numpy.quantile's default linear interpolation \
+            computed in float64. Caption characters are Unicode scalars (Python len), words are \
+            Python str.split() items. Output is JSON (indent 2) or, with --format text, a table.
+            """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case json, text
+    }
+
+    @Option(name: .customLong("metadata-dir"), help: "The metadata folder (non-recursive; *.parquet files paired with *.npz).")
+    var metadataDirectory: String
+
+    @Option(help: "Output format: json or text.")
+    var format: Format = .json
+
+    @Option(help: "The most shards read at once.")
+    var maxConcurrency: Int = 2
+
+    func run() async throws {
+        guard maxConcurrency > 0 else { throw ValidationError("--max-concurrency must be positive") }
+        let pool = try CandidatePool(metadataDirectory: metadataDirectory)
+        let statistics = try await pool.statistics(maxConcurrency: maxConcurrency)
+        let output: String
+        switch format {
+        case .json:
+            guard case .object(let members) = statistics.jsonValue() else { return }
+            output = JSONValue.object([("metadata_dir", .string(metadataDirectory))] + members).serialized(indent: 2) + "\n"
+        case .text:
+            output = Self.table(statistics, directory: metadataDirectory)
+        }
+        FileHandle.standardOutput.write(Data(output.utf8))
+    }
+
+    private static func table(_ statistics: PoolStatistics, directory: String) -> String {
+        func number(_ value: Double?) -> String {
+            guard let value else { return "-" }
+            return value == value.rounded() && abs(value) < 1e12 ? String(Int(value)) : String(format: "%.5g", value)
+        }
+        func percent(_ part: Int) -> String {
+            statistics.rowCount == 0 ? "-" : String(format: "%.2f%%", 100 * Double(part) / Double(statistics.rowCount))
+        }
+        func pad(_ text: String, _ width: Int) -> String {
+            " " + (text.count >= width - 1 ? text : String(repeating: " ", count: width - 1 - text.count) + text)
+        }
+        var lines = [
+            "metadata dir: \(directory)",
+            "rows: \(statistics.rowCount)   shards: \(statistics.shardCount)   shards with npz: \(statistics.shardCount - statistics.shardsMissingNPZ.count)",
+            "",
+            "column".padding(toLength: 28, withPad: " ", startingAt: 0)
+                + PoolStatistics.reportedQuantiles.map { pad($0.name, 11) }.joined() + pad("mean", 11),
+        ]
+        let rows: [(String, PoolDistribution)] = [
+            ("clip_b32_similarity_score", statistics.clipB32Scores), ("clip_l14_similarity_score", statistics.clipL14Scores),
+            ("caption characters", statistics.captionCharacters), ("caption words", statistics.captionWords),
+            ("original_width", statistics.originalWidths), ("original_height", statistics.originalHeights),
+        ]
+        for (name, distribution) in rows {
+            let values = distribution.quantiles(PoolStatistics.reportedQuantiles.map(\.q))
+            lines.append(
+                name.padding(toLength: 28, withPad: " ", startingAt: 0) + values.map { pad(number($0), 11) }.joined()
+                    + pad(number(distribution.mean), 11))
+        }
+        lines += [
+            "",
+            "captions with <= 2 words: \(percent(statistics.captionsWithAtMost2Words))   <= 5 characters: \(percent(statistics.captionsWithAtMost5Characters))",
+            "images with min side < 200: \(percent(statistics.imagesWithMinSideBelow200))   aspect ratio > 3: \(percent(statistics.imagesWithAspectRatioAbove3))",
+        ]
+        if !statistics.shardsMissingNPZ.isEmpty {
+            lines.append("shards without npz: " + statistics.shardsMissingNPZ.joined(separator: ", "))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
