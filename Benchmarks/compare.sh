@@ -10,7 +10,7 @@ cd "$(dirname "$0")"
 PY="${REFENV:-../refenv}/bin/python"
 DATA="${DATACOMP_BENCH_DATA:-$PWD/.build/bench-data}"
 mkdir -p "$DATA"
-{ [ -f "$DATA/shard.tar" ] && [ -f "$DATA/datacomp_1m.parquet" ]; } || "$PY" reference/make_data.py "$DATA"
+{ [ -f "$DATA/shard.tar" ] && [ -f "$DATA/captions.txt" ]; } || "$PY" reference/make_data.py "$DATA"
 export DATACOMP_BENCH_DATA="$DATA"
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 
@@ -29,7 +29,7 @@ swift = {}
 for path in glob.glob(sys.argv[2] + "/*.json"):
     for entry in json.load(open(path)):
         name = entry["benchmark"].split(".", 3)[-1].replace("_", " ")
-        m = re.search(r" \((\d+) (?:images|uids|samples|rows)\)$", name)
+        m = re.search(r" \((\d+) (?:images|uids|samples|rows|captions)\)$", name)
         per_iteration = int(m.group(1)) if m else 1
         base = name[: m.start()] if m else name
         wall = entry["secondaryMetrics"]["Time (wall clock)"]

@@ -61,4 +61,9 @@ def read_parquet():
     frame = pd.read_parquet(parquet, columns=pool_columns)
     assert len(frame) == 1_000_000
 results["Parquet read uid text scores"] = best_rate(read_parquet, 1_000_000)
+# 5. CLIP tokenizer: OpenCLIP's SimpleTokenizer (open_clip.tokenize) on the same captions.
+captions = open(os.path.join(data, "captions.txt"), encoding="utf-8").read().split("\n")[:-1]
+def tokenize():
+    open_clip.tokenize(captions)
+results["Tokenize captions"] = best_rate(tokenize, len(captions), passes=3)
 print(json.dumps(results))

@@ -5,6 +5,7 @@ Usage: python make_data.py OUT_DIR
   OUT_DIR/subset_uids.npy 1,000,000 unsorted (f0, f1) uid pairs (the Swift side sorts and writes them)
   OUT_DIR/subset.npy      the same uids sorted, written by np.save (both sides read it)
   OUT_DIR/shard.tar       2,000 samples (jpg, json, txt) written by webdataset's TarWriter
+  OUT_DIR/captions.txt         20,000 of its captions, one per line (tokenizer benchmark)
   OUT_DIR/datacomp_1m.parquet  1,000,000 rows in the DataComp metadata schema (datacomp.md §1.3),
                           written by pyarrow's defaults (snappy, dictionary with PLAIN fallback,
                           one row group): unique hex uids, captions of 1-30 words from a
@@ -82,7 +83,11 @@ def make_datacomp_parquet(path, n=1_000_000):
         "sha256": [u + u[::-1] for u in uids],
     })
     pq.write_table(table, path, compression="snappy")
+    return texts
 
 
-make_datacomp_parquet(os.path.join(out, "datacomp_1m.parquet"))
+texts = make_datacomp_parquet(os.path.join(out, "datacomp_1m.parquet"))
+# The tokenizer benchmark: 20,000 of those captions, one per line.
+with open(os.path.join(out, "captions.txt"), "w", encoding="utf-8") as f:
+    f.write("\n".join(texts[:20_000]) + "\n")
 print("benchmark data ready:", out)

@@ -93,4 +93,17 @@ let benchmarks: @Sendable () -> Void = {
             precondition(rows == 1_000_000, "expected 1000000 rows, read \(rows)")
         }
     }
+
+    // open_clip.tokenize (SimpleTokenizer) on the same 20,000 captions, one core.
+    Benchmark("Tokenize captions (20000 captions)") { benchmark in
+        let text = try String(contentsOfFile: dataFolder + "/captions.txt", encoding: .utf8)
+        var captions = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        captions.removeLast()  // the file ends with a newline
+        precondition(captions.count == 20_000, "expected 20000 captions, read \(captions.count)")
+        let tokenizer = try CLIPTokenizer(resolver: AssetResolver())
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(tokenizer.tokenize(captions))
+        }
+    }
 }
