@@ -175,6 +175,9 @@ struct DemoSample {
     var shape: Int
     var caption: String
     var duplicatesPrevious: Bool
+    /// Per-sample variation (shape offset and size, background tint), so that only the injected
+    /// duplicates have identical pixels.
+    var jitter: (dx: Double, dy: Double, scale: Double, tint: Int)
 
     static func make(index: Int, using generator: inout DemoRandom) -> DemoSample {
         let uid = SampleID(high: generator.next(), low: generator.next())
@@ -183,18 +186,23 @@ struct DemoSample {
         let roll = generator.next() % 100
         // Defects in known proportions: tiny images, extreme aspect ratios, one-word captions.
         let (width, height): (Int, Int) =
-            roll < 10 ? (96, 72) : roll < 18 ? (512, 128) : [(320, 240), (256, 256), (240, 320)][index % 3]
+            roll < 10 ? (96, 72) : roll < 18 ? (900, 250) : [(320, 240), (256, 256), (240, 320)][index % 3]
         let caption = (20..<30).contains(roll)
             ? shapes[shape] : "a \(colors[color].0) \(shapes[shape]) on a gradient background"
+        let unit = { (g: inout DemoRandom) in Double(g.next() >> 11) / Double(1 << 53) }
+        let jitter = (
+            dx: unit(&generator) * 0.3 - 0.15, dy: unit(&generator) * 0.3 - 0.15,
+            scale: 0.7 + unit(&generator) * 0.6, tint: Int(generator.next() % 60))
         return DemoSample(
             uid: uid, width: width, height: height, color: color, shape: shape, caption: caption,
-            duplicatesPrevious: index > 0 && (30..<35).contains(roll))
+            duplicatesPrevious: index > 0 && (30..<35).contains(roll), jitter: jitter)
     }
 
     func render() throws -> Image {
         var pixels = [UInt8](repeating: 0, count: width * height * 3)
         let (r, g, b) = Self.colors[color].1
-        let cx = Double(width) / 2, cy = Double(height) / 2, radius = Double(min(width, height)) * 0.3
+        let cx = Double(width) * (0.5 + jitter.dx), cy = Double(height) * (0.5 + jitter.dy)
+        let radius = Double(min(width, height)) * 0.3 * jitter.scale
         for y in 0..<height {
             for x in 0..<width {
                 let dx = Double(x) - cx, dy = Double(y) - cy
@@ -210,7 +218,7 @@ struct DemoSample {
                 } else {
                     pixels[offset] = UInt8(40 + 150 * x / max(width - 1, 1))
                     pixels[offset + 1] = UInt8(60 + 120 * y / max(height - 1, 1))
-                    pixels[offset + 2] = 170
+                    pixels[offset + 2] = UInt8(140 + jitter.tint)
                 }
             }
         }

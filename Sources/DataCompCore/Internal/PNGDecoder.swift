@@ -90,7 +90,7 @@ enum PNGDecoder {
         guard width > 0, height > 0, width <= Int(Int32.max), height <= Int(Int32.max) else {
             throw DataCompError(.imageDecodingFailed, "invalid PNG dimensions \(width)×\(height)", position: .offset(16))
         }
-        let crc = zlib_crc32(UnsafeRawBufferPointer(rebasing: bytes[12..<29]))
+        let crc = Deflate.zlib_crc32(0, UnsafeRawBufferPointer(rebasing: bytes[12..<29]))
         guard crc == bigEndian32(bytes, 29) else {
             throw DataCompError(.corruptData, "bad CRC in the PNG IHDR chunk", position: .offset(29))
         }
@@ -120,7 +120,7 @@ enum PNGDecoder {
             }
             let data = UnsafeRawBufferPointer(rebasing: bytes[dataStart..<(dataStart + length)])
             if !seenData && type != 0x4944_4154 {
-                let crc = zlib_crc32(UnsafeRawBufferPointer(rebasing: bytes[(offset + 4)..<(dataStart + length)]))
+                let crc = Deflate.zlib_crc32(0, UnsafeRawBufferPointer(rebasing: bytes[(offset + 4)..<(dataStart + length)]))
                 guard crc == bigEndian32(bytes, dataStart + length) else {
                     throw DataCompError(.corruptData, "bad CRC in a PNG chunk", position: .offset(offset))
                 }
@@ -180,7 +180,7 @@ enum PNGDecoder {
                 .truncatedFile,
                 "the PNG image data (\(compressed.count) compressed bytes) is too short for a \(w)×\(h) image")
         }
-        var raw = try zlib_inflate(compressed, expectedCount: expected)
+        var raw = try Deflate.zlib_inflate(compressed, expectedCount: expected)
         guard raw.count == expected else {
             throw DataCompError(
                 .truncatedFile, "the PNG image data ends early: \(raw.count) of \(expected) bytes after decompression")
