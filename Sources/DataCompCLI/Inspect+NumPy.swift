@@ -3,7 +3,7 @@ import DataComp
 extension Inspect {
     /// A summary of an `.npy` file: dtype, shape, fortran_order, version and data offset.
     static func summarizeNPY(path: String) throws -> JSONValue {
-        let header = try NPYHeader(contentsOf: path)
+        let header = try NPYHeader(contentsOfFile: path)
         return .object([
             ("format", .string("npy")),
             ("descr", .string(header.dataType.description)),
@@ -16,7 +16,7 @@ extension Inspect {
 
     /// A summary of an `.npz` file: each member's dtype, shape and storage.
     static func summarizeNPZ(path: String) throws -> JSONValue {
-        let archive = try NPZArchive(contentsOf: path)
+        let archive = try NPZArchive(contentsOfFile: path)
         var members: [JSONValue] = []
         for member in archive.members {
             let array = try archive.array(named: member.name)

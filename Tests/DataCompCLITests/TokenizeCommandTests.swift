@@ -26,7 +26,7 @@ import _DataCompTestSupport
         let output = folder.appendingPathComponent("ids.npy").path
         let result = try CommandRunner.run(["tokenize", "--input", input, "--output", output, "--threads", "2"])
         #expect(result.status == 0, "\(result.standardError)")
-        let array = try NPYArray(contentsOf: output)
+        let array = try NPYArray(contentsOfFile: output)
         #expect(array.shape == [cases.count, 77])
         let ids = try array.scalars(as: Int64.self)
         #expect(ids == cases.flatMap(\.row))
@@ -41,7 +41,7 @@ import _DataCompTestSupport
         let output = folder.appendingPathComponent("ids.npy").path
         let result = try CommandRunner.run(["tokenize", "--input", input, "--output", output, "--context-length", "4"])
         #expect(result.status == 0, "\(result.standardError)")
-        let array = try NPYArray(contentsOf: output)
+        let array = try NPYArray(contentsOfFile: output)
         #expect(array.shape == [3, 4])
         // open_clip.tokenize(["a photo of a cat.", "", "a diagram."], context_length=4), open_clip 3.3.0.
         #expect(try array.scalars(as: Int64.self) == [49406, 320, 1125, 49407, 49406, 49407, 0, 0, 49406, 320, 22697, 49407])

@@ -34,7 +34,7 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     Benchmark("Subset write (sort + save) (1000000 uids)") { benchmark in
-        let unsorted = try NPYArray(contentsOf: dataFolder + "/subset_uids.npy")
+        let unsorted = try NPYArray(contentsOfFile: dataFolder + "/subset_uids.npy")
         // The structured (f0, f1) records are 16 little-endian bytes each.
         let ids: [SampleID] = unsorted.withUnsafeBytes { raw in
             (0..<(raw.count / 16)).map { row in

@@ -5,7 +5,7 @@
 /// the member is stored uncompressed, and held in memory when it is deflated.
 ///
 /// ```swift
-/// let features = try NPYArray(contentsOf: "features.npy")   // shape [N, 512], <f2
+/// let features = try NPYArray(contentsOfFile: "features.npy")   // shape [N, 512], <f2
 /// let tensor = try features.tensor()                         // Float32 copy
 /// try features.withUnsafeBufferPointer(as: Float16.self) { values in /* no copy */ }
 /// ```
@@ -46,7 +46,7 @@ public struct NPYArray: Sendable {
     ///   unparsable header), `unsupportedFormat` (Fortran order, unknown version),
     ///   `unsupportedDataType`, `truncatedFile` or `corruptData` (data size differs from the
     ///   header's shape), `fileNotFound`, `io`.
-    public init(contentsOf path: String) throws {
+    public init(contentsOfFile path: String) throws {
         let file = try MappedFile(path: path)
         try self.init(mappedFile: file)
     }
@@ -60,7 +60,7 @@ public struct NPYArray: Sendable {
     /// Parses an `.npy` image from memory (the bytes are copied).
     ///
     /// - Parameter bytes: The complete file content.
-    /// - Throws: ``DataCompError`` naming the byte offset; see ``init(contentsOf:)``.
+    /// - Throws: ``DataCompError`` naming the byte offset; see ``init(contentsOfFile:)``.
     public init(bytes: some Collection<UInt8>) throws {
         try self.init(parsing: RawStorage(copyingCollection: bytes))
     }

@@ -207,8 +207,8 @@ extension NPYHeader {
     /// Reads and validates the header of an `.npy` file without reading its data.
     ///
     /// - Parameter path: The file.
-    /// - Throws: ``DataCompError`` naming the file and offset; see ``NPYArray/init(contentsOf:)``.
-    public init(contentsOf path: String) throws {
+    /// - Throws: ``DataCompError`` naming the file and offset; see ``NPYArray/init(contentsOfFile:)``.
+    public init(contentsOfFile path: String) throws {
         let file = try MappedFile(path: path)
         self = try DataCompError.attributing(to: path) { try NPYHeader.parse(file.bytes) }
     }

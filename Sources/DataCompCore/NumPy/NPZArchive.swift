@@ -6,7 +6,7 @@
 /// memory and their CRC-32 is checked. ZIP64 archives are supported.
 ///
 /// ```swift
-/// let features = try NPZArchive(contentsOf: "0000000.npz")
+/// let features = try NPZArchive(contentsOfFile: "0000000.npz")
 /// let imageFeatures = try features.array(named: "l14_img").tensor()   // [N, 768]
 /// ```
 public struct NPZArchive: Sendable {
@@ -48,7 +48,7 @@ public struct NPZArchive: Sendable {
     /// - Throws: ``DataCompError`` naming the file and the byte offset or member: `invalidFormat`
     ///   (not a ZIP archive), `truncatedFile`, `corruptData`, `unsupportedFormat` (encryption,
     ///   compression methods other than stored and deflate), `fileNotFound`, `io`.
-    public init(contentsOf path: String) throws {
+    public init(contentsOfFile path: String) throws {
         let file = try MappedFile(path: path)
         self = try DataCompError.attributing(to: path) {
             try NPZArchive(storage: RawStorage(file: file, range: 0..<file.count), path: path)
@@ -58,7 +58,7 @@ public struct NPZArchive: Sendable {
     /// Reads an `.npz` archive from memory (the bytes are copied).
     ///
     /// - Parameter bytes: The complete archive.
-    /// - Throws: ``DataCompError``; see ``init(contentsOf:)``.
+    /// - Throws: ``DataCompError``; see ``init(contentsOfFile:)``.
     public init(bytes: some Collection<UInt8>) throws {
         try self.init(storage: RawStorage(copyingCollection: bytes), path: nil)
     }
@@ -112,7 +112,7 @@ public struct NPZArchive: Sendable {
     /// - Parameter key: The array key (`b32_img`) or the member name (`b32_img.npy`).
     /// - Returns: The array; mapped without a copy for stored members.
     /// - Throws: ``DataCompError`` naming the member: `invalidArgument` if there is no such key,
-    ///   `corruptData` (bad deflate stream or CRC-32), or any error of ``NPYArray/init(contentsOf:)``.
+    ///   `corruptData` (bad deflate stream or CRC-32), or any error of ``NPYArray/init(contentsOfFile:)``.
     public func array(named key: String) throws -> NPYArray {
         guard let index = members.firstIndex(where: { $0.key == key }) ?? members.firstIndex(where: { $0.name == key }) else {
             throw DataCompError(

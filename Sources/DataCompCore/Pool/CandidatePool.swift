@@ -105,7 +105,7 @@ public struct CandidatePool: Sendable {
         for shard in shards {
             var columns: Set<PoolColumn> = []
             if shard.hasNPZ {
-                let archive = try NPZArchive(contentsOf: shard.npzPath)
+                let archive = try NPZArchive(contentsOfFile: shard.npzPath)
                 columns = PoolColumn.embeddingColumns.filter { archive.keys.contains($0.dataCompName) }
             }
             total += try PoolShardReader(shard: shard, columns: columns).rowCount

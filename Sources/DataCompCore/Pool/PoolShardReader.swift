@@ -27,7 +27,7 @@ public struct PoolShardReader: Sendable {
     ///   `.npz` is missing (naming the expected path), `invalidFormat` when a declared column or
     ///   array is missing, `rowCountMismatch` when an NPZ array's row count differs from the
     ///   Parquet file's, `unsupportedDataType`/`shapeMismatch` for arrays that are not 2-D float16
-    ///   or float32, and any error of ``ParquetFile/init(path:)`` or ``NPZArchive/init(contentsOf:)``.
+    ///   or float32, and any error of ``ParquetFile/init(path:)`` or ``NPZArchive/init(contentsOfFile:)``.
     public init(shard: PoolShard, columns: Set<PoolColumn>, decodingConcurrency: Int? = nil) throws {
         self.shard = shard
         self.columns = columns
@@ -58,7 +58,7 @@ public struct PoolShardReader: Sendable {
     private static func openNPZ(for shard: PoolShard, needed: [PoolColumn]) throws -> NPZArchive {
         let names = needed.map(\.dataCompName).joined(separator: ", ")
         do {
-            return try NPZArchive(contentsOf: shard.npzPath)
+            return try NPZArchive(contentsOfFile: shard.npzPath)
         } catch let error as DataCompError where error.code == .fileNotFound {
             throw DataCompError(
                 .fileNotFound,

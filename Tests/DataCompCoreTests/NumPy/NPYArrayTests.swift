@@ -7,7 +7,7 @@ import _DataCompTestSupport
     @Test("Reads every dtype and shape that np.save wrote", arguments: NumPyFixtures.npyEntries)
     func readsNumPyFiles(_ entry: NumPyFixtures.NPYEntry) throws {
         // Fixtures: np.save, NumPy 2.4.6 (Scripts/fixtures/numpy_fixtures.py); values recomputed exactly.
-        let array = try NPYArray(contentsOf: Fixtures.path("numpy/" + entry.file))
+        let array = try NPYArray(contentsOfFile: Fixtures.path("numpy/" + entry.file))
         let expected = NumPyFixtures.expectedArray(kind: entry.kind, shape: entry.shape)
         #expect(array.shape == entry.shape)
         #expect(array.dataType == expected.dataType)
@@ -33,8 +33,8 @@ import _DataCompTestSupport
     @Test("Reads format versions 2.0 and 3.0", arguments: ["v2", "v3"])
     func readsNewerVersions(_ version: String) throws {
         // np.lib.format.write_array(..., version=(2, 0) / (3, 0)), NumPy 2.4.6.
-        let array = try NPYArray(contentsOf: Fixtures.path("numpy/npy/f4_2x3_\(version).npy"))
-        let header = try NPYHeader(contentsOf: Fixtures.path("numpy/npy/f4_2x3_\(version).npy"))
+        let array = try NPYArray(contentsOfFile: Fixtures.path("numpy/npy/f4_2x3_\(version).npy"))
+        let header = try NPYHeader(contentsOfFile: Fixtures.path("numpy/npy/f4_2x3_\(version).npy"))
         #expect(header.version.major == (version == "v2" ? 2 : 3))
         #expect(array.shape == [2, 3])
         #expect(try array.floats() == [-1, -0.75, -0.5, -0.25, 0, 0.25])
@@ -42,7 +42,7 @@ import _DataCompTestSupport
 
     @Test("Converts float16, float32 and float64 to Float and Tensor", arguments: ["f2", "f4", "f8"])
     func convertsFloats(_ kind: String) throws {
-        let array = try NPYArray(contentsOf: Fixtures.path("numpy/npy/\(kind)_2x3.npy"))
+        let array = try NPYArray(contentsOfFile: Fixtures.path("numpy/npy/\(kind)_2x3.npy"))
         let tensor = try array.tensor()
         #expect(tensor.shape == [2, 3])
         #expect(tensor.scalars == [-1, -0.75, -0.5, -0.25, 0, 0.25])
@@ -51,7 +51,7 @@ import _DataCompTestSupport
 
     @Test("Refuses typed access with the wrong element type")
     func refusesWrongType() throws {
-        let array = try NPYArray(contentsOf: Fixtures.path("numpy/npy/i4_5.npy"))
+        let array = try NPYArray(contentsOfFile: Fixtures.path("numpy/npy/i4_5.npy"))
         #expect(try array.scalars(as: Int32.self) == [-2, 1, 4, 7, 10])
         for attempt in [{ _ = try array.scalars(as: Float.self) }, { _ = try array.floats() }, { _ = try array.booleans() }] {
             #expect { try attempt() } throws: { ($0 as? DataCompError)?.code == .dtypeMismatch }
@@ -69,7 +69,7 @@ import _DataCompTestSupport
         for (name, code, text) in cases {
             let path = Fixtures.path("numpy/npy/\(name).npy")
             #expect {
-                _ = try NPYArray(contentsOf: path)
+                _ = try NPYArray(contentsOfFile: path)
             } throws: { error in
                 guard let error = error as? DataCompError else { return false }
                 return error.code == code && error.message.contains(text) && error.path == path && error.position != nil

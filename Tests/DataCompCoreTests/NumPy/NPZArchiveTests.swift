@@ -12,7 +12,7 @@ import _DataCompTestSupport
     func readsFeatureArchive() throws {
         // features.npz: np.savez (NumPy 2.4.6) of float16 (6, 512/768) CLIP features and float32
         // (6, 256) dedup descriptors. Sums computed by NumPy in float64; tolerance 1e-3.
-        let archive = try NPZArchive(contentsOf: Fixtures.path("numpy/features.npz"))
+        let archive = try NPZArchive(contentsOfFile: Fixtures.path("numpy/features.npz"))
         #expect(archive.keys == ["b32_img", "b32_txt", "l14_img", "l14_txt", "dedup"])
         let expected = Self.members("features.npz")
         #expect(expected.count == 5)
@@ -37,7 +37,7 @@ import _DataCompTestSupport
     @Test("Reads deflated members and ZIP64 end records", arguments: ["compressed.npz", "zip64_end.npz"])
     func readsDeflatedAndZip64(_ name: String) throws {
         // np.savez_compressed, and np.savez with zipfile.ZIP_FILECOUNT_LIMIT = 0 (ZIP64 end record).
-        let archive = try NPZArchive(contentsOf: Fixtures.path("numpy/" + name))
+        let archive = try NPZArchive(contentsOfFile: Fixtures.path("numpy/" + name))
         #expect(archive.keys == ["x", "ids", "flags"])
         #expect(archive.members.allSatisfy { $0.isCompressed == (name == "compressed.npz") })
         let x = try archive.array(named: "x")
@@ -64,7 +64,7 @@ import _DataCompTestSupport
             ("scalar", NPYArray(shape: [], scalars: [Int64(-5)])),
         ]
         try NPZArchive.write(arrays, to: path, compression: compression)
-        let archive = try NPZArchive(contentsOf: path)
+        let archive = try NPZArchive(contentsOfFile: path)
         #expect(archive.keys == ["b32_img", "empty", "scalar"])
         #expect(archive.members.allSatisfy { $0.isCompressed == (compression == .deflated) })
         for (key, array) in arrays {
@@ -82,7 +82,7 @@ import _DataCompTestSupport
     func rewritesLikeNumPy(_ name: String, _ compression: NPZArchive.Compression) throws {
         // Reference bytes: np.savez / np.savez_compressed (NumPy 2.4.6, Python 3.11 zipfile, zlib
         // default level); exact equality.
-        let original = try NPZArchive(contentsOf: Fixtures.path("numpy/" + name))
+        let original = try NPZArchive(contentsOfFile: Fixtures.path("numpy/" + name))
         let arrays = try original.keys.map { (key: $0, array: try original.array(named: $0)) }
         let folder = try Fixtures.temporaryDirectory("npz")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -109,7 +109,7 @@ import _DataCompTestSupport
 
     @Test("Names the available keys when a key is missing")
     func namesAvailableKeys() throws {
-        let archive = try NPZArchive(contentsOf: Fixtures.path("numpy/compressed.npz"))
+        let archive = try NPZArchive(contentsOfFile: Fixtures.path("numpy/compressed.npz"))
         #expect {
             _ = try archive.array(named: "nope")
         } throws: { error in

@@ -45,14 +45,14 @@ import _DataCompTestSupport
                 let array = Self.array(kind: kind, shapeIndex: index)
                 let path = folder.appendingPathComponent("\(kind)_\(index).npy").path
                 try array.write(to: path)
-                #expect(try NPYArray(contentsOf: path).encoded() == array.encoded())
+                #expect(try NPYArray(contentsOfFile: path).encoded() == array.encoded())
                 members.append(("\(kind)_\(index)", array))
             }
         }
         for (name, compression) in [("stored.npz", NPZArchive.Compression.stored), ("deflated.npz", .deflated)] {
             let path = folder.appendingPathComponent(name).path
             try NPZArchive.write(members, to: path, compression: compression)
-            let archive = try NPZArchive(contentsOf: path)
+            let archive = try NPZArchive(contentsOfFile: path)
             #expect(archive.keys == members.map(\.key))
             for (key, array) in members {
                 #expect(try archive.array(named: key).encoded() == array.encoded())
