@@ -175,15 +175,20 @@ public struct ImagePreprocessor: Sendable, Hashable {
         precondition(image.mode == .rgb, "normalizedTensor(fromRGB:) needs an RGB image")
         let plane = image.width * image.height
         let mean = self.mean, std = self.standardDeviation
+        // One lookup table per channel: the same Float operations torch performs per value.
+        var tables = [Float](repeating: 0, count: 3 * 256)
+        for c in 0..<3 {
+            for v in 0..<256 { tables[c * 256 + v] = (Float(v) / 255 - mean[c]) / std[c] }
+        }
         return Tensor(shape: [3, image.height, image.width]) { out in
             image.pixels.withUnsafeBufferPointer { src in
-                for c in 0..<3 {
-                    // One lookup table per channel: the same Float operations torch performs.
-                    var table = [Float](repeating: 0, count: 256)
-                    for v in 0..<256 { table[v] = (Float(v) / 255 - mean[c]) / std[c] }
-                    table.withUnsafeBufferPointer { lut in
-                        let base = c * plane
-                        for i in 0..<plane { out[base + i] = lut[Int(src[3 * i + c])] }
+                tables.withUnsafeBufferPointer { lut in
+                    // One pass over the interleaved pixels, writing the three planes.
+                    for i in 0..<plane {
+                        let p = 3 &* i
+                        out[i] = lut[Int(src[p])]
+                        out[plane &+ i] = lut[256 &+ Int(src[p &+ 1])]
+                        out[2 &* plane &+ i] = lut[512 &+ Int(src[p &+ 2])]
                     }
                 }
             }
