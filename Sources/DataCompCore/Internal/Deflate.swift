@@ -18,16 +18,39 @@ enum Deflate {
         return UInt32(truncatingIfNeeded: value)
     }
 
+    /// The container around deflate data.
+    enum StreamFormat {
+        /// Bare deflate data, as ZIP members store it.
+        case raw
+        /// A gzip or zlib stream, detected from its header, possibly several gzip members one
+        /// after another (as Parquet's GZIP pages may hold).
+        case gzipOrZlib
+
+        var windowBits: Int32 { self == .raw ? -15 : 15 + 32 }
+    }
+
     /// Inflates a raw deflate stream into `destination`, which must be exactly the expected
     /// uncompressed size.
-    ///
-    /// The corresponding C functions are `inflateInit2_`, `inflate` and `inflateEnd`.
     ///
     /// - Throws: ``DataCompError`` with code `corruptData` if the stream is invalid, ends early,
     ///   or produces a different amount of data.
     static func zlib_inflateRaw(_ source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawBufferPointer) throws {
+        try zlib_inflate(source, into: destination, format: .raw)
+    }
+
+    /// Inflates deflate data in `format` into `destination`, which must be exactly the expected
+    /// uncompressed size.
+    ///
+    /// The corresponding C functions are `inflateInit2_`, `inflate`, `inflateReset` and
+    /// `inflateEnd`.
+    ///
+    /// - Throws: ``DataCompError`` with code `corruptData` if the stream is invalid, ends early,
+    ///   or produces a different amount of data.
+    static func zlib_inflate(
+        _ source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawBufferPointer, format: StreamFormat
+    ) throws {
         var stream = z_stream()
-        guard inflateInit2_(&stream, -15, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+        guard inflateInit2_(&stream, format.windowBits, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             throw DataCompError(.io, "zlib could not be initialized")
         }
         defer { inflateEnd(&stream) }
@@ -66,6 +89,12 @@ enum Deflate {
                 }
             }
             if status == Z_STREAM_END {
+                let inputLeft = stream.avail_in > 0 || inputOffset < source.count
+                if format == .gzipOrZlib, inputLeft, outputOffset < destination.count {
+                    // Another gzip member follows.
+                    guard inflateReset(&stream) == Z_OK else { throw DataCompError(.io, "zlib could not be reset") }
+                    continue
+                }
                 guard outputOffset == destination.count else {
                     throw DataCompError(
                         .corruptData,

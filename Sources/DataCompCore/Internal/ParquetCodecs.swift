@@ -1,6 +1,5 @@
 internal import CLZ4
 internal import CSnappy
-internal import CZlib
 internal import CZstd
 
 /// Thin wrappers over the compression libraries Parquet pages use. Each C function is called
@@ -100,54 +99,12 @@ package enum ParquetCodecs {
     }
 
     /// Inflates a GZIP (or zlib) stream, possibly of several members, into exactly
-    /// `output.count` bytes. The corresponding C function is `inflate`.
+    /// `output.count` bytes, through the shared zlib wrapper.
     package static func parquet_gzip_inflate(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws {
-        guard input.count <= Int(UInt32.max), output.count <= Int(UInt32.max) else {
-            throw failure("GZIP", "the page is too large")
-        }
-        var stream = z_stream()
-        // 15 window bits + 32: detect gzip or zlib headers automatically.
-        guard inflateInit2_(&stream, 47, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-            throw failure("GZIP", "zlib could not be initialised")
-        }
-        defer { inflateEnd(&stream) }
-        var inputOffset = 0
-        var outputOffset = 0
-        let spare = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
-        defer { spare.deallocate() }
-        while true {
-            stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.advanced(by: inputOffset).assumingMemoryBound(to: UInt8.self))
-            stream.avail_in = UInt32(input.count - inputOffset)
-            if output.count - outputOffset > 0, let base = output.baseAddress {
-                stream.next_out = base.advanced(by: outputOffset).assumingMemoryBound(to: UInt8.self)
-                stream.avail_out = UInt32(output.count - outputOffset)
-            } else {
-                // Give zlib one spare byte so that it can report data beyond the declared size.
-                stream.next_out = spare
-                stream.avail_out = 1
-            }
-            let beforeIn = Int(stream.avail_in)
-            let beforeOut = Int(stream.avail_out)
-            let status = inflate(&stream, Z_FINISH)
-            let consumed = beforeIn - Int(stream.avail_in)
-            let produced = beforeOut - Int(stream.avail_out)
-            inputOffset += consumed
-            if output.count - outputOffset > 0 { outputOffset += produced } else if produced > 0 {
-                throw failure("GZIP", "the stream holds more than the \(output.count) bytes the page header declares")
-            }
-            if status == Z_STREAM_END {
-                if inputOffset < input.count, outputOffset < output.count {
-                    guard inflateReset(&stream) == Z_OK else { throw failure("GZIP", "zlib could not be reset") }
-                    continue
-                }
-                break
-            }
-            if status != Z_OK || (consumed == 0 && produced == 0) {
-                throw failure("GZIP", status == Z_OK || status == Z_BUF_ERROR ? "the stream is truncated" : "the stream is invalid (zlib status \(status))")
-            }
-        }
-        guard outputOffset == output.count else {
-            throw failure("GZIP", "the stream holds \(outputOffset) bytes but the page header declares \(output.count)")
+        do {
+            try Deflate.zlib_inflate(input, into: output, format: .gzipOrZlib)
+        } catch let error as DataCompError {
+            throw failure("GZIP", error.message)
         }
     }
 }
