@@ -55,7 +55,7 @@ struct Demo: AsyncParsableCommand {
 
         // 1. A synthetic candidate pool, written as img2dataset writes its shards.
         var step = clock.now
-        var generator = DemoRandom(seed: seed)
+        var generator = SplitMix64(seed: seed)
         let pool = (0..<samples).map { DemoSample.make(index: $0, using: &generator) }
         let poolWriter = try ShardWriter(folder: output + "/pool", options: .init(maxCount: shardSize))
         var encodedBytes = 0
@@ -147,19 +147,6 @@ struct Demo: AsyncParsableCommand {
     }
 }
 
-/// A deterministic generator for the demo pool (SplitMix64).
-struct DemoRandom: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// One synthetic pool sample: a coloured shape on a gradient, with a caption and known defects.
 struct DemoSample {
     static let colors: [(String, (UInt8, UInt8, UInt8))] = [
@@ -179,7 +166,7 @@ struct DemoSample {
     /// duplicates have identical pixels.
     var jitter: (dx: Double, dy: Double, scale: Double, tint: Int)
 
-    static func make(index: Int, using generator: inout DemoRandom) -> DemoSample {
+    static func make(index: Int, using generator: inout SplitMix64) -> DemoSample {
         let uid = SampleID(high: generator.next(), low: generator.next())
         let color = Int(generator.next() % UInt64(colors.count))
         let shape = Int(generator.next() % UInt64(shapes.count))
@@ -189,7 +176,7 @@ struct DemoSample {
             roll < 10 ? (96, 72) : roll < 18 ? (900, 250) : [(320, 240), (256, 256), (240, 320)][index % 3]
         let caption = (20..<30).contains(roll)
             ? shapes[shape] : "a \(colors[color].0) \(shapes[shape]) on a gradient background"
-        let unit = { (g: inout DemoRandom) in Double(g.next() >> 11) / Double(1 << 53) }
+        let unit = { (g: inout SplitMix64) in Double(g.next() >> 11) / Double(1 << 53) }
         let jitter = (
             dx: unit(&generator) * 0.3 - 0.15, dy: unit(&generator) * 0.3 - 0.15,
             scale: 0.7 + unit(&generator) * 0.6, tint: Int(generator.next() % 60))

@@ -35,7 +35,7 @@ import Testing
 
     @Test("Orders numerically, like the lowercase hex strings")
     func ordersNumerically() {
-        var random = SplitMixForIDs(seed: 3)
+        var random = SplitMix64(seed: 3)
         let ids = (0..<500).map { _ in SampleID(high: random.next() & 0xF, low: random.next()) }
         #expect(ids.sorted().map(\.hexString) == ids.map(\.hexString).sorted())
         #expect(SampleID(high: 1, low: 0) > SampleID(high: 0, low: .max))
@@ -62,18 +62,5 @@ import Testing
         } throws: { error in
             (error as? DataCompError)?.position == .line(3) && (error as? DataCompError)?.code == .invalidIdentifier
         }
-    }
-}
-
-/// A local generator so this suite does not depend on the fixture helpers.
-private struct SplitMixForIDs {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
