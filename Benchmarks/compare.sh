@@ -19,6 +19,9 @@ taskset -c 0 "$PY" reference/bench.py "$DATA" 2>/dev/null | tail -n 1 > "$DATA/p
 cat "$DATA/python.json"
 
 echo "== Swift (package-benchmark, one core)"
+# SwiftPM caches the source list of the path dependency (..); drop it so added or removed files
+# in the SDK are seen.
+rm -f .build/release/description.json
 rm -rf "$DATA/swift"
 taskset -c 0 swift package --disable-sandbox benchmark --target CoreBenchmarks --format jmh --path "$DATA/swift" >/dev/null
 python3 - "$DATA/python.json" "$DATA/swift" <<'PY'
