@@ -28,7 +28,7 @@ let package = Package(
         // MARK: Public API
         .target(
             name: "DataCompCore",
-            dependencies: ["COpenBLAS", "CTurboJPEG", "CWebP", "CPNG", "CZlib", "CSnappy", "CZstd", "CLZ4"],
+            dependencies: ["DataCompKernels", "CTurboJPEG", "CWebP", "CZlib", "CSnappy", "CZstd", "CLZ4"],
             swiftSettings: swiftSettings
         ),
         .target(name: "DataCompFilters", dependencies: ["DataCompCore"], swiftSettings: swiftSettings),
@@ -47,6 +47,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+
+        // MARK: Implementation details
+        // The compute kernels (GEMM, vectorised element-wise work, workspaces, BLAS threads): the
+        // only importer of COpenBLAS; every layer uses it, no product exports it.
+        .target(name: "DataCompKernels", dependencies: ["COpenBLAS"], swiftSettings: swiftSettings),
 
         // MARK: Examples
         .executableTarget(
@@ -72,11 +77,6 @@ let package = Package(
             name: "CWebP",
             pkgConfig: "libwebp",
             providers: [.apt(["libwebp-dev"]), .brew(["webp"])]
-        ),
-        .systemLibrary(
-            name: "CPNG",
-            pkgConfig: "libpng",
-            providers: [.apt(["libpng-dev"]), .brew(["libpng"])]
         ),
         .systemLibrary(
             name: "CZlib",
@@ -107,9 +107,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "DataCompKernelsTests",
+            dependencies: ["DataCompKernels", "_DataCompTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "DataCompCoreTests",
             dependencies: ["DataCompCore", "_DataCompTestSupport"],
-            resources: [.copy("Resources")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DataCompFiltersTests",
+            dependencies: ["DataCompFilters", "_DataCompTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates every golden fixture under Tests/DataCompCoreTests/Resources with the Python
+# Regenerates every golden fixture under Tests/Fixtures with the Python
 # reference tools. Needs a virtualenv with numpy, webdataset, Pillow, safetensors, torch and
 # open_clip (see Scripts/refenv-requirements.txt); pass it as REFENV (default: ./refenv).
 set -euo pipefail

@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
-FIXTURES = os.path.join(ROOT, "Tests", "DataCompCoreTests", "Resources", "parquet")
+FIXTURES = os.path.join(ROOT, "Tests", "Fixtures", "parquet")
 
 
 def jsonable(value):

@@ -89,19 +89,16 @@ struct Demo: AsyncParsableCommand {
         print(line("2. subset", "kept \(subset.count) of \(samples); dropped " + reasons.map { "\($0.value) \($0.key)" }.joined(separator: ", "), since: step))
         report.append(("subset", .object([("kept", .int(subset.count)), ("dropped", .object(reasons.map { ($0.key, .int($0.value)) }))])))
 
-        // 3. Reshard the pool to the subset (resharder.py semantics: keys <uid>-<j>, members copied byte for byte).
+        // 3. Reshard the pool to the subset (resharder.py's rule: keys <uid>-<j>, members copied byte for byte).
         step = clock.now
         let reshardWriter = try ShardWriter(folder: output + "/resharded", options: .init(maxCount: shardSize))
-        var keptImages: [[UInt8]] = []
+        var keptImages: [MemberBytes] = []
         for shard in poolShards {
             var reader = try WebDatasetShardReader(path: output + "/pool/" + ShardWriter.shardName(shard.number))
             while let sample = try reader.next() {
-                let meta = try DemoSample.Metadata(json: sample["json"], key: sample.key)
-                for copy in 0..<subset.count(of: meta.uid) {
-                    var copied = sample
-                    copied.key = "\(meta.uidText)-\(copy)"
-                    try reshardWriter.write(copied)
-                    if let jpeg = sample["jpg"] { keptImages.append(jpeg.array) }
+                for copy in try SubsetResharding.copies(of: sample, in: subset) {
+                    try reshardWriter.write(copy)
+                    if let jpeg = copy["jpg"] { keptImages.append(jpeg) }
                 }
             }
         }
@@ -112,7 +109,7 @@ struct Demo: AsyncParsableCommand {
         // 4. OpenCLIP evaluation preprocessing of the kept images, in parallel.
         step = clock.now
         let preprocessor = ImagePreprocessor(size: size)
-        let tensors = try await preprocessor.evaluationTensors(decoding: keptImages, maxConcurrency: workers)
+        let tensors = try await preprocessor.evaluationTensors(decoding: keptImages, concurrency: ConcurrencyBudget(width: workers))
         var batch: [Float] = []
         batch.reserveCapacity(tensors.count * 3 * size * size)
         for tensor in tensors { batch.append(contentsOf: tensor.scalars) }
@@ -126,7 +123,7 @@ struct Demo: AsyncParsableCommand {
         // 5. Duplicate images: cosine similarity of pixel vectors through one BLAS GEMM.
         step = clock.now
         let features = pixels.reshaped([tensors.count, 3 * size * size]).rowNormalized()
-        let similarity = features.matmul(features, transposeOther: true)
+        let similarity = features.matmul(features, transposeB: true)
         var duplicatePairs = 0
         for i in 0..<tensors.count {
             for j in (i + 1)..<tensors.count where similarity[i, j] > 0.9999 { duplicatePairs += 1 }
@@ -236,10 +233,9 @@ struct DemoSample {
         var height: Int
 
         init(json: MemberBytes?, key: String) throws {
-            guard let json,
-                  let object = try? JSONSerialization.jsonObject(with: Data(json.array)) as? [String: Any],
-                  let uidText = object["uid"] as? String, let caption = object["caption"] as? String,
-                  let width = object["original_width"] as? Int, let height = object["original_height"] as? Int
+            guard let json, let record = try? JSONValue(parsing: json),
+                let uidText = record["uid"]?.stringValue, let caption = record["caption"]?.stringValue,
+                let width = record["original_width"]?.intValue, let height = record["original_height"]?.intValue
             else {
                 throw DataCompError(.invalidFormat, "sample has no json member with uid, caption and original size", position: .member(key))
             }
@@ -250,14 +246,17 @@ struct DemoSample {
             self.height = height
         }
 
-        /// DataComp's basic_filter caption and size rules (`datacomp.md` §3.3), without language ID.
+        /// DataComp's basic_filter caption and size rules (``BasicFilterRules``), without language ID.
         var basicFilterRejection: String? {
             // Words as Python's str.split(), characters as Python's len (Unicode scalars).
-            if caption.unicodeScalars.count <= 5 || caption.split(whereSeparator: \.isWhitespace).count <= 2 {
+            let captions = StringColumn([caption])
+            if !BasicFilterRules.passesCharacterCount(captions.unicodeScalarCount(at: 0))
+                || !BasicFilterRules.passesWordCount(captions.wordCount(at: 0))
+            {
                 return "short caption"
             }
-            if min(width, height) < 200 { return "small image" }
-            if Double(max(width, height)) / Double(min(width, height)) > 3.0 { return "extreme aspect ratio" }
+            if !BasicFilterRules.passesMinimumSide(width: width, height: height) { return "small image" }
+            if !BasicFilterRules.passesAspectRatio(width: width, height: height) { return "extreme aspect ratio" }
             return nil
         }
     }

@@ -32,19 +32,50 @@ struct PoolStats: AsyncParsableCommand {
     func run() async throws {
         guard maxConcurrency > 0 else { throw ValidationError("--max-concurrency must be positive") }
         let pool = try CandidatePool(metadataDirectory: metadataDirectory)
-        let statistics = try await pool.statistics(maxConcurrency: maxConcurrency)
+        // One scan computes the distributions (DataCompCore) and the basic filter's rule counts
+        // (DataCompFilters) together.
+        let columns = PoolStatistics.columns.union(BasicFilterTally.columns)
+        let parts = try await pool.mapShards(columns: columns, concurrency: ConcurrencyBudget(width: maxConcurrency)) { reader in
+            var statistics = PoolStatistics()
+            statistics.shardCount = 1
+            if !reader.shard.hasNPZ { statistics.shardsMissingNPZ = [reader.shard.stem] }
+            var tally = BasicFilterTally()
+            try reader.forEachBatch { batch in
+                statistics.add(batch)
+                tally.add(batch)
+            }
+            return (statistics, tally)
+        }
+        var statistics = PoolStatistics()
+        var tally = BasicFilterTally()
+        for (part, counts) in parts {
+            statistics.merge(part)
+            tally.merge(counts)
+        }
         let output: String
         switch format {
         case .json:
             guard case .object(let members) = statistics.jsonValue() else { return }
-            output = JSONValue.object([("metadata_dir", .string(metadataDirectory))] + members).serialized(indent: 2) + "\n"
+            output = JSONValue.object([("metadata_dir", .string(metadataDirectory))] + members + Self.fractions(tally))
+                .serialized(indent: 2) + "\n"
         case .text:
-            output = Self.table(statistics, directory: metadataDirectory)
+            output = Self.table(statistics, tally: tally, directory: metadataDirectory)
         }
         FileHandle.standardOutput.write(Data(output.utf8))
     }
 
-    private static func table(_ statistics: PoolStatistics, directory: String) -> String {
+    /// The shares of rows failing each basic-filter caption and size rule.
+    private static func fractions(_ tally: BasicFilterTally) -> [(String, JSONValue)] {
+        func fraction(_ part: Int) -> JSONValue { tally.rowCount == 0 ? .null : .double(Double(part) / Double(tally.rowCount)) }
+        return [
+            ("fraction_caption_at_most_2_words", fraction(tally.failingWordCount)),
+            ("fraction_caption_at_most_5_characters", fraction(tally.failingCharacterCount)),
+            ("fraction_min_side_below_200", fraction(tally.failingMinimumSide)),
+            ("fraction_aspect_ratio_above_3", fraction(tally.aspectRatioAboveMaximum)),
+        ]
+    }
+
+    private static func table(_ statistics: PoolStatistics, tally: BasicFilterTally, directory: String) -> String {
         func number(_ value: Double?) -> String {
             guard let value else { return "-" }
             return value == value.rounded() && abs(value) < 1e12 ? String(Int(value)) : String(format: "%.5g", value)
@@ -75,8 +106,8 @@ struct PoolStats: AsyncParsableCommand {
         }
         lines += [
             "",
-            "captions with <= 2 words: \(percent(statistics.captionsWithAtMost2Words))   <= 5 characters: \(percent(statistics.captionsWithAtMost5Characters))",
-            "images with min side < 200: \(percent(statistics.imagesWithMinSideBelow200))   aspect ratio > 3: \(percent(statistics.imagesWithAspectRatioAbove3))",
+            "captions with <= 2 words: \(percent(tally.failingWordCount))   <= 5 characters: \(percent(tally.failingCharacterCount))",
+            "images with min side < 200: \(percent(tally.failingMinimumSide))   aspect ratio > 3: \(percent(tally.aspectRatioAboveMaximum))",
         ]
         if !statistics.shardsMissingNPZ.isEmpty {
             lines.append("shards without npz: " + statistics.shardsMissingNPZ.joined(separator: ", "))

@@ -45,7 +45,7 @@ struct Preprocess: ParsableCommand {
                 let start = cpuSeconds()
                 let image = try Image(contentsOfFile: path)
                 let middle = cpuSeconds()
-                tensors.append(preprocessor.evaluationTensor(for: image))
+                tensors.append(try preprocessor.evaluationTensor(for: image))
                 decodeSeconds += middle - start
                 transformSeconds += cpuSeconds() - middle
             }
@@ -55,7 +55,7 @@ struct Preprocess: ParsableCommand {
             FileHandle.standardError.write(Data(line.utf8))
         } else {
             for path in images {
-                tensors.append(preprocessor.evaluationTensor(for: try Image(contentsOfFile: path)))
+                tensors.append(try preprocessor.evaluationTensor(for: try Image(contentsOfFile: path)))
             }
         }
         let shape = images.count == 1 ? [3, size, size] : [images.count, 3, size, size]

@@ -40,12 +40,12 @@ struct Tokenize: AsyncParsableCommand {
         let resolver = AssetResolver()
         let tokenizer = try CLIPTokenizer(vocabularyAt: try resolver.path(for: .clipVocabulary, explicitPath: vocabulary))
         let captions = try CaptionFile.lines(of: input)
-        let ids = await tokenizer.tokenize(captions, contextLength: contextLength, maxConcurrency: threads)
+        let tokens = await tokenizer.tokenize(captions, contextLength: contextLength, concurrency: ConcurrencyBudget(width: threads))
         // Written straight from the ids (no second copy of a possibly large matrix); the bytes are
         // what NPYArray(shape:scalars:).write(to:) and np.save produce.
         try AtomicFile.write(to: output) { sink in
-            try sink.write(NPYHeader.encoded(dataType: .int64, shape: [captions.count, contextLength]))
-            try ids.withUnsafeBytes { try sink.write($0) }
+            try sink.write(NPYHeader.encoded(dataType: .int64, shape: tokens.shape))
+            try tokens.ids.withUnsafeBytes { try sink.write($0) }
         }
     }
 }

@@ -4,7 +4,7 @@ import _DataCompTestSupport
 
 @Suite struct ImageCommandsTests {
     // Expected values: Pillow 13.0.0 `Image.open(f)` → format, size and mode (see
-    // Tests/DataCompCoreTests/Resources/images/index.json).
+    // Tests/Fixtures/images/index.json).
     @Test("inspect summarizes images as Pillow names them", arguments: [
         ("rgb_q90.jpg", "JPEG", 64, 48, "RGB"), ("cmyk.jpg", "JPEG", 32, 24, "CMYK"), ("gray.jpg", "JPEG", 40, 30, "L"),
         ("palette.png", "PNG", 40, 33, "P"), ("gray16.png", "PNG", 27, 19, "I;16"), ("gray_alpha16.png", "PNG", 15, 12, "RGBA"),

@@ -1,14 +1,14 @@
 import Foundation
 
 /// Locates the golden fixtures that `Scripts/make-fixtures.sh` generated and that are committed
-/// under `Tests/DataCompCoreTests/Resources`.
+/// under `Tests/Fixtures`.
 public enum Fixtures {
     /// The package's root folder, found from this source file's location.
     public static let packageRoot: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// The committed fixture folder.
-    public static let resources: URL = packageRoot.appendingPathComponent("Tests/DataCompCoreTests/Resources")
+    public static let resources: URL = packageRoot.appendingPathComponent("Tests/Fixtures")
 
     /// The path of a fixture file, relative to the resources folder (for example `npy/f4.npy`).
     public static func path(_ relative: String) -> String {

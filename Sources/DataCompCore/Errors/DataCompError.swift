@@ -28,6 +28,7 @@ public struct DataCompError: Error, Sendable, CustomStringConvertible {
             case rowCountMismatch
             case unsortedData
             case invalidArgument
+            case missingMember
             case invalidIdentifier
             case imageDecodingFailed
             case imageEncodingFailed
@@ -63,8 +64,13 @@ public struct DataCompError: Error, Sendable, CustomStringConvertible {
         public static let rowCountMismatch = Code(.rowCountMismatch)
         /// Data that must be sorted is not.
         public static let unsortedData = Code(.unsortedData)
-        /// An argument passed by the caller is not valid.
+        /// A value the caller passed does not fit the data or environment it refers to (for
+        /// example a path that names a file where a folder is expected, or a column that cannot
+        /// be read). Arguments that are wrong whatever the data are preconditions and trap.
         public static let invalidArgument = Code(.invalidArgument)
+        /// A file has no array, column, member or tensor of the name asked for; the message lists
+        /// the names it has.
+        public static let missingMember = Code(.missingMember)
         /// A sample identifier is not 32 hexadecimal characters.
         public static let invalidIdentifier = Code(.invalidIdentifier)
         /// An image could not be decoded.
@@ -80,27 +86,90 @@ public struct DataCompError: Error, Sendable, CustomStringConvertible {
         public var description: String { representation.rawValue }
     }
 
-    /// A place inside a file where a problem was found.
-    public enum Position: Hashable, Sendable, CustomStringConvertible {
+    /// A place inside a file where a problem was found: a byte offset, a row, a member of an
+    /// archive, a byte offset inside a member, or a line.
+    ///
+    /// New kinds of position may be added in later releases; read one with ``offset``, ``row``,
+    /// ``member`` and ``line`` rather than assuming a fixed set.
+    public struct Position: Hashable, Sendable, CustomStringConvertible {
+        private enum Representation: Hashable, Sendable {
+            case offset(Int)
+            case row(Int)
+            case member(String)
+            case memberOffset(String, Int)
+            case line(Int)
+        }
+
+        private let representation: Representation
+
+        private init(_ representation: Representation) {
+            self.representation = representation
+        }
+
         /// A byte offset from the start of the file.
-        case offset(Int)
+        ///
+        /// - Parameter offset: The offset.
+        /// - Returns: The position.
+        public static func offset(_ offset: Int) -> Position { Position(.offset(offset)) }
         /// A zero-based row (record, array element) index.
-        case row(Int)
+        ///
+        /// - Parameter row: The row.
+        /// - Returns: The position.
+        public static func row(_ row: Int) -> Position { Position(.row(row)) }
         /// A named member of an archive (a tar member, an NPZ member, a safetensors tensor).
-        case member(String)
+        ///
+        /// - Parameter name: The member's name.
+        /// - Returns: The position.
+        public static func member(_ name: String) -> Position { Position(.member(name)) }
         /// A named member and a byte offset inside it.
-        case memberOffset(String, Int)
+        ///
+        /// - Parameters:
+        ///   - name: The member's name.
+        ///   - offset: The offset from the start of the member's data.
+        /// - Returns: The position.
+        public static func memberOffset(_ name: String, _ offset: Int) -> Position { Position(.memberOffset(name, offset)) }
         /// A one-based line number of a text file.
-        case line(Int)
+        ///
+        /// - Parameter line: The line.
+        /// - Returns: The position.
+        public static func line(_ line: Int) -> Position { Position(.line(line)) }
+
+        /// The byte offset, from the start of the file or (with a ``member``) of the member.
+        public var offset: Int? {
+            switch representation {
+            case .offset(let offset), .memberOffset(_, let offset): offset
+            default: nil
+            }
+        }
+
+        /// The zero-based row, if the position is a row.
+        public var row: Int? {
+            if case .row(let row) = representation { return row }
+            return nil
+        }
+
+        /// The archive member, if the position names one.
+        public var member: String? {
+            switch representation {
+            case .member(let name), .memberOffset(let name, _): name
+            default: nil
+            }
+        }
+
+        /// The one-based line, if the position is a line.
+        public var line: Int? {
+            if case .line(let line) = representation { return line }
+            return nil
+        }
 
         /// A short human-readable form, for example `byte offset 128` or `row 7`.
         public var description: String {
-            switch self {
-            case .offset(let offset): return "byte offset \(offset)"
-            case .row(let row): return "row \(row)"
-            case .member(let name): return "member '\(name)'"
-            case .memberOffset(let name, let offset): return "member '\(name)', byte offset \(offset)"
-            case .line(let line): return "line \(line)"
+            switch representation {
+            case .offset(let offset): "byte offset \(offset)"
+            case .row(let row): "row \(row)"
+            case .member(let name): "member '\(name)'"
+            case .memberOffset(let name, let offset): "member '\(name)', byte offset \(offset)"
+            case .line(let line): "line \(line)"
             }
         }
     }

@@ -1,3 +1,5 @@
+import Foundation
+
 extension Image {
     /// Decodes a JPEG, PNG or WebP image from memory into the mode Pillow 13 would give it.
     ///
@@ -5,11 +7,14 @@ extension Image {
     /// to "L", "RGB" or "CMYK" (Adobe-inverted, as Pillow); PNGs to "1", "L", "I;16", "LA",
     /// "P", "RGB" or "RGBA" with Pillow's 16-bit rules; WebPs to "RGB" or "RGBA".
     ///
+    /// The bytes are read in place: a webdataset member (``MemberBytes``), `[UInt8]` or `Data`
+    /// is not copied.
+    ///
     /// - Parameter bytes: The complete encoded file.
     /// - Throws: ``DataCompError`` with code `imageDecodingFailed`, `truncatedFile`,
     ///   `corruptData` or `unsupportedFormat` for unrecognised, truncated, corrupt or
     ///   oversized (more than ``maximumPixelCount`` pixels) images. Never traps on bad data.
-    public init(decoding bytes: [UInt8]) throws {
+    public init(decoding bytes: some ContiguousBytes) throws {
         self = try bytes.withUnsafeBytes { try Image.decode($0) }
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// An image file's format, size and Pillow mode, read from its header without decoding pixels.
 public struct ImageInfo: Sendable, Hashable {
     /// The file format.
@@ -11,9 +13,9 @@ public struct ImageInfo: Sendable, Hashable {
 
     /// Reads the header of an encoded JPEG, PNG or WebP image.
     ///
-    /// - Parameter bytes: The encoded file (only the header is examined).
+    /// - Parameter bytes: The encoded file (only the header is examined, in place).
     /// - Throws: ``DataCompError`` when the format is not recognised or the header is invalid.
-    public init(decodingHeaderOf bytes: [UInt8]) throws {
+    public init(decodingHeaderOf bytes: some ContiguousBytes) throws {
         self = try bytes.withUnsafeBytes { try ImageInfo.read($0) }
     }
 

@@ -1,3 +1,5 @@
+internal import DataCompKernels
+
 extension NPYArray {
     /// Returns the elements converted to `Float`, for `<f2`, `<f4` and `<f8` arrays.
     ///
@@ -10,20 +12,11 @@ extension NPYArray {
         }
     }
 
-    /// Returns the array as a Float32 ``Tensor`` of the same shape, for `<f2`, `<f4` and `<f8`.
-    ///
-    /// - Returns: A tensor holding a converted copy of the data.
-    /// - Throws: ``DataCompError`` with code `dtypeMismatch` for other element types.
-    public func tensor() throws -> Tensor {
-        try Tensor(shape: shape) { buffer in try convertFloats(into: buffer) }
-    }
-
-    private func convertFloats(into destination: UnsafeMutableBufferPointer<Float>) throws {
+    package func convertFloats(into destination: UnsafeMutableBufferPointer<Float>) throws {
         switch dataType {
         case .float16:
-            try withUnsafeBufferPointer(as: Float16.self) { source in
-                for index in 0..<min(source.count, destination.count) { destination[index] = Float(source[index]) }
-            }
+            // numpy's widening (NaN payloads kept), the same as every other float16 path.
+            withUnsafeBytes { source in HalfPrecision.float16ToFloat32(source, into: destination) }
         case .float32:
             try withUnsafeBufferPointer(as: Float.self) { source in
                 _ = destination.update(fromContentsOf: source.prefix(destination.count))

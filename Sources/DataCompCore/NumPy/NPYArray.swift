@@ -6,7 +6,7 @@
 ///
 /// ```swift
 /// let features = try NPYArray(contentsOfFile: "features.npy")   // shape [N, 512], <f2
-/// let tensor = try features.tensor()                         // Float32 copy
+/// let tensor = try Tensor(features)                          // Float32 copy
 /// try features.withUnsafeBufferPointer(as: Float16.self) { values in /* no copy */ }
 /// ```
 ///

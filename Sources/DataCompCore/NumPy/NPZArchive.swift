@@ -7,7 +7,7 @@
 ///
 /// ```swift
 /// let features = try NPZArchive(contentsOfFile: "0000000.npz")
-/// let imageFeatures = try features.array(named: "l14_img").tensor()   // [N, 768]
+/// let imageFeatures = try Tensor(features.array(named: "l14_img"))   // [N, 768]
 /// ```
 public struct NPZArchive: Sendable {
     /// One member of an archive.
@@ -138,7 +138,7 @@ public struct NPZArchive: Sendable {
             }
             return try withExtendedLifetime(storage) { try NPYArray(parsing: member) }
         } catch var error as DataCompError {
-            if case .offset(let offset) = error.position {
+            if let position = error.position, position.member == nil, let offset = position.offset {
                 error.position = .memberOffset(entry.name, offset)
             } else if error.position == nil {
                 error.position = .member(entry.name)

@@ -15,7 +15,7 @@ extension ParquetColumn {
     public static func strings(_ name: String, _ values: [String?]) -> ParquetColumn {
         ParquetColumn(
             descriptor: ParquetColumnDescriptor(name: name, physicalType: .byteArray, isString: true),
-            values: .string(ParquetByteArrays(values.map { $0 ?? "" })), validity: validity(values))
+            values: .string(StringColumn(values.map { $0 ?? "" })), validity: validity(values))
     }
 
     /// A nullable INT64 column.

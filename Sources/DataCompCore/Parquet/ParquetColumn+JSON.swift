@@ -24,11 +24,11 @@ extension ParquetColumn {
         case .int64(let v): return .int(Int(v[slot]))
         case .float(let v): return .double(Double(v[slot]))
         case .double(let v): return .double(v[slot])
-        case .string(let v): return .string(v.string(at: slot))
+        case .string(let v): return .string(v[slot])
         case .binary(let v), .fixedLengthBinary(let v):
             let digits: [Character] = Array("0123456789abcdef")
             var text = ""
-            for byte in v[slot] {
+            for byte in v.utf8(at: slot) {
                 text.append(digits[Int(byte >> 4)])
                 text.append(digits[Int(byte & 15)])
             }

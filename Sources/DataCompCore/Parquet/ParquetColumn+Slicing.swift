@@ -31,9 +31,9 @@ extension ParquetColumn {
             validity = bits
         }
         let slots = lower..<upper
-        func bytes(_ v: ParquetByteArrays) -> ParquetByteArrays {
+        func bytes(_ v: StringColumn) -> StringColumn {
             let base = v.offsets[slots.lowerBound]
-            return ParquetByteArrays(bytes: Array(v.bytes[base..<v.offsets[slots.upperBound]]), offsets: v.offsets[slots.lowerBound...slots.upperBound].map { $0 - base })
+            return StringColumn(bytes: Array(v.bytes[base..<v.offsets[slots.upperBound]]), offsets: v.offsets[slots.lowerBound...slots.upperBound].map { $0 - base })
         }
         let values: Values = switch self.values {
         case .boolean(let v): .boolean(Array(v[slots]))

@@ -18,11 +18,11 @@ public struct ParquetColumn: Sendable {
         /// DOUBLE values.
         case double([Double])
         /// BYTE_ARRAY values annotated as UTF-8 text.
-        case string(ParquetByteArrays)
+        case string(StringColumn)
         /// BYTE_ARRAY values without a text annotation.
-        case binary(ParquetByteArrays)
+        case binary(StringColumn)
         /// FIXED_LEN_BYTE_ARRAY (and INT96) values.
-        case fixedLengthBinary(ParquetByteArrays)
+        case fixedLengthBinary(StringColumn)
 
         /// The number of leaf slots.
         public var count: Int {

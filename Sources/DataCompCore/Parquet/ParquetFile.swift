@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 
 /// The bytes of a Parquet file: a memory map, or an owned copy for in-memory parsing.
@@ -178,27 +177,27 @@ public struct ParquetFile: Sendable {
     /// - Parameters:
     ///   - index: The row group, in `0..<rowGroups.count`.
     ///   - columns: Top-level names or dotted paths to read; `nil` reads every column.
-    ///   - maxConcurrency: The most columns decoded at once; `nil` uses one thread per core.
+    ///   - concurrency: How many columns are decoded at once (one column per thread).
     /// - Returns: The row group's rows of the selected columns.
     /// - Throws: ``DataCompError`` naming the file and byte offset for corrupted or unsupported data.
-    public func readRowGroup(_ index: Int, columns: [String]? = nil, maxConcurrency: Int? = nil) throws -> ParquetTable {
+    public func readRowGroup(_ index: Int, columns: [String]? = nil, concurrency: ConcurrencyBudget = .machine) throws -> ParquetTable {
         guard rowGroups.indices.contains(index) else {
             throw DataCompError(.invalidArgument, "row group \(index) does not exist; the file has \(rowGroups.count)", path: path)
         }
-        return try decode(rowGroups: [index], columns: try columnIndices(for: columns), maxConcurrency: maxConcurrency)
+        return try decode(rowGroups: [index], columns: try columnIndices(for: columns), concurrency: concurrency)
     }
 
     /// Decodes the selected columns of the whole file into one table.
     ///
-    /// Columns are decoded in parallel, one thread per column.
+    /// Columns are decoded in parallel, one column per thread of `concurrency`.
     ///
     /// - Parameters:
     ///   - columns: Top-level names or dotted paths to read; `nil` reads every column.
-    ///   - maxConcurrency: The most columns decoded at once; `nil` uses one thread per core.
+    ///   - concurrency: How many columns are decoded at once (one column per thread).
     /// - Returns: All rows of the selected columns.
     /// - Throws: ``DataCompError`` naming the file and byte offset for corrupted or unsupported data.
-    public func read(columns: [String]? = nil, maxConcurrency: Int? = nil) throws -> ParquetTable {
-        try decode(rowGroups: Array(rowGroups.indices), columns: try columnIndices(for: columns), maxConcurrency: maxConcurrency)
+    public func read(columns: [String]? = nil, concurrency: ConcurrencyBudget = .machine) throws -> ParquetTable {
+        try decode(rowGroups: Array(rowGroups.indices), columns: try columnIndices(for: columns), concurrency: concurrency)
     }
 
     /// Decodes the selected columns row group by row group, so that only one row group is in
@@ -206,39 +205,26 @@ public struct ParquetFile: Sendable {
     ///
     /// - Parameters:
     ///   - columns: Top-level names or dotted paths to read; `nil` reads every column.
-    ///   - maxConcurrency: The most columns decoded at once; `nil` uses one thread per core.
+    ///   - concurrency: How many columns are decoded at once (one column per thread).
     ///   - body: Called with each row group's table, in file order.
     /// - Throws: ``DataCompError`` for corrupted data, or whatever `body` throws.
-    public func forEachRowGroup(columns: [String]? = nil, maxConcurrency: Int? = nil, _ body: (ParquetTable) throws -> Void) throws {
+    public func forEachRowGroup(columns: [String]? = nil, concurrency: ConcurrencyBudget = .machine, _ body: (ParquetTable) throws -> Void) throws {
         let selected = try columnIndices(for: columns)
         for index in rowGroups.indices {
-            try body(try decode(rowGroups: [index], columns: selected, maxConcurrency: maxConcurrency))
+            try body(try decode(rowGroups: [index], columns: selected, concurrency: concurrency))
         }
     }
 
-    private func decode(rowGroups groups: [Int], columns selected: [Int], maxConcurrency: Int?) throws -> ParquetTable {
+    private func decode(rowGroups groups: [Int], columns selected: [Int], concurrency: ConcurrencyBudget) throws -> ParquetTable {
         var rows = 0
         for group in groups { rows += Int(metadata.rowGroups[group].numRows) }
-        let results = ParallelResults<ParquetColumn>(count: selected.count)
-        let workers = min(selected.count, max(1, maxConcurrency ?? Self.maximumThreads))
-        let work: @Sendable (Int) -> Void = { worker in
-            let scratch = ParquetPageScratch()
-            var slot = worker
-            while slot < selected.count {
-                results.set(slot, Result { try self.decodeColumn(selected[slot], rowGroups: groups, scratch: scratch) })
-                slot += workers
-            }
+        // Small reads stay on the calling thread: starting workers costs more than it saves.
+        let width = rows < 4096 ? 1 : concurrency.width
+        let columns = try BoundedFanOut.mapBlocking(selected.count, width: width, makeState: { ParquetPageScratch() }) { slot, scratch in
+            try self.decodeColumn(selected[slot], rowGroups: groups, scratch: scratch)
         }
-        if workers <= 1 || rows < 4096 {
-            for worker in 0..<workers { work(worker) }
-        } else {
-            DispatchQueue.concurrentPerform(iterations: workers, execute: work)
-        }
-        return ParquetTable(rowCount: rows, columns: try results.values())
+        return ParquetTable(rowCount: rows, columns: columns)
     }
-
-    /// The default number of threads one read uses (one column per thread).
-    private static var maximumThreads: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 
     private func decodeColumn(_ index: Int, rowGroups groups: [Int], scratch: ParquetPageScratch) throws -> ParquetColumn {
         let bytes = storage.bytes
@@ -251,29 +237,6 @@ public struct ParquetFile: Sendable {
                     into: accumulator, scratch: scratch)
             }
             return accumulator.finish()
-        }
-    }
-}
-
-/// Slots for results computed on several threads; each slot is written by exactly one thread
-/// and read only after all threads have finished.
-private final class ParallelResults<T>: @unchecked Sendable {
-    private var slots: [Result<T, any Error>?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ result: Result<T, any Error>) {
-        lock.lock()
-        slots[index] = result
-        lock.unlock()
-    }
-
-    /// The values in order, or the first error by slot order.
-    func values() throws -> [T] {
-        try slots.map { slot in
-            guard let slot else { throw DataCompError(.io, "a column was not decoded") }
-            return try slot.get()
         }
     }
 }

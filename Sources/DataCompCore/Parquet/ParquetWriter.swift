@@ -157,7 +157,7 @@ public enum ParquetWriter {
         }
         switch column.values {
         case .string(let v), .binary(let v), .fixedLengthBinary(let v):
-            guard v.offsets.first == 0, v.offsets.last.map({ $0 <= v.bytes.count }) ?? false else { throw fail("byte array offsets are out of range") }
+            guard (v.offsets.first ?? 0) >= 0, v.offsets.last.map({ $0 <= v.bytes.count }) ?? false else { throw fail("byte array offsets are out of range") }
             for i in 0..<v.count where v.offsets[i] > v.offsets[i + 1] { throw fail("byte array offsets decrease") }
         default: break
         }

@@ -19,7 +19,7 @@ import Foundation
 /// try pool.forEachBatch(columns: [.uid, .text, .clipL14Score]) { batch in
 ///     print(batch.count, batch.uids[0], batch.texts[0], batch.clipL14Scores[0])
 /// }
-/// let perShard = try await pool.mapShards(columns: [.l14Image], maxConcurrency: 2) { reader in
+/// let perShard = try await pool.mapShards(columns: [.l14Image]) { reader in
 ///     var rows = 0
 ///     try reader.forEachBatch { rows += $0.embeddings(.l14Image).rowCount }
 ///     return rows
@@ -77,8 +77,8 @@ public struct CandidatePool: Sendable {
     /// - Parameters:
     ///   - index: The shard, in `0..<shards.count`.
     ///   - columns: The columns its batches will hold.
-    /// - Returns: A reader; see ``PoolShardReader/init(shard:columns:decodingConcurrency:)`` for the checks.
-    /// - Throws: ``DataCompError``; see ``PoolShardReader/init(shard:columns:decodingConcurrency:)``.
+    /// - Returns: A reader; see ``PoolShardReader/init(shard:columns:concurrency:)`` for the checks.
+    /// - Throws: ``DataCompError``; see ``PoolShardReader/init(shard:columns:concurrency:)``.
     public func openShard(_ index: Int, columns: Set<PoolColumn>) throws -> PoolShardReader {
         precondition(shards.indices.contains(index), "shard \(index) out of range 0..<\(shards.count)")
         return try PoolShardReader(shard: shards[index], columns: columns)
@@ -106,7 +106,7 @@ public struct CandidatePool: Sendable {
             var columns: Set<PoolColumn> = []
             if shard.hasNPZ {
                 let archive = try NPZArchive(contentsOfFile: shard.npzPath)
-                columns = PoolColumn.embeddingColumns.filter { archive.keys.contains($0.dataCompName) }
+                columns = Set(PoolColumn.dataCompFeatures.filter { archive.keys.contains($0.name) })
             }
             total += try PoolShardReader(shard: shard, columns: columns).rowCount
         }
@@ -127,45 +127,30 @@ public struct CandidatePool: Sendable {
         }
     }
 
-    /// Runs `transform` on every shard, at most `maxConcurrency` shards at a time, and returns
-    /// the results in shard order.
+    /// Runs `transform` on every shard, several shards at a time, and returns the results in
+    /// shard order.
     ///
-    /// Each call receives an open reader for its shard; shards are opened inside the task, so at
-    /// most `maxConcurrency` shards are in memory at once. When more than one shard runs at a
-    /// time, each shard decodes its Parquet columns on one thread.
+    /// The budget is split as ``ConcurrencyBudget/split(over:)`` says: `min(shards, width)`
+    /// shards run at once and each reader gets the rest of the width as its
+    /// ``PoolShardReader/concurrency`` (for its Parquet decoding and for `transform`'s own inner
+    /// work). Shards are opened inside the tasks, so at most that many shards are in memory at
+    /// once. The first error cancels the shards not yet started.
     ///
     /// - Parameters:
     ///   - columns: The columns the readers' batches hold.
-    ///   - maxConcurrency: The most shards processed at once; at least 1.
+    ///   - concurrency: The budget for the whole scan.
     ///   - transform: Computes one shard's result, typically by iterating its batches.
     /// - Returns: One result per shard, in shard order.
-    /// - Throws: The first error of any shard (the remaining work is cancelled).
+    /// - Throws: The first error (by shard) of the shards that ran, or `CancellationError`.
     public func mapShards<Result: Sendable>(
-        columns: Set<PoolColumn>, maxConcurrency: Int = 2,
+        columns: Set<PoolColumn>, concurrency: ConcurrencyBudget = .machine,
         _ transform: @escaping @Sendable (PoolShardReader) throws -> Result
     ) async throws -> [Result] {
-        precondition(maxConcurrency > 0, "maxConcurrency must be positive")
-        let width = min(maxConcurrency, shards.count)
-        let decoding: Int? = width > 1 ? 1 : nil
+        let (width, inner) = concurrency.split(over: shards.count)
         let shards = self.shards
-        return try await withThrowingTaskGroup(of: (Int, Result).self) { group in
-            var results = [Result?](repeating: nil, count: shards.count)
-            var next = 0
-            func start() {
-                let shard = shards[next]
-                group.addTask {
-                    try Task.checkCancellation()
-                    let reader = try PoolShardReader(shard: shard, columns: columns, decodingConcurrency: decoding)
-                    return (shard.index, try transform(reader))
-                }
-                next += 1
-            }
-            while next < width { start() }
-            while let (index, result) = try await group.next() {
-                results[index] = result
-                if next < shards.count { start() }
-            }
-            return results.compactMap { $0 }
+        return try await BoundedFanOut.map(shards.count, width: width) { index in
+            let reader = try PoolShardReader(shard: shards[index], columns: columns, concurrency: inner)
+            return try transform(reader)
         }
     }
 }

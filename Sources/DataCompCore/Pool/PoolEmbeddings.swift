@@ -1,8 +1,10 @@
+internal import DataCompKernels
+
 /// A matrix of CLIP (or de-duplication) features for the rows of a batch, `[rows, dimensions]`,
 /// in the file's element type (`<f2` or `<f4`) and memory-mapped from the `.npz` when the
 /// archive stores its members uncompressed (as `np.savez` does).
 ///
-/// Row `i` belongs to row `i` of the batch. Convert to Float32 with ``tensor()`` or ``row(_:)``.
+/// Row `i` belongs to row `i` of the batch. Convert to Float32 with `Tensor(_:)` or ``row(_:)``.
 public struct PoolEmbeddings: Sendable, Equatable {
     /// The rows as a NumPy array of shape `[rowCount, dimensions]`.
     public let array: NPYArray
@@ -26,13 +28,6 @@ public struct PoolEmbeddings: Sendable, Equatable {
     /// Whether the values are mapped from the file rather than held in memory.
     public var isMemoryMapped: Bool { array.isMemoryMapped }
 
-    /// The matrix converted to a Float32 ``Tensor`` of shape `[rowCount, dimensions]`.
-    ///
-    /// - Returns: A converted copy.
-    public func tensor() -> Tensor {
-        Tensor(shape: [rowCount, dimensions]) { buffer in convert(rows: 0..<rowCount, into: buffer) }
-    }
-
     /// Row `index` converted to Float32.
     ///
     /// - Parameter index: A row in `0..<rowCount`.
@@ -45,7 +40,7 @@ public struct PoolEmbeddings: Sendable, Equatable {
         }
     }
 
-    private func convert(rows: Range<Int>, into destination: UnsafeMutableBufferPointer<Float>) {
+    func convert(rows: Range<Int>, into destination: UnsafeMutableBufferPointer<Float>) {
         let itemSize = dataType.itemSize
         array.withUnsafeBytes { bytes in
             let source = UnsafeRawBufferPointer(
@@ -58,8 +53,29 @@ public struct PoolEmbeddings: Sendable, Equatable {
         }
     }
 
+    /// The rows at `rows`, in that order, copied into memory in the file's element type.
+    ///
+    /// - Parameter rows: Row indices in `0..<rowCount`.
+    /// - Returns: A `[rows.count, dimensions]` matrix.
+    public func gathering(_ rows: [Int]) -> PoolEmbeddings {
+        let rowBytes = dimensions * dataType.itemSize
+        let storage = array.withUnsafeBytes { source in
+            RawStorage(count: rows.count * rowBytes) { target in
+                for (index, row) in rows.enumerated() {
+                    precondition(row >= 0 && row < rowCount, "row \(row) out of range 0..<\(rowCount)")
+                    UnsafeMutableRawBufferPointer(rebasing: target[(index * rowBytes)..<((index + 1) * rowBytes)])
+                        .copyMemory(from: UnsafeRawBufferPointer(rebasing: source[(row * rowBytes)..<((row + 1) * rowBytes)]))
+                }
+            }
+        }
+        return PoolEmbeddings(array: NPYArray(dataType: dataType, shape: [rows.count, dimensions], storage: storage))
+    }
+
     /// Rows `rows` of this matrix, sharing its storage (still memory-mapped when this is).
-    package func slice(_ rows: Range<Int>) -> PoolEmbeddings {
+    ///
+    /// - Parameter rows: A range of rows.
+    /// - Returns: A `[rows.count, dimensions]` matrix.
+    public func sliced(_ rows: Range<Int>) -> PoolEmbeddings {
         let rowBytes = dimensions * dataType.itemSize
         let storage = array.storage.slice((rows.lowerBound * rowBytes)..<(rows.upperBound * rowBytes))
         return PoolEmbeddings(array: NPYArray(dataType: dataType, shape: [rows.count, dimensions], storage: storage))

@@ -64,8 +64,29 @@ public struct PoolFaceBoxes: Sendable, Equatable {
     }
 
     /// The rows `rows`, sharing this column's buffers.
-    package func slice(_ rows: Range<Int>) -> PoolFaceBoxes {
+    ///
+    /// - Parameter rows: A range of rows.
+    /// - Returns: The face boxes of those rows.
+    public func sliced(_ rows: Range<Int>) -> PoolFaceBoxes {
         PoolFaceBoxes(rowOffsets: Array(rowOffsets[rows.lowerBound...rows.upperBound]), boxOffsets: boxOffsets, coordinates: coordinates)
+    }
+
+    /// The rows at `rows`, in that order, in new compact buffers.
+    ///
+    /// - Parameter rows: Row indices in `0..<count`.
+    /// - Returns: The face boxes of those rows.
+    public func gathering(_ rows: [Int]) -> PoolFaceBoxes {
+        var newRows = [0]
+        var newBoxes = [0]
+        var newCoordinates: [Double] = []
+        for row in rows {
+            for box in rowOffsets[row]..<rowOffsets[row + 1] {
+                newCoordinates.append(contentsOf: coordinates[boxOffsets[box]..<boxOffsets[box + 1]])
+                newBoxes.append(newCoordinates.count)
+            }
+            newRows.append(newBoxes.count - 1)
+        }
+        return PoolFaceBoxes(rowOffsets: newRows, boxOffsets: newBoxes, coordinates: newCoordinates)
     }
 
     /// Returns whether two columns hold the same boxes row by row.

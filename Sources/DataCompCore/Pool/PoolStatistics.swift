@@ -1,11 +1,12 @@
-/// Summary statistics of a candidate pool: row and shard counts, the distributions of both CLIP
-/// scores, caption lengths and original image sizes, and the share of rows that DataComp's basic
-/// filter drops for size or aspect ratio.
+/// Summary statistics of a candidate pool: row and shard counts and the distributions of both
+/// CLIP scores, caption lengths and original image sizes.
 ///
 /// Statistics are computed per shard and merged, so a pool can be summarized in parallel or in
 /// pieces; memory grows with the number of distinct values, not rows (see ``PoolDistribution``).
 /// Caption lengths follow Python: characters are Unicode scalars (`len(text)`), words are the
-/// items of `text.split()` (runs of non-whitespace, Python's whitespace set).
+/// items of `text.split()` (runs of non-whitespace, Python's whitespace set). How many rows a
+/// filter's thresholds would drop is the filters' business (`BasicFilterRules` in
+/// DataCompFilters).
 public struct PoolStatistics: Sendable, Equatable {
     /// The columns the statistics read.
     public static let columns: Set<PoolColumn> = [.text, .originalWidth, .originalHeight, .clipB32Score, .clipL14Score]
@@ -34,16 +35,6 @@ public struct PoolStatistics: Sendable, Equatable {
     public var originalWidths = PoolDistribution()
     /// `original_height`.
     public var originalHeights = PoolDistribution()
-    /// Rows whose caption has at most 2 words (the basic filter needs more than 2).
-    public var captionsWithAtMost2Words = 0
-    /// Rows whose caption has at most 5 characters (the basic filter needs more than 5).
-    public var captionsWithAtMost5Characters = 0
-    /// Rows with `min(width, height) < 200` (the basic filter needs at least 200).
-    public var imagesWithMinSideBelow200 = 0
-    /// Rows with `max(width, height) / min(width, height) > 3` (the basic filter needs at most 3;
-    /// a zero side counts as above 3 unless both sides are zero, as NumPy's division gives).
-    public var imagesWithAspectRatioAbove3 = 0
-
     /// Creates empty statistics.
     public init() {}
 
@@ -55,24 +46,16 @@ public struct PoolStatistics: Sendable, Equatable {
         for score in batch.clipB32Scores { clipB32Scores.add(Double(score)) }
         for score in batch.clipL14Scores { clipL14Scores.add(Double(score)) }
         batch.texts.forEachUTF8 { _, bytes in
-            let characters = PoolTextScanning.scalarCount(bytes)
-            let words = PoolTextScanning.pythonWordCount(bytes)
+            let characters = TextScanning.scalarCount(bytes)
+            let words = TextScanning.pythonWordCount(bytes)
             captionCharacters.add(Double(characters))
             captionWords.add(Double(words))
-            if words <= 2 { captionsWithAtMost2Words += 1 }
-            if characters <= 5 { captionsWithAtMost5Characters += 1 }
         }
         let widths = batch.originalWidths
         let heights = batch.originalHeights
         for row in 0..<batch.count {
-            let width = widths[row]
-            let height = heights[row]
-            originalWidths.add(Double(width))
-            originalHeights.add(Double(height))
-            let small = min(width, height)
-            let large = max(width, height)
-            if small < 200 { imagesWithMinSideBelow200 += 1 }
-            if small > 0 ? Double(large) / Double(small) > 3 : large > 0 { imagesWithAspectRatioAbove3 += 1 }
+            originalWidths.add(Double(widths[row]))
+            originalHeights.add(Double(heights[row]))
         }
     }
 
@@ -89,10 +72,6 @@ public struct PoolStatistics: Sendable, Equatable {
         captionWords.merge(other.captionWords)
         originalWidths.merge(other.originalWidths)
         originalHeights.merge(other.originalHeights)
-        captionsWithAtMost2Words += other.captionsWithAtMost2Words
-        captionsWithAtMost5Characters += other.captionsWithAtMost5Characters
-        imagesWithMinSideBelow200 += other.imagesWithMinSideBelow200
-        imagesWithAspectRatioAbove3 += other.imagesWithAspectRatioAbove3
     }
 
     /// The statistics as JSON, keys in a fixed order; quantiles as `min`, `p1` … `p99`, `max`.
@@ -109,7 +88,6 @@ public struct PoolStatistics: Sendable, Equatable {
             }
             return .object(members)
         }
-        func fraction(_ part: Int) -> JSONValue { rowCount == 0 ? .null : .double(Double(part) / Double(rowCount)) }
         return .object([
             ("rows", .int(rowCount)),
             ("shards", .int(shardCount)),
@@ -122,26 +100,22 @@ public struct PoolStatistics: Sendable, Equatable {
             ("caption_words", summary(captionWords)),
             ("original_width", summary(originalWidths)),
             ("original_height", summary(originalHeights)),
-            ("fraction_caption_at_most_2_words", fraction(captionsWithAtMost2Words)),
-            ("fraction_caption_at_most_5_characters", fraction(captionsWithAtMost5Characters)),
-            ("fraction_min_side_below_200", fraction(imagesWithMinSideBelow200)),
-            ("fraction_aspect_ratio_above_3", fraction(imagesWithAspectRatioAbove3)),
         ])
     }
 }
 
 extension CandidatePool {
-    /// Computes ``PoolStatistics`` over every shard, `maxConcurrency` shards at a time.
+    /// Computes ``PoolStatistics`` over every shard, several shards at a time.
     ///
     /// Reads only ``PoolStatistics/columns`` (never the `.npz` files).
     ///
     /// - Parameters:
-    ///   - maxConcurrency: The most shards processed at once.
+    ///   - concurrency: The budget for the scan (see ``mapShards(columns:concurrency:_:)``).
     ///   - maxRows: The largest batch.
     /// - Returns: The merged statistics.
     /// - Throws: ``DataCompError`` from reading a shard, for example a missing column.
-    public func statistics(maxConcurrency: Int = 2, maxRows: Int = 65_536) async throws -> PoolStatistics {
-        let parts = try await mapShards(columns: PoolStatistics.columns, maxConcurrency: maxConcurrency) { reader in
+    public func statistics(concurrency: ConcurrencyBudget = .machine, maxRows: Int = 65_536) async throws -> PoolStatistics {
+        let parts = try await mapShards(columns: PoolStatistics.columns, concurrency: concurrency) { reader in
             var part = PoolStatistics()
             part.shardCount = 1
             if !reader.shard.hasNPZ { part.shardsMissingNPZ = [reader.shard.stem] }

@@ -19,18 +19,18 @@ public struct ImagePreprocessor: Sendable, Hashable {
     public static let openAIStandardDeviation: [Float] = [0.26862954, 0.26130258, 0.27577711]
 
     /// The side of the square output, in pixels.
-    public var size: Int
+    public let size: Int
     /// The per-channel mean subtracted after scaling samples to [0, 1].
-    public var mean: [Float]
+    public let mean: [Float]
     /// The per-channel standard deviation divided by after subtracting ``mean``.
-    public var standardDeviation: [Float]
+    public let standardDeviation: [Float]
     /// The resampling filter (OpenCLIP's default is bicubic; Pillow forces nearest for "P"
     /// and "1" images regardless).
-    public var filter: ResamplingFilter
+    public let filter: ResamplingFilter
     /// The range of the crop's area relative to the image's, for the training transform.
-    public var scale: ClosedRange<Double>
+    public let scale: ClosedRange<Double>
     /// The range of the crop's aspect ratio (width / height), for the training transform.
-    public var ratio: ClosedRange<Double>
+    public let ratio: ClosedRange<Double>
 
     /// Creates a preprocessor.
     ///
@@ -41,7 +41,8 @@ public struct ImagePreprocessor: Sendable, Hashable {
     ///   - filter: The resampling filter; bicubic by default.
     ///   - scale: The training crop's relative area range; OpenCLIP's (0.9, 1.0) by default.
     ///   - ratio: The training crop's aspect-ratio range; torchvision's (3/4, 4/3) by default.
-    /// - Precondition: `size > 0`; `mean` and `standardDeviation` have three elements.
+    /// - Precondition: `size > 0`; `mean` and `standardDeviation` have three finite elements and
+    ///   the standard deviations are positive; `scale` lies in `(0, 1]`; `ratio` is positive.
     public init(
         size: Int = 224,
         mean: [Float] = ImagePreprocessor.openAIMean,
@@ -50,8 +51,12 @@ public struct ImagePreprocessor: Sendable, Hashable {
         scale: ClosedRange<Double> = 0.9...1.0,
         ratio: ClosedRange<Double> = (3.0 / 4.0)...(4.0 / 3.0)
     ) {
-        precondition(size > 0, "size must be positive")
+        precondition(size > 0, "size must be positive, not \(size)")
         precondition(mean.count == 3 && standardDeviation.count == 3, "mean and standardDeviation need 3 values")
+        precondition(mean.allSatisfy(\.isFinite), "mean must be finite, not \(mean)")
+        precondition(standardDeviation.allSatisfy { $0.isFinite && $0 > 0 }, "standard deviations must be positive, not \(standardDeviation)")
+        precondition(scale.lowerBound > 0 && scale.upperBound <= 1, "scale must lie in (0, 1], not \(scale)")
+        precondition(ratio.lowerBound > 0 && ratio.upperBound.isFinite, "ratio must be positive and finite, not \(ratio)")
         self.size = size
         self.mean = mean
         self.standardDeviation = standardDeviation
@@ -84,7 +89,27 @@ public struct ImagePreprocessor: Sendable, Hashable {
     ///
     /// - Parameter image: The decoded image, in any mode.
     /// - Returns: A CHW `Float` tensor of shape `[3, size, size]`.
-    public func evaluationTensor(for image: Image) -> Tensor {
+    /// - Throws: ``DataCompError`` with code `unsupportedFormat` when resizing the shorter side
+    ///   to ``size`` makes the longer side exceed 2³¹ − 1 pixels (a 1-pixel-high strip millions
+    ///   of pixels wide), where Pillow raises `OverflowError`.
+    public func evaluationTensor(for image: Image) throws -> Tensor {
+        normalizedTensor(fromRGB: try evaluationImage(for: image))
+    }
+
+    /// Writes ``evaluationTensor(for:)`` of `image` into `out` (`3 · size · size` values).
+    func writeEvaluationTensor(for image: Image, into out: UnsafeMutableBufferPointer<Float>) throws {
+        normalize(fromRGB: try evaluationImage(for: image), into: out)
+    }
+
+    /// The resized, centre-cropped RGB image of the evaluation transform, before normalisation.
+    func evaluationImage(for image: Image) throws -> Image {
+        let short = min(image.width, image.height), long = max(image.width, image.height)
+        let (product, overflow) = size.multipliedReportingOverflow(by: long)
+        guard !overflow, product / short <= Int(Int32.max) else {
+            throw DataCompError(
+                .unsupportedFormat,
+                "the image is \(image.width)×\(image.height): resizing its shorter side to \(size) would make the longer side \(overflow ? "overflow" : "\(product / short) pixels"), more than 2³¹ − 1 (Pillow raises OverflowError on it too); skip such extreme-aspect images")
+        }
         let target = resizedSize(width: image.width, height: image.height)
         let n = size
         // torchvision center_crop: pad (floor left/top) when smaller, then round-half-even offsets.
@@ -104,7 +129,7 @@ public struct ImagePreprocessor: Sendable, Hashable {
             cropped = image.resized(width: target.width, height: target.height, filter: filter)
                 .cropped(left: left, top: top, width: n, height: n)
         }
-        return normalizedTensor(fromRGB: cropped.convertedToRGB())
+        return cropped.convertedToRGB()
     }
 
     /// Applies OpenCLIP's training transform with random numbers from `generator`.
@@ -173,23 +198,29 @@ public struct ImagePreprocessor: Sendable, Hashable {
     /// - Precondition: `image.mode == .rgb`.
     public func normalizedTensor(fromRGB image: Image) -> Tensor {
         precondition(image.mode == .rgb, "normalizedTensor(fromRGB:) needs an RGB image")
+        return Tensor(shape: [3, image.height, image.width]) { out in normalize(fromRGB: image, into: out) }
+    }
+
+    /// Writes ``normalizedTensor(fromRGB:)`` of `image` into `out` (`3 · height · width` values,
+    /// channel planes one after the other).
+    func normalize(fromRGB image: Image, into out: UnsafeMutableBufferPointer<Float>) {
+        precondition(image.mode == .rgb, "normalize(fromRGB:into:) needs an RGB image")
         let plane = image.width * image.height
+        precondition(out.count == 3 * plane, "the output holds \(out.count) values, not 3 × \(plane)")
         let mean = self.mean, std = self.standardDeviation
         // One lookup table per channel: the same Float operations torch performs per value.
         var tables = [Float](repeating: 0, count: 3 * 256)
         for c in 0..<3 {
             for v in 0..<256 { tables[c * 256 + v] = (Float(v) / 255 - mean[c]) / std[c] }
         }
-        return Tensor(shape: [3, image.height, image.width]) { out in
-            image.pixels.withUnsafeBufferPointer { src in
-                tables.withUnsafeBufferPointer { lut in
-                    // One pass over the interleaved pixels, writing the three planes.
-                    for i in 0..<plane {
-                        let p = 3 &* i
-                        out[i] = lut[Int(src[p])]
-                        out[plane &+ i] = lut[256 &+ Int(src[p &+ 1])]
-                        out[2 &* plane &+ i] = lut[512 &+ Int(src[p &+ 2])]
-                    }
+        image.pixels.withUnsafeBufferPointer { src in
+            tables.withUnsafeBufferPointer { lut in
+                // One pass over the interleaved pixels, writing the three planes.
+                for i in 0..<plane {
+                    let p = 3 &* i
+                    out[i] = lut[Int(src[p])]
+                    out[plane &+ i] = lut[256 &+ Int(src[p &+ 1])]
+                    out[2 &* plane &+ i] = lut[512 &+ Int(src[p &+ 2])]
                 }
             }
         }

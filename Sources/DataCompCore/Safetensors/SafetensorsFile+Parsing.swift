@@ -28,7 +28,7 @@ extension SafetensorsFile {
         guard String(validating: headerBytes, as: UTF8.self) != nil else {
             throw DataCompError(.invalidFormat, "the header is not valid UTF-8", position: .offset(8))
         }
-        guard case .object(let members) = try StrictJSON.parse(headerBytes, baseOffset: 8) else {
+        guard case .object(let members) = try JSONValue.parse(headerBytes, baseOffset: 8, dialect: .strict) else {
             throw DataCompError(.invalidFormat, "the header is not a JSON object", position: .offset(8))
         }
 
@@ -107,14 +107,14 @@ extension SafetensorsFile {
         return ParsedHeader(metadata: metadata, tensors: tensors, dataStart: dataStart)
     }
 
-    private static func tensorInfo(name: String, _ value: StrictJSON) throws -> TensorInfo {
+    private static func tensorInfo(name: String, _ value: JSONValue) throws -> TensorInfo {
         func invalid(_ message: String) -> DataCompError {
             DataCompError(.invalidFormat, "tensor '\(name)': \(message)", position: .member(name))
         }
         guard case .object(let fields) = value else { throw invalid("the header entry must be an object") }
-        var dtypeValue: StrictJSON?
-        var shapeValue: StrictJSON?
-        var offsetsValue: StrictJSON?
+        var dtypeValue: JSONValue?
+        var shapeValue: JSONValue?
+        var offsetsValue: JSONValue?
         for (key, field) in fields {
             switch key {
             case "dtype":
@@ -138,10 +138,15 @@ extension SafetensorsFile {
                 position: .member(name))
         }
         guard case .array(let shapeValues)? = shapeValue else { throw invalid("missing or non-array \"shape\"") }
-        let shape = shapeValues.compactMap(\.nonNegativeInteger)
+        // serde reads usize: integer literals only ("1.0", "1e3" and "-0" are rejected).
+        func nonNegativeInteger(_ value: JSONValue) -> Int? {
+            if case .int(let integer) = value, integer >= 0 { return integer }
+            return nil
+        }
+        let shape = shapeValues.compactMap(nonNegativeInteger)
         guard shape.count == shapeValues.count else { throw invalid("\"shape\" must hold non-negative integers") }
         guard case .array(let offsetValues)? = offsetsValue, offsetValues.count == 2,
-            let begin = offsetValues[0].nonNegativeInteger, let end = offsetValues[1].nonNegativeInteger
+            let begin = nonNegativeInteger(offsetValues[0]), let end = nonNegativeInteger(offsetValues[1])
         else { throw invalid("\"data_offsets\" must be two non-negative integers") }
         guard begin <= end else {
             throw DataCompError(

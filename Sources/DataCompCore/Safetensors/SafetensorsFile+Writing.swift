@@ -37,55 +37,25 @@ extension SafetensorsFile {
         if ordered.contains(where: { $0.name == "__metadata__" }) {
             throw DataCompError(.invalidArgument, "'__metadata__' is reserved and cannot name a tensor", position: .member("__metadata__"))
         }
-        var json = "{"
-        var first = true
+        var members: [(String, JSONValue)] = []
         if let metadata {
-            json += "\"__metadata__\":{"
             let keys = metadata.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
-            for (index, key) in keys.enumerated() {
-                if index > 0 { json += "," }
-                json += serdeString(key) + ":" + serdeString(metadata[key] ?? "")
-            }
-            json += "}"
-            first = false
+            members.append(("__metadata__", .object(keys.map { ($0, .string(metadata[$0] ?? "")) })))
         }
         var offset = 0
         for tensor in ordered {
-            if !first { json += "," }
-            first = false
             let end = offset + tensor.bytes.count
-            json += serdeString(tensor.name) + ":{\"dtype\":\"\(tensor.dataType.rawValue)\",\"shape\":["
-            json += tensor.shape.map(String.init).joined(separator: ",")
-            json += "],\"data_offsets\":[\(offset),\(end)]}"
+            members.append((tensor.name, .object([
+                ("dtype", .string(tensor.dataType.rawValue)),
+                ("shape", .array(tensor.shape.map(JSONValue.int))),
+                ("data_offsets", .array([.int(offset), .int(end)])),
+            ])))
             offset = end
         }
-        json += "}"
+        // serde_json's compact form: no spaces, UTF-8 kept, only control characters escaped.
+        let json = JSONValue.object(members).serialized(escaping: .controlCharactersOnly, compact: true)
         var header = Array(json.utf8)
         header.append(contentsOf: repeatElement(UInt8(ascii: " "), count: (8 - header.count % 8) % 8))
         return (header, ordered)
-    }
-
-    /// A JSON string literal escaped as `serde_json` escapes it.
-    private static func serdeString(_ value: String) -> String {
-        var output = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case "\u{08}": output += "\\b"
-            case "\u{0C}": output += "\\f"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    output.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return output + "\""
     }
 }

@@ -1,3 +1,5 @@
+internal import DataCompKernels
+
 /// A memory-mapped `.safetensors` file: its header is parsed and validated on opening, and
 /// tensor data is read without copying.
 ///

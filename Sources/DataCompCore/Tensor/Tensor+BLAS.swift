@@ -1,3 +1,5 @@
+internal import DataCompKernels
+
 extension Tensor {
     /// Returns the matrix product `op(a) · op(b)` of two rank-2 tensors, computed by OpenBLAS.
     ///
@@ -26,31 +28,31 @@ extension Tensor {
         precondition(
             k == kB,
             "matmul inner dimensions differ: op(a) is [\(m), \(k)] and op(b) is [\(kB), \(n)] (shapes \(a.shape), \(b.shape), transposeA: \(transposeA), transposeB: \(transposeB))")
-        var result = Tensor(shape: [m, n])
-        guard m > 0, n > 0, k > 0 else { return result }
-        a.withUnsafeBufferPointer { aBuffer in
+        guard m > 0, n > 0, k > 0 else { return Tensor(shape: [m, n]) }
+        return a.withUnsafeBufferPointer { aBuffer in
             b.withUnsafeBufferPointer { bBuffer in
-                result.withUnsafeMutableBufferPointer { cBuffer in
-                    guard let aBase = aBuffer.baseAddress, let bBase = bBuffer.baseAddress, let cBase = cBuffer.baseAddress
-                    else { return }
-                    BLAS.blas_sgemm(
-                        transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 1,
-                        a: aBase, lda: a.shape[1], b: bBase, ldb: b.shape[1], beta: 0, c: cBase, ldc: n)
+                Tensor(shape: [m, n]) { cBuffer in
+                    GEMM.multiply(
+                        MatrixView(aBuffer, rows: a.shape[0], columns: a.shape[1]),
+                        MatrixView(bBuffer, rows: b.shape[0], columns: b.shape[1]),
+                        into: MutableMatrixView(cBuffer, rows: m, columns: n),
+                        transposeA: transposeA, transposeB: transposeB)
                 }
             }
         }
-        return result
     }
 
-    /// Returns the matrix product of this rank-2 tensor and `other`.
+    /// Returns the matrix product `op(self) · op(other)`; the same as
+    /// ``matmul(_:_:transposeA:transposeB:)`` with `self` as `a`.
     ///
     /// - Parameters:
     ///   - other: The right-hand factor.
-    ///   - transposeOther: Whether to multiply by the transpose of `other`.
-    /// - Returns: `self · other` or `self · otherᵀ`.
+    ///   - transposeA: Whether to use the transpose of `self`.
+    ///   - transposeB: Whether to use the transpose of `other`.
+    /// - Returns: The `[m, n]` product.
     /// - Precondition: See ``matmul(_:_:transposeA:transposeB:)``.
-    public func matmul(_ other: Tensor, transposeOther: Bool = false) -> Tensor {
-        Tensor.matmul(self, other, transposeB: transposeOther)
+    public func matmul(_ other: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
+        Tensor.matmul(self, other, transposeA: transposeA, transposeB: transposeB)
     }
 
     /// Returns the transpose of a rank-2 tensor.
@@ -63,9 +65,7 @@ extension Tensor {
         let columns = shape[1]
         return withUnsafeBufferPointer { source in
             Tensor(shape: [columns, rows]) { target in
-                for row in 0..<rows {
-                    for column in 0..<columns { target[column * rows + row] = source[row * columns + column] }
-                }
+                VectorKernels.transpose(source, rows: rows, columns: columns, into: target)
             }
         }
     }

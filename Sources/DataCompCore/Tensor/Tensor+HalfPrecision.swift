@@ -1,3 +1,5 @@
+internal import DataCompKernels
+
 extension Tensor {
     /// Creates a tensor from IEEE half-precision bit patterns, widened exactly to `Float` as
     /// numpy's `astype(np.float32)` does (NaN payloads are kept, not quieted).

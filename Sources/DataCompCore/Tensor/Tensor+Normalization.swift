@@ -1,3 +1,5 @@
+internal import DataCompKernels
+
 extension Tensor {
     /// Returns the tensor with every row (every slice along the last dimension) divided by its
     /// Euclidean norm, with PyTorch's `F.normalize(x, dim=-1)` semantics.
@@ -23,7 +25,7 @@ extension Tensor {
     public mutating func normalizeRows(epsilon: Float = 1e-12) {
         precondition(rank >= 1, "normalizeRows needs a tensor of rank 1 or more, got a scalar")
         let width = shape[rank - 1]
-        withUnsafeMutableBufferPointer { LittleEndianScalars.normalizeRows($0, width: width, epsilon: epsilon) }
+        withUnsafeMutableBufferPointer { VectorKernels.normalizeRows($0, width: width, epsilon: epsilon) }
     }
 
     /// The L2 norm of every row (slice along the last dimension).
@@ -34,7 +36,7 @@ extension Tensor {
         precondition(rank >= 1, "rowNorms needs a tensor of rank 1 or more, got a scalar")
         let width = shape[rank - 1]
         return withUnsafeBufferPointer { buffer in
-            Tensor(shape: Array(shape.dropLast())) { LittleEndianScalars.rowNorms(buffer, width: width, into: $0) }
+            Tensor(shape: Array(shape.dropLast())) { VectorKernels.rowNorms(buffer, width: width, into: $0) }
         }
     }
 
@@ -44,9 +46,7 @@ extension Tensor {
     /// - Returns: A tensor of the same shape.
     public func scaled(by factor: Float) -> Tensor {
         withUnsafeBufferPointer { source in
-            Tensor(shape: shape) { target in
-                for index in source.indices { target[index] = source[index] * factor }
-            }
+            Tensor(shape: shape) { target in VectorKernels.scale(source, by: factor, into: target) }
         }
     }
 }

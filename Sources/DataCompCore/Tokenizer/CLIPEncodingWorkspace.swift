@@ -10,6 +10,17 @@ struct CLIPEncodingWorkspace {
 
     /// Encodes `text` into ``ids`` (without start/end of text), stopping once `limit` ids exist.
     mutating func encode(_ text: String, vocabulary: BytePairVocabulary, limit: Int = .max) {
+        var text = text
+        text.withUTF8 { encode(utf8: $0, vocabulary: vocabulary, limit: limit) }
+    }
+
+    /// Encodes UTF-8 bytes (replacing invalid sequences with U+FFFD first, as `String(decoding:)`
+    /// does) into ``ids``, stopping once `limit` ids exist.
+    mutating func encode(utf8 bytes: UnsafeBufferPointer<UInt8>, vocabulary: BytePairVocabulary, limit: Int = .max) {
+        guard TextScanning.isValidUTF8(UnsafeRawBufferPointer(bytes)) else {
+            encode(String(decoding: bytes, as: UTF8.self), vocabulary: vocabulary, limit: limit)
+            return
+        }
         // A long caption whose first `limit` ids are all that is needed: tokenize a prefix that
         // ends at an ASCII space first. Every cleaning step and the pre-tokenizer are local around
         // a space (no entity, combining sequence, final-sigma context or pre-token crosses it), so
@@ -17,22 +28,21 @@ struct CLIPEncodingWorkspace {
         // ftfy skipping HTML unescaping on a line that contains "<", is checked: the prefix is
         // used only when the rest of its last line has no "<" or the prefix's last line has one.
         if limit < .max / 16 {
-            let utf8 = text.utf8
             let target = max(256, limit * 6)
-            if utf8.count > target + target / 2,
-                let cut = utf8[utf8.index(utf8.startIndex, offsetBy: target)...].firstIndex(of: 0x20),
-                Self.lineRuleAgrees(utf8, at: cut)
+            if bytes.count > target + target / 2,
+                let cut = bytes[target...].firstIndex(of: 0x20),
+                Self.lineRuleAgrees(bytes, at: cut)
             {
-                encodeSubstring(text[..<cut], vocabulary: vocabulary, limit: limit)
+                encodeValid(UnsafeBufferPointer(rebasing: bytes[..<cut]), vocabulary: vocabulary, limit: limit)
                 if ids.count >= limit { return }
             }
         }
-        encodeSubstring(text[...], vocabulary: vocabulary, limit: limit)
+        encodeValid(bytes, vocabulary: vocabulary, limit: limit)
     }
 
     /// Whether ftfy's "no `<` on the line" decision for the line containing `cut` is the same for
     /// the prefix ending at `cut` as for the whole text.
-    private static func lineRuleAgrees(_ utf8: String.UTF8View, at cut: String.Index) -> Bool {
+    private static func lineRuleAgrees(_ utf8: UnsafeBufferPointer<UInt8>, at cut: Int) -> Bool {
         var restHasBracket = false
         for byte in utf8[cut...] {
             if byte == 0x0A { break }
@@ -49,8 +59,8 @@ struct CLIPEncodingWorkspace {
         return false
     }
 
-    private mutating func encodeSubstring(_ text: Substring, vocabulary: BytePairVocabulary, limit: Int) {
-        CLIPTextCleaner.clean(text, into: &self.text, scratch: &scratch)
+    private mutating func encodeValid(_ utf8: UnsafeBufferPointer<UInt8>, vocabulary: BytePairVocabulary, limit: Int) {
+        CLIPTextCleaner.clean(utf8: utf8, into: &self.text, scratch: &scratch)
         ids.removeAll(keepingCapacity: true)
         let scalars = self.text
         let count = scalars.count

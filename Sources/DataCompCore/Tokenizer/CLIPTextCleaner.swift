@@ -7,18 +7,16 @@
 enum CLIPTextCleaner {
     /// Cleans `text` into `output` (replacing its content); `scratch` is a work buffer.
     static func clean(_ text: Substring, into output: inout [UInt32], scratch: inout [UInt32]) {
+        var text = text
+        text.withUTF8 { clean(utf8: $0, into: &output, scratch: &scratch) }
+    }
+
+    /// Cleans the valid UTF-8 text `bytes` into `output` (replacing its content); `scratch` is a
+    /// work buffer.
+    static func clean(utf8 bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt32], scratch: inout [UInt32]) {
         // 1. ftfy.fix_text: its deterministic repairs and NFC (not the mojibake repair; see Tokenizer.md).
         scratch.removeAll(keepingCapacity: true)
-        var hasAmpersand = false
-        let decoded: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
-            hasAmpersand = decodeUTF8(bytes, into: &scratch)
-        }
-        if decoded == nil {
-            for scalar in text.unicodeScalars {
-                if scalar.value == 0x26 { hasAmpersand = true }
-                scratch.append(scalar.value)
-            }
-        }
+        var hasAmpersand = decodeUTF8(bytes, into: &scratch)
         if FTFYRepairs.mayApply(scratch, hasAmpersand: hasAmpersand) {
             FTFYRepairs.apply(&scratch, scratch: &output)
             hasAmpersand = scratch.contains(0x26)
@@ -78,7 +76,7 @@ enum CLIPTextCleaner {
                         | (UInt32(bytes[index + 3]) & 0x3F))
                 index += 4
             } else {
-                output.append(0xFFFD)  // unreachable for a Swift string: its storage is valid UTF-8
+                output.append(0xFFFD)  // unreachable for valid UTF-8 (callers validate column bytes first)
                 index += 1
             }
         }

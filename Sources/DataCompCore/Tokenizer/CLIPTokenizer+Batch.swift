@@ -1,45 +1,70 @@
-/// Wraps the output pointer so that disjoint rows can be filled from several tasks.
-private struct RowSink: @unchecked Sendable {
-    // Each task writes only its own rows, and the buffer outlives the task group.
+/// Wraps the output pointer so that disjoint rows can be filled from several threads.
+struct RowSink: @unchecked Sendable {
+    // Each worker writes only the rows of its own chunks, and the buffer outlives the fan-out.
     let rows: UnsafeMutableBufferPointer<Int64>
 }
 
 extension CLIPTokenizer {
-    /// Tokenizes captions in parallel into a row-major `[texts.count, contextLength]` matrix.
-    ///
-    /// The captions are split into `maxConcurrency` contiguous chunks, tokenized by child tasks of
-    /// one task group, each with its own word cache. The result equals
-    /// the sequential `tokenize(_:contextLength:)` of the same captions.
-    ///
-    /// - Parameters:
-    ///   - texts: The captions.
-    ///   - contextLength: The row length (at least 1).
-    ///   - maxConcurrency: The largest number of captions tokenized at once (at least 1).
-    /// - Returns: `texts.count * contextLength` ids, row after row.
-    /// - Precondition: `contextLength >= 1` and `maxConcurrency >= 1`.
-    public func tokenize(
-        _ texts: [String], contextLength: Int = defaultContextLength, maxConcurrency: Int
-    ) async -> [Int64] {
+    /// Fills a `[count, contextLength]` matrix in contiguous chunks, up to `concurrency.width`
+    /// at a time, each chunk with its own workspace; `caption(row, body)` calls `body` with
+    /// row's UTF-8.
+    func tokenizeRows(
+        _ count: Int, contextLength: Int, concurrency: ConcurrencyBudget,
+        caption: @escaping @Sendable (Int, (UnsafeBufferPointer<UInt8>) -> Void) -> Void
+    ) async -> TokenBatch {
         precondition(contextLength >= 1, "contextLength must be at least 1, got \(contextLength)")
-        precondition(maxConcurrency >= 1, "maxConcurrency must be at least 1, got \(maxConcurrency)")
-        let workers = min(maxConcurrency, texts.count / 1024)
-        if workers <= 1 { return tokenize(texts, contextLength: contextLength) }
-        let buffer = UnsafeMutableBufferPointer<Int64>.allocate(capacity: texts.count * contextLength)
+        // Below about a thousand captions per worker, starting workers costs more than it saves.
+        let workers = min(concurrency.width, count / 1024)
+        if workers <= 1 { return tokenizeRows(count, contextLength: contextLength, caption: caption) }
+        let buffer = UnsafeMutableBufferPointer<Int64>.allocate(capacity: count * contextLength)
         buffer.initialize(repeating: 0)
         defer { buffer.deallocate() }
         let sink = RowSink(rows: buffer)
-        let chunkSize = (texts.count + workers - 1) / workers
-        await withTaskGroup(of: Void.self) { group in
-            for start in stride(from: 0, to: texts.count, by: chunkSize) {
-                let range = start..<min(start + chunkSize, texts.count)
-                group.addTask {
-                    var workspace = CLIPEncodingWorkspace()
-                    for row in range {
-                        fillRow(texts[row], into: sink.rows, row: row, contextLength: contextLength, workspace: &workspace)
-                    }
-                }
+        let chunk = (count + workers - 1) / workers
+        _ = await BoundedFanOut.map((count + chunk - 1) / chunk, width: workers) { part in
+            var workspace = CLIPEncodingWorkspace()
+            for row in (part * chunk)..<min(count, (part + 1) * chunk) {
+                caption(row) { fillRow(utf8: $0, into: sink.rows, row: row, contextLength: contextLength, workspace: &workspace) }
             }
         }
-        return Array(buffer)
+        return TokenBatch(ids: Array(buffer), contextLength: contextLength)
+    }
+
+    /// Tokenizes captions in parallel into a `[texts.count, contextLength]` batch.
+    ///
+    /// The captions are split into contiguous chunks, tokenized by up to `concurrency.width`
+    /// workers, each with its own word cache. The result equals the sequential
+    /// ``tokenize(_:contextLength:)-([String],_)`` of the same captions.
+    ///
+    /// - Parameters:
+    ///   - texts: The captions.
+    ///   - contextLength: The row length.
+    ///   - concurrency: How many captions are tokenized at once.
+    /// - Returns: One row per caption.
+    /// - Precondition: `contextLength >= 1`.
+    public func tokenize(
+        _ texts: [String], contextLength: Int = defaultContextLength, concurrency: ConcurrencyBudget
+    ) async -> TokenBatch {
+        await tokenizeRows(texts.count, contextLength: contextLength, concurrency: concurrency) { row, body in
+            var text = texts[row]
+            text.withUTF8 { body($0) }
+        }
+    }
+
+    /// Tokenizes a pool's string column in parallel, reading each caption's UTF-8 in place.
+    ///
+    /// - Parameters:
+    ///   - texts: The captions (for example ``PoolBatch/texts``).
+    ///   - contextLength: The row length.
+    ///   - concurrency: How many captions are tokenized at once.
+    /// - Returns: One row per caption, equal to the sequential
+    ///   ``tokenize(_:contextLength:)-(StringColumn,_)``.
+    /// - Precondition: `contextLength >= 1`.
+    public func tokenize(
+        _ texts: StringColumn, contextLength: Int = defaultContextLength, concurrency: ConcurrencyBudget
+    ) async -> TokenBatch {
+        await tokenizeRows(texts.count, contextLength: contextLength, concurrency: concurrency) { row, body in
+            texts.withUTF8(at: row) { body($0) }
+        }
     }
 }

@@ -73,40 +73,67 @@ public struct CLIPTokenizer: Sendable {
     ///
     /// - Parameters:
     ///   - text: A caption.
-    ///   - contextLength: The row length (at least 1).
+    ///   - contextLength: The row length.
     /// - Returns: `contextLength` ids.
     /// - Precondition: `contextLength >= 1`.
     public func tokenize(_ text: String, contextLength: Int = defaultContextLength) -> [Int64] {
-        tokenize([text], contextLength: contextLength)
+        tokenize([text], contextLength: contextLength).ids
     }
 
-    /// Tokenizes captions on the calling thread into a row-major `[texts.count, contextLength]`
-    /// matrix; each row is what the single-caption `tokenize(_:contextLength:)` returns.
+    /// Tokenizes captions on the calling thread into a `[texts.count, contextLength]` batch;
+    /// each row is what the single-caption ``tokenize(_:contextLength:)-(String,_)`` returns.
     ///
     /// - Parameters:
     ///   - texts: The captions.
-    ///   - contextLength: The row length (at least 1).
-    /// - Returns: `texts.count * contextLength` ids, row after row.
+    ///   - contextLength: The row length.
+    /// - Returns: One row per caption.
     /// - Precondition: `contextLength >= 1`.
-    public func tokenize(_ texts: [String], contextLength: Int = defaultContextLength) -> [Int64] {
-        precondition(contextLength >= 1, "contextLength must be at least 1, got \(contextLength)")
-        var output = [Int64](repeating: 0, count: texts.count * contextLength)
-        var workspace = CLIPEncodingWorkspace()
-        output.withUnsafeMutableBufferPointer { rows in
-            for (row, text) in texts.enumerated() {
-                fillRow(text, into: rows, row: row, contextLength: contextLength, workspace: &workspace)
-            }
+    public func tokenize(_ texts: [String], contextLength: Int = defaultContextLength) -> TokenBatch {
+        tokenizeRows(texts.count, contextLength: contextLength) { row, body in
+            var text = texts[row]
+            text.withUTF8 { body($0) }
         }
-        return output
+    }
+
+    /// Tokenizes a pool's string column (for example ``PoolBatch/texts``) on the calling thread,
+    /// reading each caption's UTF-8 bytes in place (no `String` per caption). Invalid UTF-8 is
+    /// replaced as `String(decoding:as:)` replaces it.
+    ///
+    /// - Parameters:
+    ///   - texts: The captions.
+    ///   - contextLength: The row length.
+    /// - Returns: One row per caption.
+    /// - Precondition: `contextLength >= 1`.
+    public func tokenize(_ texts: StringColumn, contextLength: Int = defaultContextLength) -> TokenBatch {
+        tokenizeRows(texts.count, contextLength: contextLength) { row, body in
+            texts.withUTF8(at: row) { body($0) }
+        }
+    }
+
+    /// Fills a `[count, contextLength]` matrix on the calling thread; `caption(row, body)` calls
+    /// `body` with row's UTF-8.
+    func tokenizeRows(
+        _ count: Int, contextLength: Int, caption: (Int, (UnsafeBufferPointer<UInt8>) -> Void) -> Void
+    ) -> TokenBatch {
+        precondition(contextLength >= 1, "contextLength must be at least 1, got \(contextLength)")
+        let ids = [Int64](unsafeUninitializedCapacity: count * contextLength) { buffer, initialized in
+            buffer.initialize(repeating: 0)
+            var workspace = CLIPEncodingWorkspace()
+            for row in 0..<count {
+                caption(row) { fillRow(utf8: $0, into: buffer, row: row, contextLength: contextLength, workspace: &workspace) }
+            }
+            initialized = count * contextLength
+        }
+        return TokenBatch(ids: ids, contextLength: contextLength)
     }
 
     /// Writes one caption's row into `rows` (already zeroed).
     func fillRow(
-        _ text: String, into rows: UnsafeMutableBufferPointer<Int64>, row: Int, contextLength: Int,
+        utf8: UnsafeBufferPointer<UInt8>, into rows: UnsafeMutableBufferPointer<Int64>, row: Int, contextLength: Int,
         workspace: inout CLIPEncodingWorkspace
     ) {
         // More than contextLength - 2 text ids means truncation; one extra id is enough to know.
-        workspace.encode(text, vocabulary: vocabulary, limit: contextLength - 1)
+        workspace.encode(utf8: utf8, vocabulary: vocabulary, limit: contextLength - 1)
         let base = row * contextLength
         let ids = workspace.ids
         let total = ids.count + 2

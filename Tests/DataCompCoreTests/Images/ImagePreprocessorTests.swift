@@ -20,14 +20,14 @@ import _DataCompTestSupport
     func matchesOpenCLIP(_ testCase: Case) throws {
         let expected = try testCase.fixture.floats(testCase.file)
         let preprocessor = ImagePreprocessor(size: testCase.size)
-        let fromPillow = preprocessor.evaluationTensor(for: try testCase.fixture.pillowImage())
+        let fromPillow = try preprocessor.evaluationTensor(for: try testCase.fixture.pillowImage())
         #expect(fromPillow.shape == [3, testCase.size, testCase.size])
         let worst = maxAbsoluteDifference(fromPillow.scalars, expected)
         let mean = zip(fromPillow.scalars, expected).reduce(0) { $0 + Double(abs($1.0 - $1.1)) } / Double(expected.count)
         #expect(worst <= 1e-5 && mean <= 0.002, "max \(worst), mean \(mean)")
         // End to end from the encoded file with our decoders.
         let decoded = try Image(contentsOfFile: Fixtures.path("images/" + testCase.fixture.file))
-        let fromFile = preprocessor.evaluationTensor(for: decoded)
+        let fromFile = try preprocessor.evaluationTensor(for: decoded)
         let worstFile = maxAbsoluteDifference(fromFile.scalars, expected)
         #expect(worstFile <= 0.02, "end-to-end max \(worstFile)")
     }
@@ -76,11 +76,19 @@ import _DataCompTestSupport
     func batchMatchesSingle() async throws {
         let images = try ImageFixture.all.prefix(8).map { try $0.pillowImage() }
         let preprocessor = ImagePreprocessor(size: 32)
-        let batch = await preprocessor.evaluationTensors(for: images, maxConcurrency: 3)
-        #expect(batch == images.map { preprocessor.evaluationTensor(for: $0) })
+        let single = try images.map { try preprocessor.evaluationTensor(for: $0) }
+        let batch = try await preprocessor.evaluationTensors(for: images, concurrency: ConcurrencyBudget(width: 3))
+        #expect(batch == single)
         let encoded = try ImageFixture.all.prefix(8).map { try $0.bytes($0.file) }
-        let decodedBatch = try await preprocessor.evaluationTensors(decoding: encoded, maxConcurrency: 2)
-        #expect(decodedBatch.count == 8)
+        let decoded = try encoded.map { try preprocessor.evaluationTensor(for: Image(decoding: $0)) }
+        let decodedBatch = try await preprocessor.evaluationTensors(decoding: encoded, concurrency: ConcurrencyBudget(width: 2))
+        #expect(decodedBatch == decoded)
+        // One [N, 3, H, W] buffer holds the same values, image after image; members are read in place.
+        let stacked = try await preprocessor.evaluationBatch(decoding: encoded.map { MemberBytes($0) }, concurrency: ConcurrencyBudget(width: 2))
+        #expect(stacked.shape == [8, 3, 32, 32])
+        #expect(stacked.scalars == decoded.flatMap(\.scalars))
+        let stackedImages = try await preprocessor.evaluationBatch(for: images)
+        #expect(stackedImages.scalars == single.flatMap(\.scalars))
     }
 }
 
@@ -92,7 +100,7 @@ extension ImagePreprocessorTests {
     func extremeAspectRatio() throws {
         let pixels = (0..<5000).map { UInt8($0 % 251) }
         let image = try Image(width: 1, height: 5000, mode: .gray, pixels: pixels)
-        let tensor = ImagePreprocessor(size: 224).evaluationTensor(for: image)
+        let tensor = try ImagePreprocessor(size: 224).evaluationTensor(for: image)
         #expect(tensor.shape == [3, 224, 224])
         // A 1-pixel-wide source upscaled horizontally gives identical columns.
         for row in stride(from: 0, to: 224, by: 37) {

@@ -27,7 +27,7 @@ import _DataCompTestSupport
             let sum = try array.floats().reduce(0.0) { $0 + Double($1) }
             #expect(abs(sum - (info["sum"] as? Double ?? .nan)) < 1e-3)
         }
-        let l14 = try archive.array(named: "l14_img.npy").tensor()
+        let l14 = try Tensor(archive.array(named: "l14_img.npy"))
         #expect(l14.shape == [6, 768])
         // Rows are L2-normalized before the float16 cast (fixture script), so norms are ~1.
         let row = (0..<768).map { l14[0, $0] }

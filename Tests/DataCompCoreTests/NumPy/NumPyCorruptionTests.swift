@@ -59,7 +59,7 @@ import _DataCompTestSupport
             if Self.expectOnlyDataCompErrors("npy #\(iteration)", {
                 let array = try NPYArray(bytes: bytes)
                 _ = array.encoded()
-                if [.float16, .float32, .float64].contains(array.dataType) { _ = try array.tensor() }
+                if [.float16, .float32, .float64].contains(array.dataType) { _ = try Tensor(array) }
             }) { failures += 1 }
         }
         #expect(failures > 1500)  // most mutations must be detected

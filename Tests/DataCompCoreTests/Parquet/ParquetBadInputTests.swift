@@ -78,7 +78,7 @@ private func varint(_ bytes: [UInt8], at offset: Int) -> (UInt64, Int) {
         } catch let error as DataCompError {
             #expect(error.path == "bad.parquet")
             #expect(error.message.contains("footer"))
-            if case .offset(let offset)? = error.position {
+            if let offset = error.position?.offset {
                 #expect(offset >= footerStart)
             } else {
                 Issue.record("no byte offset in \(error)")

@@ -97,7 +97,7 @@ private func rows(_ table: ParquetTable) -> [String] {
         try ParquetWriter.write(table, to: path, options: .init(compression: .snappy, rowGroupSize: 8000, pageSize: 4096))
         let file = try ParquetFile(path: path)
         let parallel = try file.read()
-        let serial = try file.read(maxConcurrency: 1)
+        let serial = try file.read(concurrency: .serial)
         #expect(rows(parallel) == rows(serial))
         #expect(rows(parallel) == rows(table))
     }

@@ -105,9 +105,9 @@ import _DataCompTestSupport
     }
 
     @Test("mapShards returns per-shard results in shard order for any concurrency", arguments: [1, 2, 3, 8])
-    func mapShardsKeepsOrder(maxConcurrency: Int) async throws {
+    func mapShardsKeepsOrder(width: Int) async throws {
         let pool = try CandidatePool(metadataDirectory: PoolFixtures.metadata)
-        let counts = try await pool.mapShards(columns: [.uid, .l14Image], maxConcurrency: maxConcurrency) { reader in
+        let counts = try await pool.mapShards(columns: [.uid, .l14Image], concurrency: ConcurrencyBudget(width: width)) { reader in
             var rows = 0
             try reader.forEachBatch(maxRows: 10) { batch in
                 precondition(batch.embeddings(.l14Image).rowCount == batch.count)
@@ -143,7 +143,7 @@ import _DataCompTestSupport
             }
             try Data(bytes).write(to: URL(fileURLWithPath: npz))
             do {
-                let reader = try pool.openShard(0, columns: PoolColumn.embeddingColumns)
+                let reader = try pool.openShard(0, columns: Set(PoolColumn.dataCompFeatures))
                 try reader.forEachBatch { batch in _ = batch.embeddings(.dedup).row(0) }
             } catch is DataCompError {
                 if trial % 3 == 0 { truncationFailures += 1 }

@@ -4,7 +4,7 @@ import Testing
 import _DataCompTestSupport
 
 @Suite struct PoolShardReaderTests {
-    private static let allColumns = Set(PoolColumn.allCases)
+    private static let allColumns = Set(PoolColumn.dataCompMetadata + PoolColumn.dataCompFeatures)
 
     @Test("Batches hold every column exactly as pyarrow reads it", arguments: [1_000, 16, 7])
     func batchesEqualPyarrow(maxRows: Int) throws {
@@ -20,10 +20,10 @@ import _DataCompTestSupport
             var nextRow = 0
             try reader.forEachBatch(maxRows: maxRows) { batch in
                 #expect(batch.shardIndex == index)
-                #expect(batch.rows.lowerBound == nextRow)
+                #expect(batch.shardRows.range?.lowerBound == nextRow)
                 #expect(batch.count <= maxRows && batch.count > 0)
                 #expect(batch.columns == Self.allColumns)
-                nextRow = batch.rows.upperBound
+                nextRow = batch.shardRows.range?.upperBound ?? -1
                 uids += batch.uids.map(\.hexString)
                 texts += Array(batch.texts)
                 urls += Array(batch.urls)
@@ -33,7 +33,7 @@ import _DataCompTestSupport
                 b32 += batch.clipB32Scores
                 l14 += batch.clipL14Scores
                 boxes += (0..<batch.count).map { batch.faceBoxes.boxes(at: $0) }
-                for column in PoolColumn.embeddingColumns {
+                for column in PoolColumn.dataCompFeatures {
                     #expect(batch.embeddings(column).rowCount == batch.count)
                 }
             }
@@ -57,22 +57,22 @@ import _DataCompTestSupport
         let expected = try PoolFixtures.shards()
         let grouped = try #require(expected.firstIndex { $0.rowGroups == 3 })
         var ranges: [Range<Int>] = []
-        try pool.openShard(grouped, columns: [.uid]).forEachBatch(maxRows: 10) { ranges.append($0.rows) }
+        try pool.openShard(grouped, columns: [.uid]).forEachBatch(maxRows: 10) { ranges.append($0.shardRows.range ?? 0..<0) }
         #expect(ranges == [0..<10, 10..<16, 16..<26, 26..<32, 32..<40])
         // Embedding-only reading follows the same row groups without decoding Parquet columns.
         var embeddingRanges: [Range<Int>] = []
-        try pool.openShard(grouped, columns: [.dedup]).forEachBatch(maxRows: 10) { embeddingRanges.append($0.rows) }
+        try pool.openShard(grouped, columns: [.dedup]).forEachBatch(maxRows: 10) { embeddingRanges.append($0.shardRows.range ?? 0..<0) }
         #expect(embeddingRanges == ranges)
     }
 
-    @Test("Embedding rows equal numpy's", arguments: PoolColumn.embeddingColumns.sorted())
+    @Test("Embedding rows equal numpy's", arguments: PoolColumn.dataCompFeatures)
     func embeddingsEqualNumPy(column: PoolColumn) throws {
         // Expected: math.fsum of each row widened to float64 and one full row (numpy 2.4.6).
         // float16 → float32 widening is exact, so the sample row must match exactly and the row
         // sums to 1e-9 (only the summation order differs).
         let pool = try CandidatePool(metadataDirectory: PoolFixtures.metadata)
         for (index, expected) in try PoolFixtures.shards().enumerated() {
-            let summary = expected.npz(column.dataCompName)
+            let summary = expected.npz(column.name)
             let shape = (summary["shape"] as? [NSNumber] ?? []).map(\.intValue)
             let sums = (summary["row_sums"] as? [NSNumber] ?? []).map(\.doubleValue)
             let sampleRow = (summary["sample_row"] as? NSNumber)?.intValue ?? -1
@@ -85,7 +85,7 @@ import _DataCompTestSupport
                 dtype = matrix.dataType
                 mapped = mapped && matrix.isMemoryMapped
                 #expect(matrix.dimensions == shape[1])
-                let tensor = matrix.tensor()
+                let tensor = Tensor(matrix)
                 #expect(tensor.shape == [batch.count, shape[1]])
                 for row in 0..<batch.count {
                     rows.append(Array(tensor.scalars[(row * shape[1])..<((row + 1) * shape[1])]))

@@ -89,7 +89,7 @@ func matrix(_ value: Any?) throws -> Tensor {
             (Tensor.matmul(aT, b, transposeA: true), "aTT_b"),
             (Tensor.matmul(a, bT, transposeB: true), "a_bTT"),
             (Tensor.matmul(aT, bT, transposeA: true, transposeB: true), "aTT_bTT"),
-            (a.matmul(bT, transposeOther: true), "ab"),
+            (a.matmul(bT, transposeB: true), "ab"),
         ]
         for (product, name) in cases {
             let expected = try matrix(json[name])

@@ -21,7 +21,7 @@ enum StandardVocabulary {
     static func load() throws -> CLIPTokenizer { try tokenizer.get() }
 }
 
-/// One case of Tests/DataCompCoreTests/Resources/tokenizer/captions.json.
+/// One case of Tests/Fixtures/tokenizer/captions.json.
 struct TokenizerFixtureCase: Sendable {
     var text: String
     /// open_clip.tokenize(text)[0] up to and including <end_of_text>.

@@ -1,6 +1,7 @@
 internal import COpenBLAS
 
-/// Thin wrappers over the OpenBLAS functions the tensor code uses; nothing else imports COpenBLAS.
+/// Thin wrappers over the OpenBLAS functions the kernels use, one per C function; no other file
+/// of the package imports `COpenBLAS`.
 enum BLAS {
     /// `C = alpha · op(A) · op(B) + beta · C`, all row-major. The corresponding C function is
     /// `cblas_sgemm`.
@@ -16,5 +17,17 @@ enum BLAS {
         cblas_sgemm(
             CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
             blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
+    }
+
+    /// Sets the number of threads OpenBLAS uses for one call. The corresponding C function is
+    /// `openblas_set_num_threads`.
+    static func blas_set_num_threads(_ count: Int) {
+        openblas_set_num_threads(Int32(clamping: count))
+    }
+
+    /// The number of threads OpenBLAS uses for one call. The corresponding C function is
+    /// `openblas_get_num_threads`.
+    static func blas_get_num_threads() -> Int {
+        Int(openblas_get_num_threads())
     }
 }

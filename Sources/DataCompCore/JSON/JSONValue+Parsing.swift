@@ -1,43 +1,48 @@
-/// A strict JSON parser (RFC 8259, as `serde_json` accepts it) that keeps object keys in order.
-///
-/// It rejects what `serde_json` rejects and Foundation's `JSONSerialization` lets through:
-/// trailing commas, leading zeros, lone surrogate escapes, raw control characters in strings,
-/// non-whitespace after the value, and nesting deeper than 128 levels.
-package indirect enum StrictJSON: Equatable {
-    case null
-    case bool(Bool)
-    /// A number, kept as its literal text.
-    case number(String)
-    case string(String)
-    case array([StrictJSON])
-    case object([(String, StrictJSON)])
+import Foundation
 
-    package static func == (lhs: StrictJSON, rhs: StrictJSON) -> Bool {
-        switch (lhs, rhs) {
-        case (.null, .null): return true
-        case (.bool(let a), .bool(let b)): return a == b
-        case (.number(let a), .number(let b)): return a == b
-        case (.string(let a), .string(let b)): return a == b
-        case (.array(let a), .array(let b)): return a == b
-        case (.object(let a), .object(let b)): return a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
-        default: return false
-        }
+extension JSONValue {
+    /// The JSON text a parser accepts.
+    public enum Dialect: Sendable, Hashable {
+        /// RFC 8259 exactly, as `serde_json` reads it (the safetensors header): no `NaN` or
+        /// `Infinity`, numbers must be finite.
+        case strict
+        /// What Python's `json` module reads and writes by default: RFC 8259 plus `NaN`,
+        /// `Infinity` and `-Infinity` (DataComp's result and statistics files may hold them).
+        case python
     }
 
-    /// The value of an integer literal without sign, fraction or exponent that fits in `Int`
-    /// (what `serde` accepts for `usize`), else `nil`.
-    package var nonNegativeInteger: Int? {
-        guard case .number(let text) = self, !text.isEmpty,
-            text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
-        else { return nil }
-        return Int(text)
-    }
-
-    /// Parses one JSON value followed only by whitespace.
+    /// Parses one JSON value from UTF-8 text.
     ///
-    /// - Throws: ``DataCompError`` with code `invalidFormat` and the byte offset (plus `baseOffset`).
-    package static func parse(_ bytes: UnsafeRawBufferPointer, baseOffset: Int = 0) throws -> StrictJSON {
-        var parser = Parser(bytes: bytes, baseOffset: baseOffset)
+    /// The parser is strict where Foundation's `JSONSerialization` is lenient: it rejects
+    /// trailing commas, leading zeros, lone surrogate escapes, raw control characters in strings,
+    /// anything but whitespace after the value, and nesting deeper than 128 levels. Object keys
+    /// keep their order (duplicates are kept too). Integer literals that fit in `Int` become
+    /// ``int(_:)``; every other number becomes ``double(_:)``.
+    ///
+    /// - Parameters:
+    ///   - text: The JSON text.
+    ///   - dialect: Whether Python's `NaN` and `Infinity` are accepted (the default) or not.
+    /// - Throws: ``DataCompError`` with code `invalidFormat` and the byte offset of the problem.
+    public init(parsing text: String, dialect: Dialect = .python) throws {
+        var text = text
+        self = try text.withUTF8 { try JSONValue.parse(UnsafeRawBufferPointer($0), dialect: dialect) }
+    }
+
+    /// Parses one JSON value from UTF-8 bytes, for example a file's contents or a tar member,
+    /// without copying them.
+    ///
+    /// - Parameters:
+    ///   - bytes: The UTF-8 bytes.
+    ///   - dialect: Whether Python's `NaN` and `Infinity` are accepted (the default) or not.
+    /// - Throws: ``DataCompError`` with code `invalidFormat` and the byte offset of the problem.
+    public init(parsing bytes: some ContiguousBytes, dialect: Dialect = .python) throws {
+        self = try bytes.withUnsafeBytes { try JSONValue.parse($0, dialect: dialect) }
+    }
+
+    /// Parses one JSON value followed only by whitespace; offsets in errors are `baseOffset`
+    /// plus the position in `bytes`.
+    package static func parse(_ bytes: UnsafeRawBufferPointer, baseOffset: Int = 0, dialect: Dialect) throws -> JSONValue {
+        var parser = Parser(bytes: bytes, baseOffset: baseOffset, dialect: dialect)
         parser.skipWhitespace()
         let value = try parser.value(depth: 0)
         parser.skipWhitespace()
@@ -48,11 +53,13 @@ package indirect enum StrictJSON: Equatable {
     private struct Parser {
         let bytes: UnsafeRawBufferPointer
         let baseOffset: Int
+        let dialect: Dialect
         var position = 0
 
-        init(bytes: UnsafeRawBufferPointer, baseOffset: Int) {
+        init(bytes: UnsafeRawBufferPointer, baseOffset: Int, dialect: Dialect) {
             self.bytes = bytes
             self.baseOffset = baseOffset
+            self.dialect = dialect
         }
 
         func error(_ message: String) -> DataCompError {
@@ -72,7 +79,7 @@ package indirect enum StrictJSON: Equatable {
             }
         }
 
-        mutating func value(depth: Int) throws -> StrictJSON {
+        mutating func value(depth: Int) throws -> JSONValue {
             guard depth < 128 else { throw error("nesting deeper than 128 levels") }
             switch current {
             case UInt8(ascii: "{"): return try object(depth: depth)
@@ -81,15 +88,20 @@ package indirect enum StrictJSON: Equatable {
             case UInt8(ascii: "t"): try expect("true"); return .bool(true)
             case UInt8(ascii: "f"): try expect("false"); return .bool(false)
             case UInt8(ascii: "n"): try expect("null"); return .null
+            case UInt8(ascii: "N") where dialect == .python: try expect("NaN"); return .double(.nan)
+            case UInt8(ascii: "I") where dialect == .python: try expect("Infinity"); return .double(.infinity)
+            case UInt8(ascii: "-") where dialect == .python && position + 1 < bytes.count && bytes[position + 1] == UInt8(ascii: "I"):
+                try expect("-Infinity")
+                return .double(-.infinity)
             case let byte? where byte == UInt8(ascii: "-") || (byte >= 0x30 && byte <= 0x39): return try number()
             case nil: throw error("unexpected end of input")
             default: throw error("unexpected character")
             }
         }
 
-        mutating func object(depth: Int) throws -> StrictJSON {
+        mutating func object(depth: Int) throws -> JSONValue {
             position += 1
-            var members: [(String, StrictJSON)] = []
+            var members: [(String, JSONValue)] = []
             skipWhitespace()
             if current == UInt8(ascii: "}") {
                 position += 1
@@ -113,9 +125,9 @@ package indirect enum StrictJSON: Equatable {
             }
         }
 
-        mutating func array(depth: Int) throws -> StrictJSON {
+        mutating func array(depth: Int) throws -> JSONValue {
             position += 1
-            var elements: [StrictJSON] = []
+            var elements: [JSONValue] = []
             skipWhitespace()
             if current == UInt8(ascii: "]") {
                 position += 1
@@ -134,7 +146,7 @@ package indirect enum StrictJSON: Equatable {
             }
         }
 
-        mutating func number() throws -> StrictJSON {
+        mutating func number() throws -> JSONValue {
             let start = position
             if current == UInt8(ascii: "-") { position += 1 }
             func digits(_ parser: inout Parser) -> Int {
@@ -149,16 +161,26 @@ package indirect enum StrictJSON: Equatable {
             let integerDigits = digits(&self)
             guard integerDigits > 0 else { throw error("invalid number") }
             if integerDigits > 1 && bytes[integerStart] == UInt8(ascii: "0") { throw error("invalid number (leading zero)") }
+            var isInteger = true
             if current == UInt8(ascii: ".") {
                 position += 1
+                isInteger = false
                 guard digits(&self) > 0 else { throw error("invalid number") }
             }
             if current == UInt8(ascii: "e") || current == UInt8(ascii: "E") {
                 position += 1
+                isInteger = false
                 if current == UInt8(ascii: "+") || current == UInt8(ascii: "-") { position += 1 }
                 guard digits(&self) > 0 else { throw error("invalid number") }
             }
-            return .number(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self))
+            let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+            // Integers that fit in Int stay integers; "-0" is a float, as serde_json reads it.
+            if isInteger, let integer = Int(text), !(integer == 0 && text.hasPrefix("-")) { return .int(integer) }
+            guard let value = Double(text), value.isFinite else {
+                position = start
+                throw error("number out of range")
+            }
+            return .double(value)
         }
 
         mutating func hex4() throws -> UInt32 {

@@ -2,7 +2,7 @@ import DataCompCore
 import Testing
 import _DataCompTestSupport
 
-@Suite struct PoolTextScanningTests {
+@Suite struct TextScanningTests {
     @Test("Caption lengths follow Python's len(text) and len(text.split())", arguments: [
         // (text, len(text), len(text.split())) from CPython 3.11.7.
         ("", 0, 0), ("  ", 2, 0), ("a", 1, 1), ("two words", 9, 2), ("\u{3000}x\u{3000}y\u{3000}", 5, 2),
@@ -13,8 +13,8 @@ import _DataCompTestSupport
     func captionLengthsFollowPython(text: String, characters: Int, words: Int) {
         var copy = text
         copy.withUTF8 { bytes in
-            #expect(PoolTextScanning.scalarCount(UnsafeRawBufferPointer(bytes)) == characters)
-            #expect(PoolTextScanning.pythonWordCount(UnsafeRawBufferPointer(bytes)) == words)
+            #expect(TextScanning.scalarCount(UnsafeRawBufferPointer(bytes)) == characters)
+            #expect(TextScanning.pythonWordCount(UnsafeRawBufferPointer(bytes)) == words)
         }
     }
 
@@ -24,8 +24,8 @@ import _DataCompTestSupport
         let ids = (0..<2000).map { _ in SampleID(high: random.next(), low: random.next()) }
         // Mixed case, as SampleID(hex:) accepts upper-case digits too.
         let texts = ids.enumerated().map { $0.offset % 3 == 0 ? $0.element.hexString.uppercased() : $0.element.hexString }
-        let column = PoolStrings(texts)
-        let parsed = try PoolTextScanning.parseUIDs(bytes: column.bytes, offsets: column.offsets[...]).get()
+        let column = StringColumn(texts)
+        let parsed = try TextScanning.parseUIDs(bytes: column.bytes, offsets: column.offsets[...]).get()
         #expect(parsed == ids)
         for bad in ["g", " ", "-", ":", "@", "`", "G", "\u{E9}"] {
             for position in [0, 15, 16, 31] {
@@ -33,16 +33,16 @@ import _DataCompTestSupport
                 var scalars = Array(broken[7].unicodeScalars)
                 scalars[position] = bad.unicodeScalars.first ?? "x"
                 broken[7] = String(String.UnicodeScalarView(scalars))
-                let strings = PoolStrings(broken)
+                let strings = StringColumn(broken)
                 #expect(throws: (any Error).self) { try SampleID(hex: broken[7]) }
-                switch PoolTextScanning.parseUIDs(bytes: strings.bytes, offsets: strings.offsets[...]) {
+                switch TextScanning.parseUIDs(bytes: strings.bytes, offsets: strings.offsets[...]) {
                 case .success: Issue.record("accepted \(broken[7])")
                 case .failure(let invalid): #expect(invalid.row == 7)
                 }
             }
         }
-        let short = PoolStrings(["139e4a9b22a614771f06c700a8ebe150", "139e4a9b22a614771f06c700a8ebe15"])
-        if case .failure(let invalid) = PoolTextScanning.parseUIDs(bytes: short.bytes, offsets: short.offsets[...]) {
+        let short = StringColumn(["139e4a9b22a614771f06c700a8ebe150", "139e4a9b22a614771f06c700a8ebe15"])
+        if case .failure(let invalid) = TextScanning.parseUIDs(bytes: short.bytes, offsets: short.offsets[...]) {
             #expect(invalid.row == 1)
         } else {
             Issue.record("accepted a 31-digit uid")

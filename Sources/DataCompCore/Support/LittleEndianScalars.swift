@@ -35,41 +35,4 @@ package enum LittleEndianScalars {
             initialized = values.count * size
         }
     }
-
-    /// The sum of squares of `values`, accumulated in `Float` over 16 SIMD lanes.
-    package static func sumOfSquares(_ values: UnsafeBufferPointer<Float>) -> Float {
-        var lanes = SIMD16<Float>()
-        var index = 0
-        if let base = values.baseAddress {
-            while index + 16 <= values.count {
-                let chunk = UnsafeRawPointer(base + index).loadUnaligned(as: SIMD16<Float>.self)
-                lanes.addProduct(chunk, chunk)
-                index += 16
-            }
-        }
-        var total = lanes.sum()
-        while index < values.count {
-            total += values[index] * values[index]
-            index += 1
-        }
-        return total
-    }
-
-    /// Divides every row of `width` elements by `max(‖row‖₂, epsilon)`.
-    package static func normalizeRows(_ buffer: UnsafeMutableBufferPointer<Float>, width: Int, epsilon: Float) {
-        guard width > 0 else { return }
-        for row in 0..<(buffer.count / width) {
-            let slice = UnsafeMutableBufferPointer(rebasing: buffer[(row * width)..<((row + 1) * width)])
-            let divisor = max(sumOfSquares(UnsafeBufferPointer(slice)).squareRoot(), epsilon)
-            for index in slice.indices { slice[index] /= divisor }
-        }
-    }
-
-    /// The L2 norm of every row of `width` elements.
-    package static func rowNorms(_ buffer: UnsafeBufferPointer<Float>, width: Int, into target: UnsafeMutableBufferPointer<Float>) {
-        for row in target.indices {
-            let slice = UnsafeBufferPointer(rebasing: buffer[(row * width)..<((row + 1) * width)])
-            target[row] = sumOfSquares(slice).squareRoot()
-        }
-    }
 }

@@ -29,7 +29,7 @@ package enum HalfPrecision {
 
     /// One Float16 bit pattern widened exactly, like numpy (NaN payloads kept, not quieted).
     @inline(__always)
-    static func widen(_ bits: UInt16) -> Float {
+    package static func widen(_ bits: UInt16) -> Float {
         let half = UInt32(bits)
         var result = (half & 0x7FFF) << 13
         let exponent = result & 0x0F80_0000
@@ -46,7 +46,7 @@ package enum HalfPrecision {
     /// One value narrowed like numpy: round to nearest even, overflow to infinity, NaN payload's
     /// top bits kept (a payload that would vanish becomes 1).
     @inline(__always)
-    static func narrow(_ value: Float) -> UInt16 {
+    package static func narrow(_ value: Float) -> UInt16 {
         let bits = value.bitPattern
         let sign = (bits >> 16) & 0x8000
         let magnitude = bits & 0x7FFF_FFFF

@@ -1,6 +1,6 @@
-/// Byte-level scans over UTF-8 strings and hex identifiers for the candidate pool, without
+/// Byte-level scans over UTF-8 strings and hex identifiers (string columns, pool uids), without
 /// creating a `String` per row.
-package enum PoolTextScanning {
+package enum TextScanning {
     /// Parses a column of 32-hex-digit uids with `SampleID(hexBytes:)` straight from the UTF-8
     /// buffer (no `String` per row); returns the index of the first invalid value on failure.
     package static func parseUIDs(bytes: [UInt8], offsets: ArraySlice<Int>) -> Result<[SampleID], InvalidRow> {
@@ -90,5 +90,47 @@ package enum PoolTextScanning {
         case 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: true
         default: false
         }
+    }
+
+    /// Whether `bytes` is well-formed UTF-8 (no overlong forms, surrogates or values above
+    /// U+10FFFF), the condition under which `String(decoding:as:)` changes nothing.
+    package static func isValidUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        let n = bytes.count
+        var index = 0
+        while index < n {
+            // ASCII runs eight bytes at a time.
+            if index + 8 <= n, bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                index += 8
+                continue
+            }
+            let lead = bytes[index]
+            if lead < 0x80 {
+                index += 1
+                continue
+            }
+            @inline(__always) func continuation(_ offset: Int) -> Bool {
+                index + offset < n && bytes[index + offset] & 0xC0 == 0x80
+            }
+            switch lead {
+            case 0xC2...0xDF:
+                guard continuation(1) else { return false }
+                index += 2
+            case 0xE0...0xEF:
+                guard continuation(1), continuation(2) else { return false }
+                let second = bytes[index + 1]
+                if lead == 0xE0 && second < 0xA0 { return false }  // overlong
+                if lead == 0xED && second > 0x9F { return false }  // surrogate
+                index += 3
+            case 0xF0...0xF4:
+                guard continuation(1), continuation(2), continuation(3) else { return false }
+                let second = bytes[index + 1]
+                if lead == 0xF0 && second < 0x90 { return false }  // overlong
+                if lead == 0xF4 && second > 0x8F { return false }  // above U+10FFFF
+                index += 4
+            default:
+                return false
+            }
+        }
+        return true
     }
 }

@@ -26,8 +26,8 @@ package final class ParquetColumnAccumulator {
     /// Builds the public column value.
     package func finish() -> ParquetColumn {
         let typed: ParquetColumn.Values
-        func byteArrays() -> ParquetByteArrays {
-            ParquetByteArrays(bytes: values.data.finishBytes(), offsets: values.offsets)
+        func byteArrays() -> StringColumn {
+            StringColumn(bytes: values.data.finishBytes(), offsets: values.offsets)
         }
         switch descriptor.physicalType {
         case .boolean: typed = .boolean(values.data.withUnsafeBytes { $0.map { $0 != 0 } })

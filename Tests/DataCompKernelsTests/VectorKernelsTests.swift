@@ -1,0 +1,71 @@
+import Testing
+@testable import DataCompKernels
+
+@Suite struct VectorKernelsTests {
+    @Test("Sums of squares and dot products equal the scalar loop for every tail length", arguments: [0, 1, 15, 16, 17, 33, 100])
+    func reductions(count: Int) {
+        let a = (0..<count).map { Float($0 % 7) - 3 }
+        let b = (0..<count).map { Float($0 % 5) * 0.5 }
+        var squares: Float = 0
+        var dot: Float = 0
+        for i in 0..<count {
+            squares += a[i] * a[i]
+            dot += a[i] * b[i]
+        }
+        // Small integers and halves: every partial sum is exact in Float, whatever the order.
+        #expect(a.withUnsafeBufferPointer { VectorKernels.sumOfSquares($0) } == squares)
+        #expect(a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { VectorKernels.dot(pa, $0) } } == dot)
+    }
+
+    @Test("Rows are normalised as F.normalize: zero rows stay zero, tiny rows divide by epsilon")
+    func normalizeRows() {
+        var values: [Float] = [3, 4, 0, 0, 1e-14, 0]
+        values.withUnsafeMutableBufferPointer { VectorKernels.normalizeRows($0, width: 2, epsilon: 1e-12) }
+        #expect(values[0] == 0.6 && values[1] == 0.8)
+        #expect(values[2] == 0 && values[3] == 0)
+        #expect(abs(values[4] - 0.01) < 1e-6)
+        var norms = [Float](repeating: 0, count: 3)
+        let rows: [Float] = [3, 4, 0, 0, 6, 8]
+        rows.withUnsafeBufferPointer { source in norms.withUnsafeMutableBufferPointer { VectorKernels.rowNorms(source, width: 2, into: $0) } }
+        #expect(norms == [5, 0, 10])
+    }
+
+    @Test("Scaling and tiled transposes are exact", arguments: [(1, 1), (3, 70), (33, 65)])
+    func scaleAndTranspose(rows: Int, columns: Int) {
+        let source = (0..<(rows * columns)).map { Float($0) }
+        var scaled = [Float](repeating: 0, count: source.count)
+        source.withUnsafeBufferPointer { s in scaled.withUnsafeMutableBufferPointer { VectorKernels.scale(s, by: 0.5, into: $0) } }
+        #expect(scaled == source.map { $0 * 0.5 })
+        var transposed = [Float](repeating: 0, count: source.count)
+        source.withUnsafeBufferPointer { s in
+            transposed.withUnsafeMutableBufferPointer { VectorKernels.transpose(s, rows: rows, columns: columns, into: $0) }
+        }
+        for r in 0..<rows { for c in 0..<columns { #expect(transposed[c * rows + r] == source[r * columns + c]) } }
+    }
+}
+
+@Suite struct KernelWorkspaceTests {
+    @Test("Buffers grow once and are then reused without allocating")
+    func reusesStorage() {
+        let workspace = KernelWorkspace()
+        for _ in 0..<10 {
+            workspace.withBuffer(0, count: 1000) { $0.initialize(repeating: 1) }
+            workspace.withBuffers((1, 10), (2, 500)) { a, b in
+                a.initialize(repeating: 2)
+                b.initialize(repeating: 3)
+            }
+            workspace.withBuffer(0, count: 10) { #expect($0.count == 10) }
+        }
+        #expect(workspace.allocationCount == 3)
+        workspace.withBuffer(0, count: 2000) { #expect($0.count == 2000) }
+        #expect(workspace.allocationCount == 4)
+    }
+}
+
+@Suite struct HalfPrecisionTests {
+    @Test("Widening and narrowing round-trip every float16 bit pattern, NaN payloads included")
+    func roundTrips() {
+        let failures = (0...UInt16.max).filter { HalfPrecision.narrow(HalfPrecision.widen($0)) != $0 }
+        #expect(failures.isEmpty, "\(failures.count) patterns change, first \(failures.first ?? 0)")
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+
+/// The expectations that `Scripts/fixtures/pool_fixtures.py` wrote with pyarrow 26.0.1 and
+/// numpy 2.4.6 (`pool/expected_rows.json`, `pool/expected_stats.json`).
+public enum PoolFixtures {
+    public static let metadata = Fixtures.path("pool/metadata")
+    public static let missingNPZ = Fixtures.path("pool/missing_npz")
+    public static let mismatch = Fixtures.path("pool/mismatch")
+
+    /// One shard of `pool/metadata` as pyarrow and numpy read it.
+    public struct Shard {
+        public var stem: String
+        public var rows: Int
+        public var rowGroups: Int
+        public var object: [String: Any]
+
+        public func strings(_ key: String) -> [String] { object[key] as? [String] ?? [] }
+        public func integers(_ key: String) -> [Int] { (object[key] as? [NSNumber] ?? []).map(\.intValue) }
+        public func floats(_ key: String) -> [Float] { (object[key] as? [NSNumber] ?? []).map(\.floatValue) }
+        public func boxes() -> [[[Double]]] { (object["face_bboxes"] as? [[[NSNumber]]] ?? []).map { $0.map { $0.map(\.doubleValue) } } }
+        public func npz(_ key: String) -> [String: Any] { (object["npz"] as? [String: Any])?[key] as? [String: Any] ?? [:] }
+    }
+
+    public static func jsonObject(_ relative: String) throws -> [String: Any] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path(relative)))
+        return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+    }
+
+    public static func shards() throws -> [Shard] {
+        let list = try jsonObject("pool/expected_rows.json")["shards"] as? [[String: Any]] ?? []
+        return list.map {
+            Shard(stem: $0["stem"] as? String ?? "", rows: ($0["rows"] as? NSNumber)?.intValue ?? -1,
+                  rowGroups: ($0["row_groups"] as? NSNumber)?.intValue ?? -1, object: $0)
+        }
+    }
+
+    /// A temporary copy of a fixture folder, for tests that change files.
+    public static func copy(_ folder: String) throws -> String {
+        let target = try Fixtures.temporaryDirectory("pool").appendingPathComponent("metadata").path
+        try FileManager.default.copyItem(atPath: folder, toPath: target)
+        return target
+    }
+}
