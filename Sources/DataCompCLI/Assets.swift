@@ -27,7 +27,7 @@ struct AssetsFetch: ParsableCommand {
     var names: [String] = []
 
     func run() throws {
-        let resolver = AssetResolver()
+        let resolver = AssetResolver.commandLine()
         for asset in try AssetsList.selected(names) {
             print("\(asset.name)\t\(try resolver.path(for: asset))")
         }
@@ -42,7 +42,7 @@ struct AssetsList: ParsableCommand {
     )
 
     func run() throws {
-        let resolver = AssetResolver()
+        let resolver = AssetResolver.commandLine()
         for asset in Asset.all {
             print(
                 "\(asset.name)\t\(asset.environmentVariable)\t\(asset.packageName)==\(asset.packageVersion):\(asset.memberPath)\t\(resolver.cachePath(for: asset))\t\(asset.sha256)"

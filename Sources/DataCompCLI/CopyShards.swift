@@ -36,7 +36,7 @@ struct CopyShards: ParsableCommand {
 
     func run() throws {
         try ensureFolder(output)
-        let writer = try ShardWriter(
+        let writer = try WebDatasetShardWriter(
             folder: output,
             options: .init(maxCount: maxCount, maxSize: maxSize, attributes: .init(modificationTime: mtime)))
         var count = 0

@@ -57,7 +57,7 @@ struct Demo: AsyncParsableCommand {
         var step = clock.now
         var generator = SplitMix64(seed: seed)
         let pool = (0..<samples).map { DemoSample.make(index: $0, using: &generator) }
-        let poolWriter = try ShardWriter(folder: output + "/pool", options: .init(maxCount: shardSize))
+        let poolWriter = try WebDatasetShardWriter(folder: output + "/pool", options: .init(maxCount: shardSize))
         var encodedBytes = 0
         var previousImage: [UInt8] = []
         for (index, sample) in pool.enumerated() {
@@ -77,7 +77,7 @@ struct Demo: AsyncParsableCommand {
         var kept: [SampleID] = []
         var dropped: [String: Int] = [:]
         for shard in poolShards {
-            var reader = try WebDatasetShardReader(path: output + "/pool/" + ShardWriter.shardName(shard.number))
+            var reader = try WebDatasetShardReader(path: output + "/pool/" + WebDatasetShardWriter.shardName(shard.number))
             while let sample = try reader.next() {
                 let meta = try DemoSample.Metadata(json: sample["json"], key: sample.key)
                 if let reason = meta.basicFilterRejection { dropped[reason, default: 0] += 1 } else { kept.append(meta.uid) }
@@ -91,10 +91,10 @@ struct Demo: AsyncParsableCommand {
 
         // 3. Reshard the pool to the subset (resharder.py's rule: keys <uid>-<j>, members copied byte for byte).
         step = clock.now
-        let reshardWriter = try ShardWriter(folder: output + "/resharded", options: .init(maxCount: shardSize))
+        let reshardWriter = try WebDatasetShardWriter(folder: output + "/resharded", options: .init(maxCount: shardSize))
         var keptImages: [MemberBytes] = []
         for shard in poolShards {
-            var reader = try WebDatasetShardReader(path: output + "/pool/" + ShardWriter.shardName(shard.number))
+            var reader = try WebDatasetShardReader(path: output + "/pool/" + WebDatasetShardWriter.shardName(shard.number))
             while let sample = try reader.next() {
                 for copy in try SubsetResharding.copies(of: sample, in: subset) {
                     try reshardWriter.write(copy)

@@ -35,7 +35,9 @@ struct PoolStats: AsyncParsableCommand {
         // One scan computes the distributions (DataCompCore) and the basic filter's rule counts
         // (DataCompFilters) together.
         let columns = PoolStatistics.columns.union(BasicFilterTally.columns)
-        let parts = try await pool.mapShards(columns: columns, concurrency: ConcurrencyBudget(width: maxConcurrency)) { reader in
+        let parts = try await pool.mapShards(
+            columns: columns, concurrency: ConcurrencyBudget(width: maxConcurrency), progress: TerminalProgressReporter()
+        ) { reader in
             var statistics = PoolStatistics()
             statistics.shardCount = 1
             if !reader.shard.hasNPZ { statistics.shardsMissingNPZ = [reader.shard.stem] }

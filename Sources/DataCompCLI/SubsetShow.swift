@@ -1,12 +1,6 @@
 import ArgumentParser
 import DataComp
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// `datacomp subset show FILE`.
 struct SubsetShow: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -37,16 +31,7 @@ struct SubsetShow: ParsableCommand {
 
     private static func writeAll(_ buffer: [UInt8], count: Int) throws {
         try buffer.withUnsafeBytes { bytes in
-            var done = 0
-            while done < count {
-                guard let base = bytes.baseAddress else { return }
-                let written = write(STDOUT_FILENO, base + done, count - done)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw DataCompError(.io, "cannot write to standard output: \(String(cString: strerror(errno)))")
-                }
-                done += written
-            }
+            try StandardOutput.write(UnsafeRawBufferPointer(rebasing: bytes[0..<count]))
         }
     }
 }

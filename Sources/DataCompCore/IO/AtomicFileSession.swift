@@ -1,11 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// An atomic write that stays open across calls (for writers that stream into a file over many
-/// method calls, such as ``ShardWriter``): content goes to a temporary file that is renamed into
+/// method calls, such as ``WebDatasetShardWriter``): content goes to a temporary file that is renamed into
 /// place by ``commit()`` and removed by ``abandon()`` or when the session is released.
 package final class AtomicFileSession {
     package let path: String
@@ -26,13 +20,14 @@ package final class AtomicFileSession {
         do {
             try sink.close()
         } catch {
-            unlink(temporaryPath)
+            POSIX.system_unlink(temporaryPath)
             throw error
         }
-        guard rename(temporaryPath, path) == 0 else {
-            let message = String(cString: strerror(errno))
-            unlink(temporaryPath)
-            throw DataCompError(.io, "cannot move the finished file into place: \(message)", path: path)
+        do {
+            try POSIX.system_rename(temporaryPath, path)
+        } catch {
+            POSIX.system_unlink(temporaryPath)
+            throw error
         }
     }
 
@@ -41,7 +36,7 @@ package final class AtomicFileSession {
         guard isOpen else { return }
         isOpen = false
         sink.abandon()
-        unlink(temporaryPath)
+        POSIX.system_unlink(temporaryPath)
     }
 
     deinit { abandon() }

@@ -9,8 +9,7 @@ extension SampleID {
     /// - Throws: ``DataCompError`` with code `invalidIdentifier` naming the file and the one-based
     ///   line of the first line that is not 32 hexadecimal digits, or `fileNotFound`/`io`.
     public static func readList(fromTextFile path: String) throws -> [SampleID] {
-        let file = try MappedFile(path: path)
-        return try DataCompError.attributing(to: path) { try parseList(file.bytes) }
+        try MappedFile.parsing(path) { try parseList($0.bytes) }
     }
 
     /// Parses uids from text, one per line; see ``readList(fromTextFile:)``.

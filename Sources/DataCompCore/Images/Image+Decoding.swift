@@ -23,10 +23,7 @@ extension Image {
     /// - Parameter path: The file to read; its extension is ignored.
     /// - Throws: ``DataCompError`` naming `path` when the file cannot be read or decoded.
     public init(contentsOfFile path: String) throws {
-        let file = try MappedFile(path: path)
-        self = try DataCompError.attributing(to: path) {
-            try withExtendedLifetime(file) { try Image.decode(file.bytes) }
-        }
+        self = try MappedFile.parsing(path) { try Image.decode($0.bytes) }
     }
 
     static func decode(_ bytes: UnsafeRawBufferPointer) throws -> Image {

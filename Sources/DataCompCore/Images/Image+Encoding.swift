@@ -8,10 +8,9 @@ extension Image {
     /// - Parameter quality: The JPEG quality, 1…100; Pillow's default is 75.
     /// - Returns: The encoded file.
     /// - Throws: ``DataCompError`` with code `imageEncodingFailed` if libturbojpeg fails.
+    /// - Precondition: `quality` is in `1...100`.
     public func jpegData(quality: Int = 75) throws -> [UInt8] {
-        guard (1...100).contains(quality) else {
-            throw DataCompError(.invalidArgument, "JPEG quality must be between 1 and 100, got \(quality)")
-        }
+        precondition((1...100).contains(quality), "JPEG quality must be between 1 and 100, got \(quality)")
         if mode == .gray {
             return try turbo_compress(pixels, width: width, height: height, gray: true, quality: quality)
         }

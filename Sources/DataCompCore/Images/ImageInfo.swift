@@ -24,10 +24,7 @@ public struct ImageInfo: Sendable, Hashable {
     /// - Parameter path: The file; its extension is ignored.
     /// - Throws: ``DataCompError`` naming `path` when it cannot be read or is not a valid image.
     public init(contentsOfFile path: String) throws {
-        let file = try MappedFile(path: path)
-        self = try DataCompError.attributing(to: path) {
-            try withExtendedLifetime(file) { try ImageInfo.read(file.bytes) }
-        }
+        self = try MappedFile.parsing(path) { try ImageInfo.read($0.bytes) }
     }
 
     init(format: ImageFormat, width: Int, height: Int, mode: Image.Mode) {

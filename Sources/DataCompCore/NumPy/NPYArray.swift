@@ -47,14 +47,7 @@ public struct NPYArray: Sendable {
     ///   `unsupportedDataType`, `truncatedFile` or `corruptData` (data size differs from the
     ///   header's shape), `fileNotFound`, `io`.
     public init(contentsOfFile path: String) throws {
-        let file = try MappedFile(path: path)
-        try self.init(mappedFile: file)
-    }
-
-    package init(mappedFile file: MappedFile) throws {
-        self = try DataCompError.attributing(to: file.path) {
-            try NPYArray(parsing: RawStorage(file: file, range: 0..<file.count))
-        }
+        self = try MappedFile.parsing(path) { file in try NPYArray(parsing: RawStorage(file: file, range: 0..<file.count)) }
     }
 
     /// Parses an `.npy` image from memory (the bytes are copied).

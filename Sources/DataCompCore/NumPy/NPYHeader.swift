@@ -209,7 +209,6 @@ extension NPYHeader {
     /// - Parameter path: The file.
     /// - Throws: ``DataCompError`` naming the file and offset; see ``NPYArray/init(contentsOfFile:)``.
     public init(contentsOfFile path: String) throws {
-        let file = try MappedFile(path: path)
-        self = try DataCompError.attributing(to: path) { try NPYHeader.parse(file.bytes) }
+        self = try MappedFile.parsing(path) { try NPYHeader.parse($0.bytes) }
     }
 }

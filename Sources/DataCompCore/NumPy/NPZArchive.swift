@@ -49,8 +49,7 @@ public struct NPZArchive: Sendable {
     ///   (not a ZIP archive), `truncatedFile`, `corruptData`, `unsupportedFormat` (encryption,
     ///   compression methods other than stored and deflate), `fileNotFound`, `io`.
     public init(contentsOfFile path: String) throws {
-        let file = try MappedFile(path: path)
-        self = try DataCompError.attributing(to: path) {
+        self = try MappedFile.parsing(path) { file in
             try NPZArchive(storage: RawStorage(file: file, range: 0..<file.count), path: path)
         }
     }
@@ -111,12 +110,12 @@ public struct NPZArchive: Sendable {
     ///
     /// - Parameter key: The array key (`b32_img`) or the member name (`b32_img.npy`).
     /// - Returns: The array; mapped without a copy for stored members.
-    /// - Throws: ``DataCompError`` naming the member: `invalidArgument` if there is no such key,
+    /// - Throws: ``DataCompError`` naming the member: `missingMember` if there is no such key,
     ///   `corruptData` (bad deflate stream or CRC-32), or any error of ``NPYArray/init(contentsOfFile:)``.
     public func array(named key: String) throws -> NPYArray {
         guard let index = members.firstIndex(where: { $0.key == key }) ?? members.firstIndex(where: { $0.name == key }) else {
             throw DataCompError(
-                .invalidArgument, "the archive has no array '\(key)'; its keys are \(keys.joined(separator: ", "))", path: path)
+                .missingMember, "the archive has no array '\(key)'; its keys are \(keys.joined(separator: ", "))", path: path)
         }
         let entry = entries[index]
         let range = entry.dataOffset..<(entry.dataOffset + entry.compressedSize)

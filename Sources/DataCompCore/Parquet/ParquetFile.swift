@@ -155,7 +155,7 @@ public struct ParquetFile: Sendable {
     /// - Parameter names: Top-level field names (all their leaves) or dotted leaf paths; `nil`
     ///   selects every column.
     /// - Returns: Leaf column indices, in the order of `names`.
-    /// - Throws: ``DataCompError`` with code `invalidArgument` for an unknown name.
+    /// - Throws: ``DataCompError`` with code `missingMember` for an unknown name.
     public func columnIndices(for names: [String]?) throws -> [Int] {
         guard let names else { return Array(schema.columns.indices) }
         var result: [Int] = []
@@ -165,7 +165,7 @@ public struct ParquetFile: Sendable {
             }
             guard !matches.isEmpty else {
                 let available = schema.fields.map(\.name).joined(separator: ", ")
-                throw DataCompError(.invalidArgument, "the file has no column '\(name)'; its columns are: \(available)", path: path)
+                throw DataCompError(.missingMember, "the file has no column '\(name)'; its columns are: \(available)", path: path)
             }
             for match in matches where !result.contains(match) { result.append(match) }
         }
@@ -179,11 +179,11 @@ public struct ParquetFile: Sendable {
     ///   - columns: Top-level names or dotted paths to read; `nil` reads every column.
     ///   - concurrency: How many columns are decoded at once (one column per thread).
     /// - Returns: The row group's rows of the selected columns.
-    /// - Throws: ``DataCompError`` naming the file and byte offset for corrupted or unsupported data.
+    /// - Throws: ``DataCompError`` naming the file and byte offset for corrupted or unsupported
+    ///   data, `missingMember` for an unknown column name.
+    /// - Precondition: `index` is in `0..<rowGroups.count`.
     public func readRowGroup(_ index: Int, columns: [String]? = nil, concurrency: ConcurrencyBudget = .machine) throws -> ParquetTable {
-        guard rowGroups.indices.contains(index) else {
-            throw DataCompError(.invalidArgument, "row group \(index) does not exist; the file has \(rowGroups.count)", path: path)
-        }
+        precondition(rowGroups.indices.contains(index), "row group \(index) does not exist; the file has \(rowGroups.count)")
         return try decode(rowGroups: [index], columns: try columnIndices(for: columns), concurrency: concurrency)
     }
 

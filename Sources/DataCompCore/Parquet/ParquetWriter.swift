@@ -1,18 +1,25 @@
-/// Writes Parquet files that pyarrow and pandas read back.
+/// Writes Parquet files that pyarrow and pandas read back, row group by row group.
 ///
-/// Pages hold PLAIN values and RLE levels (data page version 1 by default, or 2); lists use
-/// the three-level LIST encoding. Output goes through ``AtomicFile``: the file appears complete or not at all.
+/// A writer is created with the file's schema (its leaf column descriptors), takes row groups
+/// one at a time with ``write(_:)`` — so a large file never has to be in memory at once — and
+/// writes the footer in ``finish()``. Pages hold PLAIN values and RLE levels (data page version
+/// 1 by default, or 2); lists use the three-level LIST encoding. Output goes through an atomic
+/// file: it appears complete under its name after ``finish()``, or not at all.
 ///
 /// ```swift
-/// let table = ParquetTable(rowCount: 2, columns: [.strings("uid", ["a", "b"]), .float("score", [0.5, nil])])
-/// try ParquetWriter.write(table, to: "out.parquet", options: .init(compression: .zstd))
+/// let writer = try ParquetWriter(path: "scores.parquet", schema: [.init(name: "uid", physicalType: .byteArray, isString: true),
+///                                                                .init(name: "score", physicalType: .float, isNullable: true)])
+/// for batch in batches { try writer.write(batch) }       // each a ParquetTable with those columns
+/// try writer.finish()
+///
+/// try ParquetWriter.write(table, to: "whole.parquet")    // a table in one call
 /// ```
-public enum ParquetWriter {
+public final class ParquetWriter {
     /// How to write a file.
     public struct Options: Sendable {
         /// The codec for every page: `.uncompressed`, `.snappy` or `.zstd`.
         public var compression: ParquetCompression
-        /// The most rows per row group.
+        /// The most rows per row group, for ``ParquetWriter/write(_:to:options:)``.
         public var rowGroupSize: Int
         /// The approximate uncompressed size of one data page, in bytes.
         public var pageSize: Int
@@ -42,82 +49,117 @@ public enum ParquetWriter {
         }
     }
 
+    /// The destination path.
+    public let path: String
+    /// The leaf columns of the file, in order.
+    public let schema: [ParquetColumnDescriptor]
+    /// How pages are written.
+    public let options: Options
+    private let session: AtomicFileSession
+    private var metadata = ThriftFileMetaData()
+    private var offset = 0
+    private var isFinished = false
+
+    /// Starts a file: checks the schema and opens a temporary file next to `path`.
+    ///
+    /// - Parameters:
+    ///   - path: The destination; its folder must exist.
+    ///   - schema: The leaf columns, with distinct top-level names.
+    ///   - options: Codec and page sizes.
+    /// - Throws: ``DataCompError`` with code `invalidArgument` for two columns of one name or an
+    ///   INT96 column (not written), or `io`.
+    /// - Precondition: `options.compression` is `.uncompressed`, `.snappy` or `.zstd`;
+    ///   `options.dataPageVersion` is 1 or 2; `options.pageSize` and `options.rowGroupSize` are positive.
+    public init(path: String, schema: [ParquetColumnDescriptor], options: Options = Options()) throws {
+        precondition(options.dataPageVersion == 1 || options.dataPageVersion == 2, "dataPageVersion must be 1 or 2, not \(options.dataPageVersion)")
+        precondition(
+            [ParquetCompression.uncompressed, .snappy, .zstd].contains(options.compression),
+            "the writer supports UNCOMPRESSED, SNAPPY and ZSTD, not \(options.compression)")
+        precondition(options.pageSize > 0 && options.rowGroupSize > 0, "pageSize and rowGroupSize must be positive")
+        try Self.validateSchema(schema, path: path)
+        self.path = path
+        self.schema = schema
+        self.options = options
+        session = try AtomicFileSession(path: path)
+        metadata.version = 1
+        metadata.schema = Self.schemaElements(schema)
+        metadata.createdBy = "DataComp for Swift"
+        try session.sink.write(Self.magic)
+        offset = 4
+    }
+
+    private static let magic = Array("PAR1".utf8)
+
+    /// Writes one row group.
+    ///
+    /// - Parameter rowGroup: Rows whose columns have exactly the writer's ``schema``.
+    /// - Throws: ``DataCompError`` with code `invalidArgument` (nothing of the group is written)
+    ///   when the columns differ from the schema or disagree with the row count, or `io`.
+    /// - Precondition: ``finish()`` has not been called.
+    public func write(_ rowGroup: ParquetTable) throws {
+        precondition(!isFinished, "write(_:) after finish()")
+        guard rowGroup.columns.map(\.descriptor) == schema else {
+            throw DataCompError(.invalidArgument, "a row group's columns differ from the file's schema", path: path)
+        }
+        var encoded: [([UInt8], ThriftColumnMetaData)] = []
+        var chunkOffset = offset
+        for column in rowGroup.columns {
+            try Self.validate(column, rowCount: rowGroup.rowCount, path: path)
+            let chunk = try Self.encodeChunk(column, rowCount: rowGroup.rowCount, at: chunkOffset, options: options)
+            encoded.append(chunk)
+            chunkOffset += chunk.0.count
+        }
+        var group = ThriftRowGroup()
+        group.numRows = Int64(rowGroup.rowCount)
+        group.fileOffset = Int64(offset)
+        group.ordinal = Int16(truncatingIfNeeded: metadata.rowGroups.count)
+        var compressedTotal: Int64 = 0
+        for (bytes, meta) in encoded {
+            try session.sink.write(bytes)
+            var chunk = ThriftColumnChunk()
+            chunk.fileOffset = Int64(offset)
+            chunk.metaData = meta
+            group.columns.append(chunk)
+            group.totalByteSize += meta.totalUncompressedSize
+            compressedTotal += meta.totalCompressedSize
+            offset += bytes.count
+        }
+        group.totalCompressedSize = compressedTotal
+        metadata.rowGroups.append(group)
+        metadata.numRows += Int64(rowGroup.rowCount)
+    }
+
+    /// Writes the footer and moves the file into place.
+    ///
+    /// - Throws: ``DataCompError`` with code `io`.
+    public func finish() throws {
+        guard !isFinished else { return }
+        isFinished = true
+        let footer = metadata.encode()
+        try session.sink.write(footer)
+        try session.sink.write(withUnsafeBytes(of: UInt32(footer.count).littleEndian) { Array($0) })
+        try session.sink.write(Self.magic)
+        try session.commit()
+    }
+
     /// Writes `table` to `path`, split into row groups of at most `options.rowGroupSize` rows.
     ///
     /// - Parameters:
     ///   - table: The columns to write.
     ///   - path: The destination; its folder must exist.
     ///   - options: Codec, row group and page sizes.
-    /// - Throws: ``DataCompError`` with code `invalidArgument` for inconsistent columns or an
-    ///   unsupported codec, or `io` when writing fails.
+    /// - Throws: ``DataCompError`` with code `invalidArgument` for inconsistent columns (no file
+    ///   is written), or `io`.
+    /// - Precondition: See ``init(path:schema:options:)``.
     public static func write(_ table: ParquetTable, to path: String, options: Options = Options()) throws {
-        guard options.rowGroupSize > 0 else { throw DataCompError(.invalidArgument, "rowGroupSize must be positive", path: path) }
-        var groups: [Range<Int>] = []
+        precondition(options.rowGroupSize > 0, "rowGroupSize must be positive")
+        let writer = try ParquetWriter(path: path, schema: table.columns.map(\.descriptor), options: options)
         var start = 0
         while start < table.rowCount {
-            groups.append(start..<min(table.rowCount, start + options.rowGroupSize))
+            try writer.write(table.slicedForWriting(start..<min(table.rowCount, start + options.rowGroupSize)))
             start += options.rowGroupSize
         }
-        try write(schemaOf: table, rowGroups: groups.lazy.map { table.slicedForWriting($0) }, to: path, options: options)
-    }
-
-    /// Writes row groups one by one, so that a large file never has to be in memory at once.
-    ///
-    /// - Parameters:
-    ///   - template: A table whose column descriptors define the file's schema (its rows are
-    ///     not written).
-    ///   - rowGroups: The row groups; each must have the same columns as `template`.
-    ///   - path: The destination; its folder must exist.
-    ///   - options: Codec and page size (`rowGroupSize` is ignored).
-    /// - Throws: ``DataCompError`` with code `invalidArgument` or `io`.
-    public static func write(schemaOf template: ParquetTable, rowGroups: some Sequence<ParquetTable>, to path: String, options: Options = Options()) throws {
-        guard options.dataPageVersion == 1 || options.dataPageVersion == 2 else {
-            throw DataCompError(.invalidArgument, "dataPageVersion must be 1 or 2, not \(options.dataPageVersion)", path: path)
-        }
-        guard [ParquetCompression.uncompressed, .snappy, .zstd].contains(options.compression) else {
-            throw DataCompError(.invalidArgument, "the writer supports UNCOMPRESSED, SNAPPY and ZSTD, not \(options.compression)", path: path)
-        }
-        let descriptors = template.columns.map(\.descriptor)
-        try validateSchema(descriptors, path: path)
-        try AtomicFile.write(to: path) { sink in
-            var offset = 0
-            let magic = Array("PAR1".utf8)
-            try sink.write(magic)
-            offset += 4
-            var metadata = ThriftFileMetaData()
-            metadata.version = 1
-            metadata.schema = schemaElements(descriptors)
-            metadata.createdBy = "DataComp for Swift"
-            for group in rowGroups {
-                guard group.columns.map(\.descriptor) == descriptors else {
-                    throw DataCompError(.invalidArgument, "a row group's columns differ from the file's schema", path: path)
-                }
-                var rowGroup = ThriftRowGroup()
-                rowGroup.numRows = Int64(group.rowCount)
-                rowGroup.fileOffset = Int64(offset)
-                rowGroup.ordinal = Int16(truncatingIfNeeded: metadata.rowGroups.count)
-                var compressedTotal: Int64 = 0
-                for column in group.columns {
-                    try validate(column, rowCount: group.rowCount, path: path)
-                    let (bytes, meta) = try encodeChunk(column, rowCount: group.rowCount, at: offset, options: options)
-                    try sink.write(bytes)
-                    var chunk = ThriftColumnChunk()
-                    chunk.fileOffset = Int64(offset)
-                    chunk.metaData = meta
-                    rowGroup.columns.append(chunk)
-                    rowGroup.totalByteSize += meta.totalUncompressedSize
-                    compressedTotal += meta.totalCompressedSize
-                    offset += bytes.count
-                }
-                rowGroup.totalCompressedSize = compressedTotal
-                metadata.rowGroups.append(rowGroup)
-                metadata.numRows += Int64(group.rowCount)
-            }
-            let footer = metadata.encode()
-            try sink.write(footer)
-            try sink.write(withUnsafeBytes(of: UInt32(footer.count).littleEndian) { Array($0) })
-            try sink.write(magic)
-        }
+        try writer.finish()
     }
 
     private static func validateSchema(_ descriptors: [ParquetColumnDescriptor], path: String) throws {

@@ -134,23 +134,30 @@ public struct CandidatePool: Sendable {
     /// shards run at once and each reader gets the rest of the width as its
     /// ``PoolShardReader/concurrency`` (for its Parquet decoding and for `transform`'s own inner
     /// work). Shards are opened inside the tasks, so at most that many shards are in memory at
-    /// once. The first error cancels the shards not yet started.
+    /// once. The first error cancels the shards not yet started. Each finished shard advances
+    /// `progress` (label `pool scan`, unit `shards`).
     ///
     /// - Parameters:
     ///   - columns: The columns the readers' batches hold.
     ///   - concurrency: The budget for the whole scan.
+    ///   - progress: Where progress goes; silent by default.
     ///   - transform: Computes one shard's result, typically by iterating its batches.
     /// - Returns: One result per shard, in shard order.
     /// - Throws: The first error (by shard) of the shards that ran, or `CancellationError`.
     public func mapShards<Result: Sendable>(
         columns: Set<PoolColumn>, concurrency: ConcurrencyBudget = .machine,
+        progress: some ProgressReporter = .silent,
         _ transform: @escaping @Sendable (PoolShardReader) throws -> Result
     ) async throws -> [Result] {
         let (width, inner) = concurrency.split(over: shards.count)
         let shards = self.shards
+        let tracker = ProgressTracker(label: "pool scan", total: shards.count, unit: "shards", reporter: progress)
+        defer { tracker.finish() }
         return try await BoundedFanOut.map(shards.count, width: width) { index in
             let reader = try PoolShardReader(shard: shards[index], columns: columns, concurrency: inner)
-            return try transform(reader)
+            let result = try transform(reader)
+            tracker.advance()
+            return result
         }
     }
 }

@@ -16,7 +16,7 @@ public struct PoolShardReader: Sendable {
     private let embeddings: [PoolColumn: PoolEmbeddings]
     private let sidecars: [SidecarFile]
     /// The budget for work inside this shard: Parquet columns decoded at once, and what a
-    /// caller's per-shard work may use (``CandidatePool/mapShards(columns:concurrency:_:)``
+    /// caller's per-shard work may use (``CandidatePool/mapShards(columns:concurrency:progress:_:)``
     /// passes each shard its share).
     public let concurrency: ConcurrencyBudget
 
@@ -32,17 +32,15 @@ public struct PoolShardReader: Sendable {
     ///   `missingMember` when a declared column or array is missing, `rowCountMismatch` when an
     ///   `.npz` array or sidecar file has another row count than the Parquet file,
     ///   `unsupportedDataType`/`shapeMismatch` for arrays that are not 2-D float16 or float32,
-    ///   `invalidArgument` for a derived column, and any error of ``ParquetFile/init(path:)`` or
-    ///   ``NPZArchive/init(contentsOfFile:)``.
+    ///   and any error of ``ParquetFile/init(path:)`` or ``NPZArchive/init(contentsOfFile:)``.
+    /// - Precondition: `columns` holds no ``PoolColumn/Source/derived`` column.
     public init(shard: PoolShard, columns: Set<PoolColumn>, concurrency: ConcurrencyBudget = .machine) throws {
         self.shard = shard
         self.columns = columns
         self.concurrency = concurrency
-        if let derived = columns.first(where: { $0.source == .derived }) {
-            throw DataCompError(
-                .invalidArgument,
-                "column '\(derived.name)' is derived: it is computed in memory and attached with PoolBatch.adding, not read from the pool's files")
-        }
+        precondition(
+            !columns.contains { $0.source == .derived },
+            "derived columns are computed in memory and attached with PoolBatch.adding, not read from the pool's files")
         parquet = try ParquetFile(path: shard.parquetPath)
         rowCount = parquet.rowCount
         metadataColumns = columns.filter { $0.source == .metadata }.sorted()

@@ -53,9 +53,8 @@ public struct SafetensorsFile: Sendable {
     ///   dtype, `corruptData` for inconsistent offsets or sizes.
     public init(path: String) throws {
         self.path = path
-        let mapped = try MappedFile(path: path)
+        let (mapped, parsed) = try MappedFile.parsing(path) { ($0, try Self.parse($0.bytes)) }
         file = mapped
-        let parsed = try DataCompError.attributing(to: path) { try Self.parse(mapped.bytes) }
         metadata = parsed.metadata
         tensors = parsed.tensors
         dataStart = parsed.dataStart
@@ -86,14 +85,14 @@ public struct SafetensorsFile: Sendable {
     ///   - name: The tensor's name.
     ///   - body: Receives the tensor's description and bytes.
     /// - Returns: What `body` returns.
-    /// - Throws: ``DataCompError`` with code `invalidArgument` if there is no such tensor, or
+    /// - Throws: ``DataCompError`` with code `missingMember` if there is no such tensor, or
     ///   what `body` throws.
     public func withUnsafeBytes<R>(
         ofTensor name: String, _ body: (TensorInfo, UnsafeRawBufferPointer) throws -> R
     ) throws -> R {
         guard let info = info(named: name) else {
             throw DataCompError(
-                .invalidArgument, "no tensor named '\(name)'; the file has \(tensors.count) tensors",
+                .missingMember, "no tensor named '\(name)'; the file has \(tensors.count) tensors: \(tensors.prefix(20).map(\.name).joined(separator: ", "))\(tensors.count > 20 ? ", …" : "")",
                 path: path, position: .member(name))
         }
         let start = dataStart + info.dataOffsets.lowerBound
@@ -105,7 +104,7 @@ public struct SafetensorsFile: Sendable {
     ///
     /// - Parameter name: The tensor's name.
     /// - Returns: The tensor with the file's shape.
-    /// - Throws: ``DataCompError`` with code `invalidArgument` for a missing tensor or
+    /// - Throws: ``DataCompError`` with code `missingMember` for a missing tensor or
     ///   `unsupportedDataType` for a dtype other than F32, F16 or BF16.
     public func tensor(named name: String) throws -> Tensor {
         try withUnsafeBytes(ofTensor: name) { info, bytes in
@@ -129,7 +128,7 @@ public struct SafetensorsFile: Sendable {
     ///
     /// - Parameter name: The tensor's name.
     /// - Returns: The values in row-major order.
-    /// - Throws: ``DataCompError`` with code `invalidArgument` for a missing tensor or
+    /// - Throws: ``DataCompError`` with code `missingMember` for a missing tensor or
     ///   `dtypeMismatch` if it is not I64.
     public func int64Values(named name: String) throws -> [Int64] {
         try withUnsafeBytes(ofTensor: name) { info, bytes in

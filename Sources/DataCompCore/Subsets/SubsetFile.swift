@@ -20,9 +20,7 @@ public enum SubsetFile {
     ///   not a multiple of 16, `unsortedData` naming the first out-of-order row, any NPY parsing
     ///   error with its offset, `fileNotFound` or `io`.
     public static func read(from path: String) throws -> Subset {
-        let file = try MappedFile(path: path)
-        let whole = RawStorage(file: file, range: 0..<file.count)
-        return try DataCompError.attributing(to: path) { try parse(whole) }
+        try MappedFile.parsing(path) { file in try parse(RawStorage(file: file, range: 0..<file.count)) }
     }
 
     /// Parses a subset file's complete content (see ``read(from:)``); errors name no path.

@@ -71,3 +71,47 @@ package struct ByteReader {
         DataCompError(code, "\(context): \(message)", position: .offset(baseOffset + (position ?? offset)))
     }
 }
+
+extension ByteReader {
+    /// Why an unsigned LEB128 integer could not be decoded.
+    package enum LEB128Failure: Error {
+        /// The bytes end before the integer's last byte.
+        case truncated
+        /// The integer is longer than 10 bytes or does not fit in 64 bits.
+        case overflow
+    }
+
+    /// Decodes the unsigned LEB128 (varint) integer that starts at `offset` and moves `offset`
+    /// past it: the one varint rule of the package (Thrift compact, Parquet RLE run headers,
+    /// DELTA_BINARY_PACKED headers). At most 10 bytes are read, and the tenth may only carry
+    /// the 64th bit.
+    @inline(__always)
+    package static func decodeULEB128(_ bytes: UnsafeRawBufferPointer, at offset: inout Int) -> Result<UInt64, LEB128Failure> {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            guard offset < bytes.count else { return .failure(.truncated) }
+            let byte = bytes[offset]
+            offset += 1
+            if shift == 63 && byte > 1 { return .failure(.overflow) }
+            result |= UInt64(byte & 0x7F) << shift
+            if byte & 0x80 == 0 { return .success(result) }
+            shift += 7
+            if shift > 63 { return .failure(.overflow) }
+        }
+    }
+
+    /// Reads an unsigned LEB128 integer (see ``decodeULEB128(_:at:)``).
+    ///
+    /// - Throws: ``DataCompError`` `truncatedFile` or `corruptData` naming the byte offset.
+    package mutating func readULEB128(for what: String = "a variable-length integer") throws -> UInt64 {
+        let start = offset
+        switch Self.decodeULEB128(bytes, at: &offset) {
+        case .success(let value): return value
+        case .failure(.truncated):
+            throw DataCompError(.truncatedFile, "\(context): the file ends while reading \(what)", position: .offset(baseOffset + start))
+        case .failure(.overflow):
+            throw DataCompError(.corruptData, "\(context): \(what) overflows 64 bits", position: .offset(baseOffset + start))
+        }
+    }
+}

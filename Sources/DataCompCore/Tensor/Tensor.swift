@@ -9,8 +9,11 @@
 /// let flat = t.reshaped([6])
 /// ```
 ///
-/// Element storage is reachable only through ``withUnsafeBufferPointer(_:)`` and
+/// Read the elements as an array with ``scalars`` (a copy-on-write array: reading it copies
+/// nothing), or without any array through ``withUnsafeBufferPointer(_:)`` and
 /// ``withUnsafeMutableBufferPointer(_:)``; do not let those pointers escape the closure.
+/// Conversions from the package's file types are initializers: `Tensor(npyArray)`,
+/// `Tensor(poolEmbeddings)`; matrix products go through OpenBLAS (``matmul(_:_:transposeA:transposeB:)``).
 public struct Tensor: Sendable, Equatable {
     /// The size of each dimension, outermost first.
     public private(set) var shape: [Int]
@@ -19,6 +22,9 @@ public struct Tensor: Sendable, Equatable {
 
     /// Creates a tensor from a shape and its elements in row-major order.
     ///
+    /// - Parameters:
+    ///   - shape: The size of each dimension; `[]` for a scalar.
+    ///   - scalars: The elements in row-major order.
     /// - Precondition: `shape` has no negative dimension and `scalars.count` equals the product
     ///   of `shape`.
     public init(shape: [Int], scalars: [Float]) {
@@ -31,6 +37,11 @@ public struct Tensor: Sendable, Equatable {
     }
 
     /// Creates a tensor of the given shape with every element set to `value`.
+    ///
+    /// - Parameters:
+    ///   - shape: The size of each dimension.
+    ///   - value: The value of every element.
+    /// - Precondition: `shape` has no negative dimension.
     public init(shape: [Int], repeating value: Float = 0) {
         precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in shape \(shape)")
         self.shape = shape
@@ -63,12 +74,17 @@ public struct Tensor: Sendable, Equatable {
     public var count: Int { scalars.count }
 
     /// The product of `shape`'s dimensions.
+    ///
+    /// - Parameter shape: A shape.
+    /// - Returns: The number of elements of a tensor of that shape.
     public static func elementCount(of shape: [Int]) -> Int {
         shape.reduce(1, *)
     }
 
     /// Returns a tensor with the same elements and a new shape.
     ///
+    /// - Parameter newShape: The new shape.
+    /// - Returns: A tensor sharing this one's storage until either is mutated.
     /// - Precondition: The new shape has the same number of elements.
     public func reshaped(_ newShape: [Int]) -> Tensor {
         Tensor(shape: newShape, scalars: scalars)
@@ -76,6 +92,7 @@ public struct Tensor: Sendable, Equatable {
 
     /// Accesses the element at a multi-dimensional index.
     ///
+    /// - Parameter indices: One index per dimension.
     /// - Precondition: `indices.count == rank` and every index is in range.
     public subscript(_ indices: Int...) -> Float {
         get { scalars[flatIndex(indices)] }
@@ -94,6 +111,10 @@ public struct Tensor: Sendable, Equatable {
 
     /// Calls `body` with a pointer to the elements in row-major order. The pointer must not
     /// escape the closure.
+    ///
+    /// - Parameter body: Receives the elements.
+    /// - Returns: What `body` returns.
+    /// - Throws: What `body` throws.
     public func withUnsafeBufferPointer<R, E: Error>(
         _ body: (UnsafeBufferPointer<Float>) throws(E) -> R
     ) throws(E) -> R {
@@ -102,6 +123,10 @@ public struct Tensor: Sendable, Equatable {
 
     /// Calls `body` with a mutable pointer to the elements in row-major order, copying the
     /// storage first if it is shared. The pointer must not escape the closure.
+    ///
+    /// - Parameter body: Receives the elements.
+    /// - Returns: What `body` returns.
+    /// - Throws: What `body` throws.
     public mutating func withUnsafeMutableBufferPointer<R, E: Error>(
         _ body: (inout UnsafeMutableBufferPointer<Float>) throws(E) -> R
     ) throws(E) -> R {

@@ -25,8 +25,7 @@ public struct CLIPTokenizer: Sendable {
     /// - Throws: ``DataCompError`` naming `path` when the file is missing, not gzip, or not a BPE
     ///   merge list.
     public init(vocabularyAt path: String) throws {
-        let file = try MappedFile(path: path)
-        vocabulary = try DataCompError.attributing(to: path) { try Self.parseVocabulary(file.bytes) }
+        vocabulary = try MappedFile.parsing(path) { try Self.parseVocabulary($0.bytes) }
     }
 
     /// Creates a tokenizer from the standard vocabulary, found (and fetched if needed) by `resolver`.

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Writes samples as tar members exactly like webdataset 1.0.2's `TarWriter` (PAX format of
 /// CPython 3.11's `tarfile`, stream mode).
 ///
@@ -197,9 +191,5 @@ public enum WebDatasetTarWriter {
         buffer.append(contentsOf: block)
     }
 
-    package static func currentTime() -> Int {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return Int(spec.tv_sec)
-    }
+    package static func currentTime() -> Int { Int(POSIX.system_wallClock()) }
 }

@@ -22,7 +22,7 @@ import _DataCompTestSupport
         let asset = Self.testAsset(content: Self.content)
         let file = folder.appendingPathComponent("mine.txt").path
         try AtomicFile.write(Self.content, to: file)
-        let resolver = AssetResolver(cacheDirectory: folder.appendingPathComponent("cache").path, allowsDownload: false, environment: [:])
+        let resolver = AssetResolver(cacheDirectory: folder.appendingPathComponent("cache").path, environment: [:])
         #expect(try resolver.path(for: asset, explicitPath: file) == file)
     }
 
@@ -36,7 +36,7 @@ import _DataCompTestSupport
         let cache = folder.appendingPathComponent("cache").path
         try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true)
         try AtomicFile.write(Self.content, to: cache + "/test-asset.txt")
-        let resolver = AssetResolver(cacheDirectory: cache, allowsDownload: false, environment: ["DATACOMP_TEST_ASSET": file])
+        let resolver = AssetResolver(cacheDirectory: cache, environment: ["DATACOMP_TEST_ASSET": file])
         #expect(try resolver.path(for: asset) == file)
     }
 
@@ -45,12 +45,14 @@ import _DataCompTestSupport
         let folder = try Fixtures.temporaryDirectory("assets")
         defer { try? FileManager.default.removeItem(at: folder) }
         let asset = Self.testAsset(content: Self.content)
-        let resolver = AssetResolver(allowsDownload: false, environment: ["DATACOMP_CACHE": folder.path])
+        let resolver = AssetResolver(environment: ["DATACOMP_CACHE": folder.path])
         #expect(resolver.cacheDirectory == folder.path)
         try AtomicFile.write(Self.content, to: resolver.cachePath(for: asset))
         #expect(try resolver.path(for: asset) == folder.path + "/test-asset.txt")
         #expect(AssetResolver.defaultCacheDirectory(environment: ["HOME": "/home/x"]) == "/home/x/.cache/datacomp")
-        #expect(AssetResolver(environment: ["DATACOMP_OFFLINE": "1"]).allowsDownload == false)
+        #expect(AssetResolver(environment: [:]).fetcher == nil)
+        #expect(AssetResolver.commandLine(environment: ["DATACOMP_OFFLINE": "1"]).fetcher == nil)
+        #expect(AssetResolver.commandLine(environment: [:]).fetcher?.name == "pip download")
     }
 
     @Test("Reports a checksum mismatch with the expected hash and how to provide the file")
@@ -60,7 +62,7 @@ import _DataCompTestSupport
         let asset = Self.testAsset(content: Self.content)
         let file = folder.appendingPathComponent("wrong.txt").path
         try AtomicFile.write(Array("something else".utf8), to: file)
-        let resolver = AssetResolver(cacheDirectory: folder.path, allowsDownload: false, environment: ["DATACOMP_TEST_ASSET": file])
+        let resolver = AssetResolver(cacheDirectory: folder.path, environment: ["DATACOMP_TEST_ASSET": file])
         for attempt in [{ try resolver.path(for: asset) }, { try resolver.path(for: asset, explicitPath: file) }] {
             do {
                 _ = try attempt()
@@ -81,7 +83,7 @@ import _DataCompTestSupport
         let asset = Self.testAsset(content: Self.content)
         // A corrupt cached copy with downloads disabled.
         try AtomicFile.write(Array("stale".utf8), to: folder.path + "/test-asset.txt")
-        let resolver = AssetResolver(cacheDirectory: folder.path, allowsDownload: false, environment: [:])
+        let resolver = AssetResolver(cacheDirectory: folder.path, environment: [:])
         do {
             _ = try resolver.path(for: asset)
             Issue.record("a stale cached copy was accepted")
@@ -102,14 +104,37 @@ import _DataCompTestSupport
         let asset = Self.testAsset(content: Self.content)
         // An interpreter that does not exist: the fetch fails without touching the network.
         let resolver = AssetResolver(
-            cacheDirectory: folder.path, allowsDownload: true, pythonExecutable: "/nonexistent/python3", environment: [:])
+            cacheDirectory: folder.path, fetcher: .pipDownload(pythonExecutable: "/nonexistent/python3"), environment: [:])
         do {
             _ = try resolver.path(for: asset)
             Issue.record("resolution succeeded without any source")
         } catch let error as DataCompError {
             #expect(error.code == .missingAsset)
-            #expect(error.message.contains("fetching with pip failed"))
+            #expect(error.message.contains("fetching with pip download failed"))
         }
+    }
+
+    @Test("An injected fetcher fills the cache once; wrong bytes are a checksum mismatch")
+    func injectedFetcher() throws {
+        let folder = try Fixtures.temporaryDirectory("assets")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let asset = Self.testAsset(content: Self.content)
+        let calls = Counter()
+        let fetcher = AssetFetcher(name: "memory") { _ in
+            calls.increment()
+            return Self.content
+        }
+        let resolver = AssetResolver(cacheDirectory: folder.path, fetcher: fetcher, environment: [:])
+        #expect(try resolver.path(for: asset) == folder.path + "/test-asset.txt")
+        #expect(try resolver.path(for: asset) == folder.path + "/test-asset.txt")
+        #expect(calls.value == 1, "the second resolution must come from the cache")
+        let liar = AssetResolver(
+            cacheDirectory: folder.appendingPathComponent("other").path,
+            fetcher: AssetFetcher(name: "liar") { _ in Array("tampered".utf8) }, environment: [:])
+        let error = try #require(throws: DataCompError.self) { try liar.path(for: asset) }
+        #expect(error.code == .missingAsset)
+        #expect((error.cause as? DataCompError)?.code == .checksumMismatch)
+        #expect(!FileManager.default.fileExists(atPath: liar.cachePath(for: asset)))
     }
 
     /// Downloads open-clip-torch 3.3.0 from PyPI. Opt-in (network): set DATACOMP_TEST_NETWORK=1;
@@ -121,11 +146,30 @@ import _DataCompTestSupport
     func fetchesFromPyPI() throws {
         let folder = try Fixtures.temporaryDirectory("assets-fetch")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let resolver = AssetResolver(cacheDirectory: folder.path, allowsDownload: true, environment: [:])
+        let resolver = AssetResolver(cacheDirectory: folder.path, fetcher: .pipDownload(), environment: [:])
         let path = try resolver.path(for: .clipVocabulary)
         #expect(path == folder.path + "/bpe_simple_vocab_16e6.txt.gz")
         // sha256 from hashlib of open-clip-torch 3.3.0's open_clip/bpe_simple_vocab_16e6.txt.gz.
         #expect(try SHA256.hash(fileAt: path).hexString == "924691ac288e54409236115652ad4aa250f48203de50a9e4722a6ecd48d6804a")
         #expect(try CLIPTokenizer(vocabularyAt: path).encode("a photo of a cat.") == [320, 1125, 539, 320, 2368, 269])
+    }
+}
+
+/// A thread-safe call counter for fetchers.
+private final class Counter: @unchecked Sendable {
+    // Every access holds `lock`.
+    private var count = 0
+    private let lock = NSLock()
+
+    var value: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return count
+    }
+
+    func increment() {
+        lock.lock()
+        count += 1
+        lock.unlock()
     }
 }

@@ -77,7 +77,7 @@ func writerInputs(_ shard: String) throws -> (mtime: Int, samples: [WebDatasetSa
     @Test("Rolls to a new shard by sample count and writes img2dataset-style statistics")
     func rollsByCount() throws {
         let folder = try Fixtures.temporaryDirectory("shards-count")
-        let writer = try ShardWriter(folder: folder.path, options: .init(maxCount: 4, attributes: .init(modificationTime: 0)))
+        let writer = try WebDatasetShardWriter(folder: folder.path, options: .init(maxCount: 4, attributes: .init(modificationTime: 0)))
         let samples = Self.makeSamples(10, size: 100)
         for sample in samples { try writer.write(sample) }
         let shards = try writer.finish()
@@ -109,7 +109,7 @@ func writerInputs(_ shard: String) throws -> (mtime: Int, samples: [WebDatasetSa
     func rollsBySize() throws {
         let folder = try Fixtures.temporaryDirectory("shards-size")
         // Each sample has 1000 + 9 payload bytes; webdataset checks size >= maxsize before writing.
-        let writer = try ShardWriter(folder: folder.path, options: .init(maxCount: 100, maxSize: 2500, writesStatistics: false))
+        let writer = try WebDatasetShardWriter(folder: folder.path, options: .init(maxCount: 100, maxSize: 2500, writesStatistics: false))
         for sample in Self.makeSamples(7, size: 1000) { try writer.write(sample) }
         let shards = try writer.finish()
         #expect(shards.map(\.sampleCount) == [3, 3, 1])
@@ -121,21 +121,21 @@ func writerInputs(_ shard: String) throws -> (mtime: Int, samples: [WebDatasetSa
     func leavesNothingBehind() throws {
         let folder = try Fixtures.temporaryDirectory("shards-none")
         do {
-            let writer = try ShardWriter(folder: folder.path)
+            let writer = try WebDatasetShardWriter(folder: folder.path)
             #expect(try writer.finish().isEmpty)
         }
         do {
-            let writer = try ShardWriter(folder: folder.path)
+            let writer = try WebDatasetShardWriter(folder: folder.path)
             try writer.write(Self.makeSamples(1, size: 10)[0])
         }
         do {
-            let writer = try ShardWriter(folder: folder.path)
+            let writer = try WebDatasetShardWriter(folder: folder.path)
             let bad = WebDatasetSample(
                 key: "k", members: [.init(fileExtension: "txt", bytes: [1]), .init(fileExtension: "txt", bytes: [2])])
             #expect(throws: DataCompError.self) { try writer.write(bad) }
             #expect(try writer.finish().isEmpty)
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
-        #expect(throws: DataCompError.self) { try ShardWriter(folder: folder.path + "/missing") }
+        #expect(throws: DataCompError.self) { try WebDatasetShardWriter(folder: folder.path + "/missing") }
     }
 }

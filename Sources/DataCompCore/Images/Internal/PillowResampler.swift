@@ -56,6 +56,33 @@ enum PillowResampler {
 
         /// Pillow's `precompute_coeffs` + `normalize_coeffs_8bpc`, for outputs `range` only.
         init(inputSize: Int, in0: Float, in1: Float, outputSize: Int, outputs range: Range<Int>, kernel: Kernel) {
+            let normalized = NormalizedWeights(
+                inputSize: inputSize, in0: in0, in1: in1, outputSize: outputSize, outputs: range, kernel: kernel)
+            kernelSize = normalized.kernelSize
+            first = normalized.first
+            count = normalized.count
+            let precision = Double(1 << Coefficients.precisionBits)
+            weights = normalized.weights.map { w in
+                let fixed = w < 0 ? (-0.5 + w * precision) : (0.5 + w * precision)
+                return Int32(fixed.rounded(.towardZero))
+            }
+        }
+    }
+
+    /// Pillow's `precompute_coeffs`: for each output position of `range`, the first input used,
+    /// the number of inputs and their weights normalised by their sum in `Double` — shared by the
+    /// 8-bit (fixed-point) and 16-bit (`Double`) paths.
+    struct NormalizedWeights {
+        /// The stride between the weights of consecutive outputs.
+        var kernelSize: Int
+        /// For each output: the first input index used.
+        var first: [Int]
+        /// For each output: the number of inputs used.
+        var count: [Int]
+        /// `outputs × kernelSize` weights; unused slots are zero.
+        var weights: [Double]
+
+        init(inputSize: Int, in0: Float, in1: Float, outputSize: Int, outputs range: Range<Int>, kernel: Kernel) {
             var filterScale = Double(in1 - in0) / Double(outputSize)
             let scale = filterScale
             if filterScale < 1.0 { filterScale = 1.0 }
@@ -64,10 +91,8 @@ enum PillowResampler {
             kernelSize = ksize
             first = [Int](repeating: 0, count: range.count)
             count = [Int](repeating: 0, count: range.count)
-            weights = [Int32](repeating: 0, count: range.count * ksize)
-            var raw = [Double](repeating: 0, count: ksize)
+            weights = [Double](repeating: 0, count: range.count * ksize)
             let inverseScale = 1.0 / filterScale
-            let precision = Double(1 << Coefficients.precisionBits)
             for (slot, xx) in range.enumerated() {
                 let center = Double(in0) + (Double(xx) + 0.5) * scale
                 var total = 0.0
@@ -80,14 +105,11 @@ enum PillowResampler {
                 xmax = min(xmax, ksize)
                 for x in 0..<xmax {
                     let w = kernel((Double(x + xmin) - center + 0.5) * inverseScale)
-                    raw[x] = w
+                    weights[slot * ksize + x] = w
                     total += w
                 }
-                for x in 0..<xmax {
-                    var w = raw[x]
-                    if total != 0.0 { w /= total }
-                    let fixed = w < 0 ? (-0.5 + w * precision) : (0.5 + w * precision)
-                    weights[slot * ksize + x] = Int32(fixed.rounded(.towardZero))
+                if total != 0.0 {
+                    for x in 0..<xmax { weights[slot * ksize + x] /= total }
                 }
                 first[slot] = xmin
                 count[slot] = xmax
@@ -438,26 +460,8 @@ extension PillowResampler {
     ) -> [UInt8] {
         let needHorizontal = outputWidth != width || box.x0 != 0 || box.x1 != Float(outputWidth)
         let needVertical = outputHeight != height || box.y0 != 0 || box.y1 != Float(outputHeight)
-        func coefficients(inputSize: Int, in0: Float, in1: Float, outputSize: Int)
-            -> (first: [Int], count: [Int], weights: [[Double]])
-        {
-            var filterScale = Double(in1 - in0) / Double(outputSize)
-            let scale = filterScale
-            if filterScale < 1.0 { filterScale = 1.0 }
-            let support = kernel.support * filterScale
-            let inverse = 1.0 / filterScale
-            var first: [Int] = [], count: [Int] = [], weights: [[Double]] = []
-            for xx in 0..<outputSize {
-                let center = Double(in0) + (Double(xx) + 0.5) * scale
-                let xmin = max(0, Int((center - support + 0.5).rounded(.towardZero)))
-                let xmax = max(0, min(inputSize, Int((center + support + 0.5).rounded(.towardZero))) - xmin)
-                var w = (0..<xmax).map { kernel((Double($0 + xmin) - center + 0.5) * inverse) }
-                var total = 0.0
-                for v in w { total += v }
-                if total != 0 { w = w.map { $0 / total } }
-                first.append(xmin); count.append(xmax); weights.append(w)
-            }
-            return (first, count, weights)
+        func coefficients(inputSize: Int, in0: Float, in1: Float, outputSize: Int) -> NormalizedWeights {
+            NormalizedWeights(inputSize: inputSize, in0: in0, in1: in1, outputSize: outputSize, outputs: 0..<outputSize, kernel: kernel)
         }
         @inline(__always) func store(_ ss: Double, _ out: inout [UInt8], _ at: Int) {
             // Pillow 13 (python-pillow/Pillow#9480): CLIP16(ROUND_UP(ss)), then low and high byte.
@@ -482,7 +486,7 @@ extension PillowResampler {
                     let o = horizontal ? x : y
                     for k in 0..<c.count[o] {
                         let index = horizontal ? y * w + c.first[o] + k : (c.first[o] + k) * w + x
-                        ss += sample(data, index) * c.weights[o][k]
+                        ss += sample(data, index) * c.weights[o * c.kernelSize + k]
                     }
                     store(ss, &out, (y * ow + x) * 2)
                 }

@@ -13,12 +13,6 @@ struct ZipEntry: Sendable {
 
 /// Reads the central directory of a ZIP archive (including ZIP64 records) held in memory.
 enum ZipDirectory {
-    static let endSignature: UInt32 = 0x0605_4b50
-    static let end64Signature: UInt32 = 0x0606_4b50
-    static let end64LocatorSignature: UInt32 = 0x0706_4b50
-    static let centralSignature: UInt32 = 0x0201_4b50
-    static let localSignature: UInt32 = 0x0403_4b50
-
     /// Parses every entry and resolves its data offset through the local header.
     ///
     /// - Throws: ``DataCompError`` (without a path) naming offsets and members.
@@ -35,11 +29,11 @@ enum ZipDirectory {
             throw DataCompError(.unsupportedFormat, "multi-part (spanned) ZIP archives are not supported", position: .offset(endOffset))
         }
         // ZIP64: a locator sits right before the classic end record.
-        if endOffset >= 20, bytes.loadUnaligned(fromByteOffset: endOffset - 20, as: UInt32.self) == end64LocatorSignature.littleEndian {
+        if endOffset >= 20, bytes.loadUnaligned(fromByteOffset: endOffset - 20, as: UInt32.self) == ZipFormat.end64LocatorSignature.littleEndian {
             var locator = ByteReader(bytes, offset: endOffset - 12, context: "ZIP64 end locator")
             let end64Offset = try checkedOffset(try locator.readUInt64(), limit: bytes.count, what: "ZIP64 end record offset", at: endOffset - 12)
             var end64 = ByteReader(bytes, offset: end64Offset, context: "ZIP64 end of central directory")
-            guard try end64.readUInt32(for: "signature") == end64Signature else {
+            guard try end64.readUInt32(for: "signature") == ZipFormat.end64Signature else {
                 throw end64.error(.invalidFormat, "no ZIP64 end record where the locator points", at: end64Offset)
             }
             try end64.skip(8 + 2 + 2 + 4 + 4, for: "ZIP64 end record")
@@ -64,7 +58,7 @@ enum ZipDirectory {
         var reader = ByteReader(bytes, offset: directoryOffset, context: "ZIP central directory")
         for _ in 0..<entryCount {
             let entryOffset = reader.offset
-            guard try reader.readUInt32(for: "entry signature") == centralSignature else {
+            guard try reader.readUInt32(for: "entry signature") == ZipFormat.centralSignature else {
                 throw reader.error(.invalidFormat, "expected a central directory entry (PK\\x01\\x02)", at: entryOffset)
             }
             try reader.skip(4)
@@ -87,7 +81,7 @@ enum ZipDirectory {
                 let id = try extra.readUInt16()
                 let size = Int(try extra.readUInt16())
                 var field = ByteReader(try extra.readBytes(size, for: "extra block"), baseOffset: extra.baseOffset + extra.offset - size, context: extra.context)
-                guard id == 0x0001 else { continue }
+                guard id == ZipFormat.zip64ExtraID else { continue }
                 if uncompressed == 0xFFFF_FFFF { uncompressed = try field.readUInt64(for: "ZIP64 size") }
                 if compressed == 0xFFFF_FFFF { compressed = try field.readUInt64(for: "ZIP64 compressed size") }
                 if localOffset == 0xFFFF_FFFF { localOffset = try field.readUInt64(for: "ZIP64 header offset") }
@@ -96,7 +90,7 @@ enum ZipDirectory {
             let uncompressedSize = try checkedOffset(uncompressed, limit: Int.max / 2, what: "size of '\(name)'", at: entryOffset)
             let localHeaderOffset = try checkedOffset(localOffset, limit: bytes.count, what: "header offset of '\(name)'", at: entryOffset)
             var local = ByteReader(bytes, offset: localHeaderOffset, context: "ZIP local header of '\(name)'")
-            guard try local.readUInt32(for: "signature") == localSignature else {
+            guard try local.readUInt32(for: "signature") == ZipFormat.localSignature else {
                 throw DataCompError(
                     .invalidFormat, "expected a local file header (PK\\x03\\x04) for '\(name)'",
                     position: .offset(localHeaderOffset))
@@ -142,7 +136,7 @@ enum ZipDirectory {
         let lowest = max(0, bytes.count - 22 - 0xFFFF)
         var candidate = bytes.count - 22
         while candidate >= lowest {
-            if bytes.loadUnaligned(fromByteOffset: candidate, as: UInt32.self) == endSignature.littleEndian {
+            if bytes.loadUnaligned(fromByteOffset: candidate, as: UInt32.self) == ZipFormat.endSignature.littleEndian {
                 let commentLength = Int(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: candidate + 20, as: UInt16.self)))
                 if candidate + 22 + commentLength <= bytes.count { return candidate }
             }

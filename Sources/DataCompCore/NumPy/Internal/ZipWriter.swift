@@ -43,7 +43,7 @@ struct ZipWriter {
         // zipfile stores ASCII names as they are and flags UTF-8 names with bit 11.
         let flags: UInt16 = nameBytes.allSatisfy { $0 < 0x80 } ? 0 : 0x0800
         var header: [UInt8] = []
-        header.appendLE(UInt32(0x0403_4b50))
+        header.appendLE(ZipFormat.localSignature)
         header.appendLE(Self.version)
         header.appendLE(flags)
         header.appendLE(UInt16(deflate ? 8 : 0))
@@ -55,7 +55,7 @@ struct ZipWriter {
         header.appendLE(UInt16(nameBytes.count))
         header.appendLE(UInt16(20))
         header.append(contentsOf: nameBytes)
-        header.appendLE(UInt16(1))
+        header.appendLE(ZipFormat.zip64ExtraID)
         header.appendLE(UInt16(16))
         header.appendLE(UInt64(size))
         header.appendLE(UInt64(compressedSize))
@@ -86,11 +86,11 @@ struct ZipWriter {
             if largeOffset { values.append(UInt64(entry.offset)) }
             var extra: [UInt8] = []
             if !values.isEmpty {
-                extra.appendLE(UInt16(1))
+                extra.appendLE(ZipFormat.zip64ExtraID)
                 extra.appendLE(UInt16(8 * values.count))
                 for value in values { extra.appendLE(value) }
             }
-            directory.appendLE(UInt32(0x0201_4b50))
+            directory.appendLE(ZipFormat.centralSignature)
             directory.appendLE(Self.madeBy)
             directory.appendLE(Self.version)
             directory.appendLE(entry.flags)
@@ -115,7 +115,7 @@ struct ZipWriter {
         let count = written.count
         var end: [UInt8] = []
         if count > Self.fileCountLimit || directoryOffset > Self.zip64Limit || directory.count > Self.zip64Limit {
-            end.appendLE(UInt32(0x0606_4b50))
+            end.appendLE(ZipFormat.end64Signature)
             end.appendLE(UInt64(44))
             end.appendLE(Self.version)
             end.appendLE(Self.version)
@@ -125,12 +125,12 @@ struct ZipWriter {
             end.appendLE(UInt64(count))
             end.appendLE(UInt64(directory.count))
             end.appendLE(UInt64(directoryOffset))
-            end.appendLE(UInt32(0x0706_4b50))
+            end.appendLE(ZipFormat.end64LocatorSignature)
             end.appendLE(UInt32(0))
             end.appendLE(UInt64(directoryEnd))
             end.appendLE(UInt32(1))
         }
-        end.appendLE(UInt32(0x0605_4b50))
+        end.appendLE(ZipFormat.endSignature)
         end.appendLE(UInt16(0))
         end.appendLE(UInt16(0))
         end.appendLE(UInt16(min(count, 0xFFFF)))

@@ -51,6 +51,16 @@ package final class MappedFile: @unchecked Sendable {
         if let base { munmap(base, bytes.count) }
     }
 
+    /// Maps `path` and parses it with `body`: the one way readers open a file. Any
+    /// ``DataCompError`` that `body` throws without naming a file is given `path`, and the
+    /// mapping stays alive until `body` returns (values that keep the bytes keep the file).
+    ///
+    /// - Throws: ``DataCompError`` `fileNotFound` or `io` from mapping, or what `body` throws.
+    package static func parsing<T>(_ path: String, _ body: (MappedFile) throws -> T) throws -> T {
+        let file = try MappedFile(path: path)
+        return try DataCompError.attributing(to: path) { try withExtendedLifetime(file) { try body(file) } }
+    }
+
     /// The number of bytes in the file.
     package var count: Int { bytes.count }
 }

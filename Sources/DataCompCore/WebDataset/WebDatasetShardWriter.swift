@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Writes samples into numbered WebDataset shards (`00000000.tar`, `00000001.tar`, …) in a
 /// folder, rolling to a new shard like webdataset's `ShardWriter`, with an img2dataset-style
 /// `00000000_stats.json` next to each shard.
@@ -15,13 +9,13 @@ import Darwin
 /// written atomically. Unlike webdataset, no empty shard is written when no sample arrives.
 ///
 /// ```swift
-/// let writer = try ShardWriter(folder: "out", options: .init(maxCount: 10_000))
+/// let writer = try WebDatasetShardWriter(folder: "out", options: .init(maxCount: 10_000))
 /// for sample in samples { try writer.write(sample) }
 /// let shards = try writer.finish()
 /// ```
 ///
-/// A `ShardWriter` is not thread-safe; use one per task.
-public final class ShardWriter {
+/// A `WebDatasetShardWriter` is not thread-safe; use one per task.
+public final class WebDatasetShardWriter {
     /// How shards are cut and written.
     public struct Options: Sendable, Hashable {
         /// The maximum number of samples per shard (webdataset `maxcount`; DataComp uses 10 000).
@@ -56,7 +50,7 @@ public final class ShardWriter {
     }
 
     /// A finished shard.
-    public struct Shard: Sendable, Hashable {
+    public struct WrittenShard: Sendable, Hashable {
         /// The shard number.
         public var number: Int
         /// The path of the `.tar` file.
@@ -66,7 +60,7 @@ public final class ShardWriter {
         /// The sum of its member sizes.
         public var payloadBytes: Int
         /// Its statistics (also written to `<number>_stats.json` when enabled).
-        public var statistics: ShardStatistics
+        public var statistics: WebDatasetShardStatistics
     }
 
     /// The output folder.
@@ -79,23 +73,21 @@ public final class ShardWriter {
     private var size = 0
     private var startTime = 0.0
     private var buffer: [UInt8] = []
-    private var finished: [Shard] = []
+    private var finished: [WrittenShard] = []
 
     /// Creates a writer into an existing folder.
     ///
     /// - Parameters:
     ///   - folder: The output folder; it must exist.
     ///   - options: How to cut and write shards.
-    /// - Throws: ``DataCompError`` with code `fileNotFound` if the folder does not exist, or
-    ///   `invalidArgument` for non-positive limits.
+    /// - Throws: ``DataCompError`` with code `fileNotFound` if the folder does not exist.
+    /// - Precondition: `options.maxCount` and `options.maxSize` are positive and
+    ///   `options.firstShard` is not negative.
     public init(folder: String, options: Options = .init()) throws {
-        guard options.maxCount > 0, options.maxSize > 0, options.firstShard >= 0 else {
-            throw DataCompError(
-                .invalidArgument,
-                "maxCount (\(options.maxCount)) and maxSize (\(options.maxSize)) must be positive and firstShard (\(options.firstShard)) non-negative")
-        }
-        var info = stat()
-        guard stat(folder, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
+        precondition(
+            options.maxCount > 0 && options.maxSize > 0 && options.firstShard >= 0,
+            "maxCount (\(options.maxCount)) and maxSize (\(options.maxSize)) must be positive and firstShard (\(options.firstShard)) non-negative")
+        guard POSIX.system_isDirectory(folder) else {
             throw DataCompError(.fileNotFound, "the output folder does not exist; create it first", path: folder)
         }
         self.folder = folder
@@ -145,7 +137,7 @@ public final class ShardWriter {
     /// - Returns: The shards in the order written.
     /// - Throws: ``DataCompError`` with code `io`.
     @discardableResult
-    public func finish() throws -> [Shard] {
+    public func finish() throws -> [WrittenShard] {
         try closeShard()
         return finished
     }
@@ -162,20 +154,16 @@ public final class ShardWriter {
         WebDatasetTarWriter.appendEnd(archiveSize: session.sink.bytesWritten, to: &buffer)
         try session.sink.write(buffer)
         try session.commit()
-        let statistics = ShardStatistics(
+        let statistics = WebDatasetShardStatistics(
             count: count, successes: count, startTime: startTime, endTime: Self.now(),
             statusCounts: [("success", count)])
         if options.writesStatistics {
             let text = statistics.jsonValue.serialized(indent: 4)
             try AtomicFile.write(Array(text.utf8), to: folder + "/" + Self.statisticsName(nextShard))
         }
-        finished.append(Shard(number: nextShard, path: session.path, sampleCount: count, payloadBytes: size, statistics: statistics))
+        finished.append(WrittenShard(number: nextShard, path: session.path, sampleCount: count, payloadBytes: size, statistics: statistics))
         nextShard += 1
     }
 
-    private static func now() -> Double {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
-    }
+    private static func now() -> Double { POSIX.system_wallClock() }
 }

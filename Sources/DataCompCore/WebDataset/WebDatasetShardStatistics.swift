@@ -1,6 +1,6 @@
 /// The per-shard statistics file `<shard>_stats.json`, in img2dataset 1.40's layout (the
 /// DataComp resharder reads `successes` from it).
-public struct ShardStatistics: Sendable, Hashable {
+public struct WebDatasetShardStatistics: Sendable, Hashable {
     /// The number of samples attempted (for shards we write: the samples written).
     public var count: Int
     /// The number of samples in the shard.
@@ -58,7 +58,7 @@ public struct ShardStatistics: Sendable, Hashable {
     }
 
     /// Whether two statistics have equal fields.
-    public static func == (lhs: ShardStatistics, rhs: ShardStatistics) -> Bool {
+    public static func == (lhs: WebDatasetShardStatistics, rhs: WebDatasetShardStatistics) -> Bool {
         lhs.jsonValue == rhs.jsonValue
     }
 
