@@ -22,7 +22,7 @@ let package = Package(
         .executable(name: "datacomp", targets: ["DataCompCLI"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
     ],
     targets: [
         // MARK: Public API
@@ -124,6 +124,13 @@ let package = Package(
         .testTarget(
             name: "DataCompCLITests",
             dependencies: ["DataCompCLI", "_DataCompTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        // Builds and runs every example: the executables of this package and the downstream
+        // package in Examples/pool-filter-package.
+        .testTarget(
+            name: "ExampleTests",
+            dependencies: ["DataCompCore", "subset-from-uids", "_DataCompTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# The test command: installs what the build needs, checks the documentation, then runs the whole
-# Swift test suite. Tests run in release mode (with testing enabled) because the image and
-# corruption tests push millions of pixels and thousands of files through the decoders.
+# The test command: installs what the build needs, checks formatting, the layering rules and the
+# documentation, then runs the whole Swift test suite. Tests run in release mode (with testing
+# enabled) because the image and corruption tests push millions of pixels and thousands of files
+# through the decoders.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash Scripts/install-deps.sh
+# House style: swift-format (.swift-format, documentation comments validated) on the whole tree.
+swift format lint --strict --recursive Package.swift Sources Tests Examples Benchmarks/Package.swift Benchmarks/Benchmarks
+echo "swift-format: no findings"
+# Layering: C modules only in Internal/ folders, COpenBLAS only in DataCompKernels, Parquet alone.
+bash Scripts/check-layout.sh
 # Documentation is part of the product: every public symbol documented, no DocC warnings.
 bash Scripts/docs.sh
 swift build -c release --product datacomp

@@ -3,17 +3,11 @@
 // Usage: subset-from-uids UIDS.txt OUTPUT.npy
 
 import DataComp
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Foundation
 
 /// Writes a line to standard error.
 func printError(_ message: String) {
-    var line = message + "\n"
-    line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+    FileHandle.standardError.write(Data((message + "\n").utf8))
 }
 
 let arguments = CommandLine.arguments

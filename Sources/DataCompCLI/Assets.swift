@@ -54,7 +54,8 @@ struct AssetsList: ParsableCommand {
         if names.isEmpty { return Asset.all }
         return try names.map { name in
             guard let asset = Asset.all.first(where: { $0.name == name }) else {
-                throw ValidationError("unknown asset '\(name)'; known: \(Asset.all.map(\.name).joined(separator: ", "))")
+                throw ValidationError(
+                    "unknown asset '\(name)'; known: \(Asset.all.map(\.name).joined(separator: ", "))")
             }
             return asset
         }

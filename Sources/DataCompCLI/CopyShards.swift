@@ -41,18 +41,20 @@ struct CopyShards: ParsableCommand {
             options: .init(maxCount: maxCount, maxSize: maxSize, attributes: .init(modificationTime: mtime)))
         var count = 0
         for input in inputs {
-            var reader = try WebDatasetShardReader(path: input, duplicatePolicy: splitDuplicates ? .startNewSample : .throwError)
+            var reader = try WebDatasetShardReader(
+                path: input, duplicatePolicy: splitDuplicates ? .startNewSample : .throwError)
             while let sample = try reader.next() {
                 try writer.write(sample)
                 count += 1
             }
         }
         let shards = try writer.finish()
-        print(JSONValue.object([
-            ("samples", .int(count)),
-            ("shards", .int(shards.count)),
-            ("output", .string(output)),
-        ]).serialized(indent: 2))
+        print(
+            JSONValue.object([
+                ("samples", .int(count)),
+                ("shards", .int(shards.count)),
+                ("output", .string(output)),
+            ]).serialized(indent: 2))
     }
 
     private func ensureFolder(_ path: String) throws {

@@ -62,14 +62,18 @@ struct Demo: AsyncParsableCommand {
         var previousImage: [UInt8] = []
         for (index, sample) in pool.enumerated() {
             // Duplicates re-use the previous sample's encoded image under a new uid.
-            let jpeg = sample.duplicatesPrevious && !previousImage.isEmpty
+            let jpeg =
+                sample.duplicatesPrevious && !previousImage.isEmpty
                 ? previousImage : try sample.render().jpegData(quality: 95)
             previousImage = jpeg
             encodedBytes += jpeg.count
             try poolWriter.write(sample.webDatasetSample(key: String(format: "%012d", index), jpeg: jpeg))
         }
         let poolShards = try poolWriter.finish()
-        print(line("1. pool", "\(samples) samples in \(poolShards.count) shards (\(encodedBytes / 1024) KiB of JPEG)", since: step))
+        print(
+            line(
+                "1. pool", "\(samples) samples in \(poolShards.count) shards (\(encodedBytes / 1024) KiB of JPEG)",
+                since: step))
         report.append(("pool", .object([("samples", .int(samples)), ("shards", .int(poolShards.count))])))
 
         // 2. Selection: DataComp's basic_filter rules on caption and image size, from the shards' json.
@@ -77,24 +81,39 @@ struct Demo: AsyncParsableCommand {
         var kept: [SampleID] = []
         var dropped: [String: Int] = [:]
         for shard in poolShards {
-            var reader = try WebDatasetShardReader(path: output + "/pool/" + WebDatasetShardWriter.shardName(shard.number))
+            var reader = try WebDatasetShardReader(
+                path: output + "/pool/" + WebDatasetShardWriter.shardName(shard.number))
             while let sample = try reader.next() {
                 let meta = try DemoSample.Metadata(json: sample["json"], key: sample.key)
-                if let reason = meta.basicFilterRejection { dropped[reason, default: 0] += 1 } else { kept.append(meta.uid) }
+                if let reason = meta.basicFilterRejection {
+                    dropped[reason, default: 0] += 1
+                } else {
+                    kept.append(meta.uid)
+                }
             }
         }
         try SubsetFile.write(kept, to: output + "/subset.npy")
         let subset = try SubsetFile.read(from: output + "/subset.npy")
         let reasons = dropped.sorted { $0.key < $1.key }
-        print(line("2. subset", "kept \(subset.count) of \(samples); dropped " + reasons.map { "\($0.value) \($0.key)" }.joined(separator: ", "), since: step))
-        report.append(("subset", .object([("kept", .int(subset.count)), ("dropped", .object(reasons.map { ($0.key, .int($0.value)) }))])))
+        print(
+            line(
+                "2. subset",
+                "kept \(subset.count) of \(samples); dropped "
+                    + reasons.map { "\($0.value) \($0.key)" }.joined(separator: ", "), since: step))
+        report.append(
+            (
+                "subset",
+                .object([("kept", .int(subset.count)), ("dropped", .object(reasons.map { ($0.key, .int($0.value)) }))])
+            ))
 
         // 3. Reshard the pool to the subset (resharder.py's rule: keys <uid>-<j>, members copied byte for byte).
         step = clock.now
-        let reshardWriter = try WebDatasetShardWriter(folder: output + "/resharded", options: .init(maxCount: shardSize))
+        let reshardWriter = try WebDatasetShardWriter(
+            folder: output + "/resharded", options: .init(maxCount: shardSize))
         var keptImages: [MemberBytes] = []
         for shard in poolShards {
-            var reader = try WebDatasetShardReader(path: output + "/pool/" + WebDatasetShardWriter.shardName(shard.number))
+            var reader = try WebDatasetShardReader(
+                path: output + "/pool/" + WebDatasetShardWriter.shardName(shard.number))
             while let sample = try reader.next() {
                 for copy in try SubsetResharding.copies(of: sample, in: subset) {
                     try reshardWriter.write(copy)
@@ -109,7 +128,8 @@ struct Demo: AsyncParsableCommand {
         // 4. OpenCLIP evaluation preprocessing of the kept images, in parallel.
         step = clock.now
         let preprocessor = ImagePreprocessor(size: size)
-        let tensors = try await preprocessor.evaluationTensors(decoding: keptImages, concurrency: ConcurrencyBudget(width: workers))
+        let tensors = try await preprocessor.evaluationTensors(
+            decoding: keptImages, concurrency: ConcurrencyBudget(width: workers))
         var batch: [Float] = []
         batch.reserveCapacity(tensors.count * 3 * size * size)
         for tensor in tensors { batch.append(contentsOf: tensor.scalars) }
@@ -118,7 +138,8 @@ struct Demo: AsyncParsableCommand {
             [SafetensorsTensor(name: "pixel_values", tensor: pixels, dataType: .float16)],
             metadata: ["transform": "open_clip evaluation, \(size)px, OpenAI mean/std"],
             to: output + "/pixels.safetensors")
-        print(line("4. preprocess", "[\(tensors.count), 3, \(size), \(size)] float16 -> pixels.safetensors", since: step))
+        print(
+            line("4. preprocess", "[\(tensors.count), 3, \(size), \(size)] float16 -> pixels.safetensors", since: step))
 
         // 5. Duplicate images: cosine similarity of pixel vectors through one BLAS GEMM.
         step = clock.now
@@ -132,8 +153,10 @@ struct Demo: AsyncParsableCommand {
         report.append(("duplicate_pairs", .int(duplicatePairs)))
 
         let total = clock.now - start
-        report.append(("seconds", .double(Double(total.components.seconds) + Double(total.components.attoseconds) * 1e-18)))
-        try AtomicFile.write(Array(JSONValue.object(report).serialized(indent: 2).utf8) + [10], to: output + "/report.json")
+        report.append(
+            ("seconds", .double(Double(total.components.seconds) + Double(total.components.attoseconds) * 1e-18)))
+        try AtomicFile.write(
+            Array(JSONValue.object(report).serialized(indent: 2).utf8) + [10], to: output + "/report.json")
         print("done in \(total.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 2)))): \(output)")
     }
 
@@ -171,12 +194,14 @@ struct DemoSample {
         // Defects in known proportions: tiny images, extreme aspect ratios, one-word captions.
         let (width, height): (Int, Int) =
             roll < 10 ? (96, 72) : roll < 18 ? (900, 250) : [(320, 240), (256, 256), (240, 320)][index % 3]
-        let caption = (20..<30).contains(roll)
+        let caption =
+            (20..<30).contains(roll)
             ? shapes[shape] : "a \(colors[color].0) \(shapes[shape]) on a gradient background"
         let unit = { (g: inout SplitMix64) in Double(g.next() >> 11) / Double(1 << 53) }
         let jitter = (
             dx: unit(&generator) * 0.3 - 0.15, dy: unit(&generator) * 0.3 - 0.15,
-            scale: 0.7 + unit(&generator) * 0.6, tint: Int(generator.next() % 60))
+            scale: 0.7 + unit(&generator) * 0.6, tint: Int(generator.next() % 60)
+        )
         return DemoSample(
             uid: uid, width: width, height: height, color: color, shape: shape, caption: caption,
             duplicatesPrevious: index > 0 && (30..<35).contains(roll), jitter: jitter)
@@ -217,11 +242,13 @@ struct DemoSample {
             ("width", .int(width)), ("height", .int(height)),
             ("original_width", .int(width)), ("original_height", .int(height)),
         ])
-        return WebDatasetSample(key: key, members: [
-            .init(fileExtension: "jpg", bytes: MemberBytes(jpeg)),
-            .init(fileExtension: "json", bytes: MemberBytes(utf8: json.serialized(indent: 4))),
-            .init(fileExtension: "txt", bytes: MemberBytes(utf8: caption)),
-        ])
+        return WebDatasetSample(
+            key: key,
+            members: [
+                .init(fileExtension: "jpg", bytes: MemberBytes(jpeg)),
+                .init(fileExtension: "json", bytes: MemberBytes(utf8: json.serialized(indent: 4))),
+                .init(fileExtension: "txt", bytes: MemberBytes(utf8: caption)),
+            ])
     }
 
     /// The fields of a sample's json member that the selection step reads.
@@ -237,7 +264,9 @@ struct DemoSample {
                 let uidText = record["uid"]?.stringValue, let caption = record["caption"]?.stringValue,
                 let width = record["original_width"]?.intValue, let height = record["original_height"]?.intValue
             else {
-                throw DataCompError(.invalidFormat, "sample has no json member with uid, caption and original size", position: .member(key))
+                throw DataCompError(
+                    .invalidFormat, "sample has no json member with uid, caption and original size",
+                    position: .member(key))
             }
             self.uid = try SampleID(hex: uidText)
             self.uidText = uidText

@@ -20,7 +20,9 @@ struct PoolStats: AsyncParsableCommand {
         case json, text
     }
 
-    @Option(name: .customLong("metadata-dir"), help: "The metadata folder (non-recursive; *.parquet files paired with *.npz).")
+    @Option(
+        name: .customLong("metadata-dir"),
+        help: "The metadata folder (non-recursive; *.parquet files paired with *.npz).")
     var metadataDirectory: String
 
     @Option(help: "Output format: json or text.")
@@ -36,7 +38,8 @@ struct PoolStats: AsyncParsableCommand {
         // (DataCompFilters) together.
         let columns = PoolStatistics.columns.union(BasicFilterTally.columns)
         let parts = try await pool.mapShards(
-            columns: columns, concurrency: ConcurrencyBudget(width: maxConcurrency), progress: TerminalProgressReporter()
+            columns: columns, concurrency: ConcurrencyBudget(width: maxConcurrency),
+            progress: TerminalProgressReporter()
         ) { reader in
             var statistics = PoolStatistics()
             statistics.shardCount = 1
@@ -58,7 +61,8 @@ struct PoolStats: AsyncParsableCommand {
         switch format {
         case .json:
             guard case .object(let members) = statistics.jsonValue() else { return }
-            output = JSONValue.object([("metadata_dir", .string(metadataDirectory))] + members + Self.fractions(tally))
+            output =
+                JSONValue.object([("metadata_dir", .string(metadataDirectory))] + members + Self.fractions(tally))
                 .serialized(indent: 2) + "\n"
         case .text:
             output = Self.table(statistics, tally: tally, directory: metadataDirectory)
@@ -68,7 +72,9 @@ struct PoolStats: AsyncParsableCommand {
 
     /// The shares of rows failing each basic-filter caption and size rule.
     private static func fractions(_ tally: BasicFilterTally) -> [(String, JSONValue)] {
-        func fraction(_ part: Int) -> JSONValue { tally.rowCount == 0 ? .null : .double(Double(part) / Double(tally.rowCount)) }
+        func fraction(_ part: Int) -> JSONValue {
+            tally.rowCount == 0 ? .null : .double(Double(part) / Double(tally.rowCount))
+        }
         return [
             ("fraction_caption_at_most_2_words", fraction(tally.failingWordCount)),
             ("fraction_caption_at_most_5_characters", fraction(tally.failingCharacterCount)),
@@ -96,7 +102,8 @@ struct PoolStats: AsyncParsableCommand {
                 + PoolStatistics.reportedQuantiles.map { pad($0.name, 11) }.joined() + pad("mean", 11),
         ]
         let rows: [(String, PoolDistribution)] = [
-            ("clip_b32_similarity_score", statistics.clipB32Scores), ("clip_l14_similarity_score", statistics.clipL14Scores),
+            ("clip_b32_similarity_score", statistics.clipB32Scores),
+            ("clip_l14_similarity_score", statistics.clipL14Scores),
             ("caption characters", statistics.captionCharacters), ("caption words", statistics.captionWords),
             ("original_width", statistics.originalWidths), ("original_height", statistics.originalHeights),
         ]

@@ -50,7 +50,8 @@ struct Preprocess: ParsableCommand {
                 transformSeconds += cpuSeconds() - middle
             }
             let n = Double(images.count)
-            let line = "\(images.count) images, CPU time: decode \(decodeSeconds * 1000 / n) ms/image, "
+            let line =
+                "\(images.count) images, CPU time: decode \(decodeSeconds * 1000 / n) ms/image, "
                 + "transform \(transformSeconds * 1000 / n) ms/image, \(n / (decodeSeconds + transformSeconds)) images/s\n"
             FileHandle.standardError.write(Data(line.utf8))
         } else {

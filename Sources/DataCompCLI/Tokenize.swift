@@ -38,9 +38,11 @@ struct Tokenize: AsyncParsableCommand {
 
     func run() async throws {
         let resolver = AssetResolver.commandLine()
-        let tokenizer = try CLIPTokenizer(vocabularyAt: try resolver.path(for: .clipVocabulary, explicitPath: vocabulary))
+        let tokenizer = try CLIPTokenizer(
+            vocabularyAt: try resolver.path(for: .clipVocabulary, explicitPath: vocabulary))
         let captions = try CaptionFile.lines(of: input)
-        let tokens = await tokenizer.tokenize(captions, contextLength: contextLength, concurrency: ConcurrencyBudget(width: threads))
+        let tokens = await tokenizer.tokenize(
+            captions, contextLength: contextLength, concurrency: ConcurrencyBudget(width: threads))
         // Written straight from the ids (no second copy of a possibly large matrix); the bytes are
         // what NPYArray(shape:scalars:).write(to:) and np.save produce.
         try AtomicFile.write(to: output) { sink in
@@ -60,7 +62,8 @@ enum CaptionFile {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw DataCompError(.fileNotFound, "cannot read the caption file: \(error.localizedDescription)", path: path)
+            throw DataCompError(
+                .fileNotFound, "cannot read the caption file: \(error.localizedDescription)", path: path)
         }
         var lines: [String] = []
         var lineNumber = 0

@@ -26,6 +26,7 @@ package enum BLASThreads {
     ///   - count: The thread count for the duration of `body`.
     ///   - body: The work.
     /// - Returns: What `body` returns.
+    /// - Throws: What `body` throws.
     package static func withCount<R, E: Error>(_ count: Int, _ body: () throws(E) -> R) throws(E) -> R {
         let previous = Self.count
         setCount(count)

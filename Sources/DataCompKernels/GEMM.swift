@@ -71,9 +71,12 @@ package enum GEMM {
         precondition(count >= 0 && strideA >= 0 && strideB >= 0 && strideC >= 0, "negative batch count or stride")
         for index in 0..<count {
             multiply(
-                MatrixView(a.base + index * strideA, rows: a.rows, columns: a.columns, leadingDimension: a.leadingDimension),
-                MatrixView(b.base + index * strideB, rows: b.rows, columns: b.columns, leadingDimension: b.leadingDimension),
-                into: MutableMatrixView(c.base + index * strideC, rows: c.rows, columns: c.columns, leadingDimension: c.leadingDimension),
+                MatrixView(
+                    a.base + index * strideA, rows: a.rows, columns: a.columns, leadingDimension: a.leadingDimension),
+                MatrixView(
+                    b.base + index * strideB, rows: b.rows, columns: b.columns, leadingDimension: b.leadingDimension),
+                into: MutableMatrixView(
+                    c.base + index * strideC, rows: c.rows, columns: c.columns, leadingDimension: c.leadingDimension),
                 transposeA: transposeA, transposeB: transposeB, alpha: alpha, beta: beta)
         }
     }

@@ -8,7 +8,9 @@
 /// `to(torch.bfloat16)` on CPU (NaN becomes `0xFFFF`, as PyTorch 2.13's vectorised conversion writes).
 package enum HalfPrecision {
     /// Converts `source` (little-endian Float16 values) into `destination`.
-    package static func float16ToFloat32(_ source: UnsafeRawBufferPointer, into destination: UnsafeMutableBufferPointer<Float>) {
+    package static func float16ToFloat32(
+        _ source: UnsafeRawBufferPointer, into destination: UnsafeMutableBufferPointer<Float>
+    ) {
         let count = destination.count
         precondition(source.count == count * 2, "byte count \(source.count) does not match \(count) Float16 values")
         guard count > 0, let out = destination.baseAddress, let input = source.baseAddress else { return }
@@ -18,9 +20,12 @@ package enum HalfPrecision {
     }
 
     /// Converts `source` into little-endian Float16 values in `destination`.
-    package static func float32ToFloat16(_ source: UnsafeBufferPointer<Float>, into destination: UnsafeMutableRawBufferPointer) {
+    package static func float32ToFloat16(
+        _ source: UnsafeBufferPointer<Float>, into destination: UnsafeMutableRawBufferPointer
+    ) {
         let count = source.count
-        precondition(destination.count == count * 2, "byte count \(destination.count) does not match \(count) Float16 values")
+        precondition(
+            destination.count == count * 2, "byte count \(destination.count) does not match \(count) Float16 values")
         guard count > 0, let input = source.baseAddress, let out = destination.baseAddress else { return }
         for index in 0..<count {
             out.storeBytes(of: narrow(input[index]).littleEndian, toByteOffset: 2 * index, as: UInt16.self)
@@ -71,7 +76,9 @@ package enum HalfPrecision {
     }
 
     /// Converts `source` (little-endian bfloat16 values) into `destination`.
-    package static func bfloat16ToFloat32(_ source: UnsafeRawBufferPointer, into destination: UnsafeMutableBufferPointer<Float>) {
+    package static func bfloat16ToFloat32(
+        _ source: UnsafeRawBufferPointer, into destination: UnsafeMutableBufferPointer<Float>
+    ) {
         let count = destination.count
         precondition(source.count == count * 2, "byte count \(source.count) does not match \(count) bfloat16 values")
         guard count > 0, let out = destination.baseAddress, let input = source.baseAddress else { return }
@@ -82,9 +89,12 @@ package enum HalfPrecision {
     }
 
     /// Converts `source` into little-endian bfloat16 values in `destination` (round to nearest even).
-    package static func float32ToBFloat16(_ source: UnsafeBufferPointer<Float>, into destination: UnsafeMutableRawBufferPointer) {
+    package static func float32ToBFloat16(
+        _ source: UnsafeBufferPointer<Float>, into destination: UnsafeMutableRawBufferPointer
+    ) {
         let count = source.count
-        precondition(destination.count == count * 2, "byte count \(destination.count) does not match \(count) bfloat16 values")
+        precondition(
+            destination.count == count * 2, "byte count \(destination.count) does not match \(count) bfloat16 values")
         guard count > 0, let out = destination.baseAddress else { return }
         for index in 0..<count {
             out.storeBytes(of: bfloat16Bits(source[index]).littleEndian, toByteOffset: 2 * index, as: UInt16.self)

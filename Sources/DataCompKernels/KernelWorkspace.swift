@@ -41,6 +41,7 @@ package final class KernelWorkspace {
     ///   - count: The number of values needed.
     ///   - body: The work.
     /// - Returns: What `body` returns.
+    /// - Throws: What `body` throws.
     package func withBuffer<R, E: Error>(
         _ slot: Int, count: Int, _ body: (UnsafeMutableBufferPointer<Float>) throws(E) -> R
     ) throws(E) -> R {
@@ -49,6 +50,12 @@ package final class KernelWorkspace {
 
     /// Calls `body` with two buffers of two different slots at once.
     ///
+    /// - Parameters:
+    ///   - first: The first slot and its count.
+    ///   - second: The second slot and its count.
+    ///   - body: The work.
+    /// - Returns: What `body` returns.
+    /// - Throws: What `body` throws.
     /// - Precondition: `first.slot != second.slot`.
     package func withBuffers<R, E: Error>(
         _ first: (slot: Int, count: Int), _ second: (slot: Int, count: Int),

@@ -30,7 +30,9 @@ package struct MatrixView {
     ///
     /// - Precondition: `buffer` holds at least `rows · columns` values and is not empty.
     package init(_ buffer: UnsafeBufferPointer<Float>, rows: Int, columns: Int) {
-        precondition(buffer.count >= rows * columns, "a [\(rows), \(columns)] matrix needs \(rows * columns) values, the buffer has \(buffer.count)")
+        precondition(
+            buffer.count >= rows * columns,
+            "a [\(rows), \(columns)] matrix needs \(rows * columns) values, the buffer has \(buffer.count)")
         guard let base = buffer.baseAddress else { preconditionFailure("the buffer has no storage") }
         self.init(base, rows: rows, columns: columns)
     }
@@ -64,7 +66,9 @@ package struct MutableMatrixView {
     ///
     /// - Precondition: `buffer` holds at least `rows · columns` values and is not empty.
     package init(_ buffer: UnsafeMutableBufferPointer<Float>, rows: Int, columns: Int) {
-        precondition(buffer.count >= rows * columns, "a [\(rows), \(columns)] matrix needs \(rows * columns) values, the buffer has \(buffer.count)")
+        precondition(
+            buffer.count >= rows * columns,
+            "a [\(rows), \(columns)] matrix needs \(rows * columns) values, the buffer has \(buffer.count)")
         guard let base = buffer.baseAddress else { preconditionFailure("the buffer has no storage") }
         self.init(base, rows: rows, columns: columns)
     }

@@ -63,17 +63,23 @@ package enum VectorKernels {
     /// Writes the L2 norm of every row of `width` values of `buffer` into `norms`.
     ///
     /// - Precondition: `buffer.count == norms.count · width`.
-    package static func rowNorms(_ buffer: UnsafeBufferPointer<Float>, width: Int, into norms: UnsafeMutableBufferPointer<Float>) {
-        precondition(buffer.count == norms.count * width, "\(buffer.count) values are not \(norms.count) rows of \(width)")
+    package static func rowNorms(
+        _ buffer: UnsafeBufferPointer<Float>, width: Int, into norms: UnsafeMutableBufferPointer<Float>
+    ) {
+        precondition(
+            buffer.count == norms.count * width, "\(buffer.count) values are not \(norms.count) rows of \(width)")
         for row in norms.indices {
-            norms[row] = sumOfSquares(UnsafeBufferPointer(rebasing: buffer[(row * width)..<((row + 1) * width)])).squareRoot()
+            norms[row] = sumOfSquares(UnsafeBufferPointer(rebasing: buffer[(row * width)..<((row + 1) * width)]))
+                .squareRoot()
         }
     }
 
     /// Writes `factor · source[i]` into `destination[i]` (the buffers may be the same).
     ///
     /// - Precondition: The buffers have the same length.
-    package static func scale(_ source: UnsafeBufferPointer<Float>, by factor: Float, into destination: UnsafeMutableBufferPointer<Float>) {
+    package static func scale(
+        _ source: UnsafeBufferPointer<Float>, by factor: Float, into destination: UnsafeMutableBufferPointer<Float>
+    ) {
         precondition(source.count == destination.count, "scale of \(source.count) values into \(destination.count)")
         guard let input = source.baseAddress, let output = destination.baseAddress else { return }
         var index = 0
@@ -94,9 +100,12 @@ package enum VectorKernels {
     ///
     /// - Precondition: Both buffers hold `rows · columns` values and do not overlap.
     package static func transpose(
-        _ source: UnsafeBufferPointer<Float>, rows: Int, columns: Int, into destination: UnsafeMutableBufferPointer<Float>
+        _ source: UnsafeBufferPointer<Float>, rows: Int, columns: Int,
+        into destination: UnsafeMutableBufferPointer<Float>
     ) {
-        precondition(source.count == rows * columns && destination.count == rows * columns, "transpose buffers do not hold [\(rows), \(columns)]")
+        precondition(
+            source.count == rows * columns && destination.count == rows * columns,
+            "transpose buffers do not hold [\(rows), \(columns)]")
         let tile = 32
         for rowStart in stride(from: 0, to: rows, by: tile) {
             for columnStart in stride(from: 0, to: columns, by: tile) {

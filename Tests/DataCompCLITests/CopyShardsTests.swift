@@ -19,7 +19,8 @@ import _DataCompTestSupport
         #expect(result.status == 0, "\(result.standardError)")
         let files = try FileManager.default.contentsOfDirectory(atPath: cut).filter { $0.hasSuffix(".tar") }.sorted()
         #expect(files == ["00000000.tar", "00000001.tar", "00000002.tar"])
-        let stats = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: cut + "/00000002_stats.json")))
+        let stats = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: cut + "/00000002_stats.json")))
         #expect((stats as? [String: Any])?["successes"] as? Int == 2)
 
         // A second run into the same folder is refused rather than mixing shards.

@@ -9,12 +9,15 @@ import _DataCompTestSupport
         let folder = try Fixtures.temporaryDirectory("demo")
         defer { try? FileManager.default.removeItem(at: folder) }
         let output = folder.appendingPathComponent("demo").path
-        let result = try CommandRunner.run(["demo", "--output", output, "--samples", "60", "--shard-size", "16", "--size", "32"])
+        let result = try CommandRunner.run([
+            "demo", "--output", output, "--samples", "60", "--shard-size", "16", "--size", "32",
+        ])
         #expect(result.status == 0, "\(result.standardError)")
 
         let subset = try SubsetFile.read(from: output + "/subset.npy")
         let report = try #require(
-            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output + "/report.json"))) as? [String: Any])
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output + "/report.json")))
+                as? [String: Any])
         let dropped = try #require((report["subset"] as? [String: Any])?["dropped"] as? [String: Int])
         // Every pool sample is either kept or dropped for exactly one reason.
         #expect(subset.count + dropped.values.reduce(0, +) == 60)
@@ -22,7 +25,8 @@ import _DataCompTestSupport
 
         // The resharded shards hold exactly the subset's uids, keyed <uid>-0 as resharder.py does.
         var keys: [String] = []
-        for name in try FileManager.default.contentsOfDirectory(atPath: output + "/resharded").sorted() where name.hasSuffix(".tar") {
+        for name in try FileManager.default.contentsOfDirectory(atPath: output + "/resharded").sorted()
+        where name.hasSuffix(".tar") {
             var reader = try WebDatasetShardReader(path: output + "/resharded/" + name)
             while let sample = try reader.next() { keys.append(sample.key) }
         }

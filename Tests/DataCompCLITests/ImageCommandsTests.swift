@@ -5,11 +5,15 @@ import _DataCompTestSupport
 @Suite struct ImageCommandsTests {
     // Expected values: Pillow 13.0.0 `Image.open(f)` → format, size and mode (see
     // Tests/Fixtures/images/index.json).
-    @Test("inspect summarizes images as Pillow names them", arguments: [
-        ("rgb_q90.jpg", "JPEG", 64, 48, "RGB"), ("cmyk.jpg", "JPEG", 32, 24, "CMYK"), ("gray.jpg", "JPEG", 40, 30, "L"),
-        ("palette.png", "PNG", 40, 33, "P"), ("gray16.png", "PNG", 27, 19, "I;16"), ("gray_alpha16.png", "PNG", 15, 12, "RGBA"),
-        ("rgba_lossy.webp", "WEBP", 34, 30, "RGBA"), ("rgb_lossy.webp", "WEBP", 48, 40, "RGB"),
-    ])
+    @Test(
+        "inspect summarizes images as Pillow names them",
+        arguments: [
+            ("rgb_q90.jpg", "JPEG", 64, 48, "RGB"), ("cmyk.jpg", "JPEG", 32, 24, "CMYK"),
+            ("gray.jpg", "JPEG", 40, 30, "L"),
+            ("palette.png", "PNG", 40, 33, "P"), ("gray16.png", "PNG", 27, 19, "I;16"),
+            ("gray_alpha16.png", "PNG", 15, 12, "RGBA"),
+            ("rgba_lossy.webp", "WEBP", 34, 30, "RGBA"), ("rgb_lossy.webp", "WEBP", 48, 40, "RGB"),
+        ])
     func inspectsImages(_ c: (String, String, Int, Int, String)) throws {
         let result = try CommandRunner.run(["inspect", Fixtures.path("images/" + c.0)])
         #expect(result.status == 0, "\(result.standardError)")
@@ -46,8 +50,12 @@ import _DataCompTestSupport
         let expected = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("images/rgb_q90.jpg.p32.f32"))))
         var worst: Float = 0
         for i in stride(from: 0, to: expected.count, by: 4) {
-            let a = Float(bitPattern: UInt32(bytes[128 + i]) | UInt32(bytes[129 + i]) << 8 | UInt32(bytes[130 + i]) << 16 | UInt32(bytes[131 + i]) << 24)
-            let b = Float(bitPattern: UInt32(expected[i]) | UInt32(expected[i + 1]) << 8 | UInt32(expected[i + 2]) << 16 | UInt32(expected[i + 3]) << 24)
+            let a = Float(
+                bitPattern: UInt32(bytes[128 + i]) | UInt32(bytes[129 + i]) << 8 | UInt32(bytes[130 + i]) << 16
+                    | UInt32(bytes[131 + i]) << 24)
+            let b = Float(
+                bitPattern: UInt32(expected[i]) | UInt32(expected[i + 1]) << 8 | UInt32(expected[i + 2]) << 16 | UInt32(
+                    expected[i + 3]) << 24)
             worst = max(worst, abs(a - b))
         }
         #expect(worst <= 1e-5)

@@ -1,5 +1,5 @@
-import _DataCompTestSupport
 import Testing
+import _DataCompTestSupport
 
 @Suite struct InspectTests {
     @Test("An unknown extension is a clear error, not a crash")

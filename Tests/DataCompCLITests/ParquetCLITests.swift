@@ -22,7 +22,9 @@ private let manifest: [String: String] = {
 
     @Test("export honours --columns and --limit")
     func exportProjectsAndLimits() throws {
-        let result = try CommandRunner.run(["export", Fixtures.path("parquet/datacomp_snappy.parquet"), "--columns", "uid,face_bboxes", "--limit", "3"])
+        let result = try CommandRunner.run([
+            "export", Fixtures.path("parquet/datacomp_snappy.parquet"), "--columns", "uid,face_bboxes", "--limit", "3",
+        ])
         #expect(result.status == 0)
         let lines = result.standardOutput.split(separator: "\n")
         #expect(lines.count == 3)
@@ -31,7 +33,9 @@ private let manifest: [String: String] = {
 
     @Test("export of an unknown column fails with the available columns")
     func exportUnknownColumnFails() throws {
-        let result = try CommandRunner.run(["export", Fixtures.path("parquet/datacomp_snappy.parquet"), "--columns", "nope"])
+        let result = try CommandRunner.run([
+            "export", Fixtures.path("parquet/datacomp_snappy.parquet"), "--columns", "nope",
+        ])
         #expect(result.status != 0)
         #expect(result.standardError.contains("no column 'nope'"))
     }

@@ -37,7 +37,9 @@ import _DataCompTestSupport
 
     @Test("pool stats --format text prints a table")
     func printsTextTable() throws {
-        let result = try CommandRunner.run(["pool", "stats", "--metadata-dir", Fixtures.path("pool/missing_npz"), "--format", "text"])
+        let result = try CommandRunner.run([
+            "pool", "stats", "--metadata-dir", Fixtures.path("pool/missing_npz"), "--format", "text",
+        ])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("rows: 18   shards: 2   shards with npz: 1"))
         #expect(result.standardOutput.contains("clip_l14_similarity_score"))

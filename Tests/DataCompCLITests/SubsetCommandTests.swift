@@ -8,7 +8,9 @@ import _DataCompTestSupport
         let folder = try Fixtures.temporaryDirectory("cli-subset")
         defer { try? FileManager.default.removeItem(at: folder) }
         let output = folder.appendingPathComponent("subset.npy").path
-        let create = try CommandRunner.run(["subset", "create", "--uids", Fixtures.path("numpy/subset_small.txt"), "--output", output])
+        let create = try CommandRunner.run([
+            "subset", "create", "--uids", Fixtures.path("numpy/subset_small.txt"), "--output", output,
+        ])
         #expect(create.status == 0, "\(create.standardError)")
         // Reference: np.save of the sorted array (NumPy 2.4.6, Scripts/fixtures/numpy_fixtures.py); exact bytes.
         #expect(try Array(Data(contentsOf: URL(fileURLWithPath: output))) == Fixtures.bytes("numpy/subset_small.npy"))
@@ -23,7 +25,8 @@ import _DataCompTestSupport
         let folder = try Fixtures.temporaryDirectory("cli-subset")
         defer { try? FileManager.default.removeItem(at: folder) }
         let input = folder.appendingPathComponent("uids.txt")
-        try "139e4a9b22a614771f06c700a8ebe150\n\n139e4a9b22a614771f06c700a8ebe15\n".write(to: input, atomically: true, encoding: .utf8)
+        try "139e4a9b22a614771f06c700a8ebe150\n\n139e4a9b22a614771f06c700a8ebe15\n".write(
+            to: input, atomically: true, encoding: .utf8)
         let output = folder.appendingPathComponent("out.npy").path
         let result = try CommandRunner.run(["subset", "create", "--uids", input.path, "--output", output])
         #expect(result.status != 0)

@@ -44,7 +44,10 @@ import _DataCompTestSupport
         let array = try NPYArray(contentsOfFile: output)
         #expect(array.shape == [3, 4])
         // open_clip.tokenize(["a photo of a cat.", "", "a diagram."], context_length=4), open_clip 3.3.0.
-        #expect(try array.scalars(as: Int64.self) == [49406, 320, 1125, 49407, 49406, 49407, 0, 0, 49406, 320, 22697, 49407])
+        #expect(
+            try array.scalars(as: Int64.self) == [
+                49406, 320, 1125, 49407, 49406, 49407, 0, 0, 49406, 320, 22697, 49407,
+            ])
     }
 
     @Test("tokenize names the line that is not UTF-8 and writes nothing")

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import DataCompKernels
 
 /// A row-major matrix of doubles, for reference products computed without BLAS.
@@ -36,9 +37,11 @@ private func values(_ count: Int, seed: UInt64) -> [Float] {
 }
 
 @Suite struct GEMMTests {
-    @Test("Products equal a double-precision reference for every transpose", arguments: [
-        (false, false), (true, false), (false, true), (true, true),
-    ])
+    @Test(
+        "Products equal a double-precision reference for every transpose",
+        arguments: [
+            (false, false), (true, false), (false, true), (true, true),
+        ])
     func matchesReference(transposeA: Bool, transposeB: Bool) {
         let (m, n, k) = (7, 5, 9)
         let a = values(m * k, seed: 1)
@@ -110,13 +113,15 @@ private func values(_ count: Int, seed: UInt64) -> [Float] {
             b.withUnsafeBufferPointer { pb in
                 batched.withUnsafeMutableBufferPointer { pc in
                     GEMM.multiplyBatched(
-                        count: count, MatrixView(pa, rows: 2, columns: 3), strideA: 6, MatrixView(pb, rows: 3, columns: 2),
+                        count: count, MatrixView(pa, rows: 2, columns: 3), strideA: 6,
+                        MatrixView(pb, rows: 3, columns: 2),
                         strideB: 0, into: MutableMatrixView(pc, rows: 2, columns: 2), strideC: 4)
                 }
                 single.withUnsafeMutableBufferPointer { pc in
                     for index in 0..<count {
                         GEMM.multiply(
-                            MatrixView(pa.baseAddress! + 6 * index, rows: 2, columns: 3), MatrixView(pb, rows: 3, columns: 2),
+                            MatrixView(pa.baseAddress! + 6 * index, rows: 2, columns: 3),
+                            MatrixView(pb, rows: 3, columns: 2),
                             into: MutableMatrixView(pc.baseAddress! + 4 * index, rows: 2, columns: 2))
                     }
                 }

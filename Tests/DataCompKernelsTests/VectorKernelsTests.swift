@@ -1,8 +1,11 @@
 import Testing
+
 @testable import DataCompKernels
 
 @Suite struct VectorKernelsTests {
-    @Test("Sums of squares and dot products equal the scalar loop for every tail length", arguments: [0, 1, 15, 16, 17, 33, 100])
+    @Test(
+        "Sums of squares and dot products equal the scalar loop for every tail length",
+        arguments: [0, 1, 15, 16, 17, 33, 100])
     func reductions(count: Int) {
         let a = (0..<count).map { Float($0 % 7) - 3 }
         let b = (0..<count).map { Float($0 % 5) * 0.5 }
@@ -26,7 +29,9 @@ import Testing
         #expect(abs(values[4] - 0.01) < 1e-6)
         var norms = [Float](repeating: 0, count: 3)
         let rows: [Float] = [3, 4, 0, 0, 6, 8]
-        rows.withUnsafeBufferPointer { source in norms.withUnsafeMutableBufferPointer { VectorKernels.rowNorms(source, width: 2, into: $0) } }
+        rows.withUnsafeBufferPointer { source in
+            norms.withUnsafeMutableBufferPointer { VectorKernels.rowNorms(source, width: 2, into: $0) }
+        }
         #expect(norms == [5, 0, 10])
     }
 
@@ -34,11 +39,15 @@ import Testing
     func scaleAndTranspose(rows: Int, columns: Int) {
         let source = (0..<(rows * columns)).map { Float($0) }
         var scaled = [Float](repeating: 0, count: source.count)
-        source.withUnsafeBufferPointer { s in scaled.withUnsafeMutableBufferPointer { VectorKernels.scale(s, by: 0.5, into: $0) } }
+        source.withUnsafeBufferPointer { s in
+            scaled.withUnsafeMutableBufferPointer { VectorKernels.scale(s, by: 0.5, into: $0) }
+        }
         #expect(scaled == source.map { $0 * 0.5 })
         var transposed = [Float](repeating: 0, count: source.count)
         source.withUnsafeBufferPointer { s in
-            transposed.withUnsafeMutableBufferPointer { VectorKernels.transpose(s, rows: rows, columns: columns, into: $0) }
+            transposed.withUnsafeMutableBufferPointer {
+                VectorKernels.transpose(s, rows: rows, columns: columns, into: $0)
+            }
         }
         for r in 0..<rows { for c in 0..<columns { #expect(transposed[c * rows + r] == source[r * columns + c]) } }
     }

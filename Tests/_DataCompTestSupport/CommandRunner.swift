@@ -14,7 +14,8 @@ public enum CommandRunner {
 
     /// The `datacomp` binary in the same build folder as the running test bundle.
     public static var executable: URL {
-        let selfPath = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        let selfPath =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? CommandLine.arguments[0]
         var folder = URL(fileURLWithPath: selfPath).deletingLastPathComponent()
         // The test binary may sit inside `<name>.xctest/` on some platforms.
@@ -24,9 +25,25 @@ public enum CommandRunner {
 
     /// Runs `datacomp` with `arguments` and waits for it.
     public static func run(_ arguments: [String], standardInput: String? = nil) throws -> Result {
+        try run(executable: executable, arguments, standardInput: standardInput)
+    }
+
+    /// Runs any executable with `arguments` and waits for it, reading both output pipes.
+    ///
+    /// - Parameters:
+    ///   - executable: The program.
+    ///   - arguments: Its arguments.
+    ///   - standardInput: Text written to its standard input, if any.
+    ///   - currentDirectory: The folder it runs in (the test's by default).
+    /// - Returns: The exit status and both outputs.
+    /// - Throws: When the program cannot be started.
+    public static func run(
+        executable: URL, _ arguments: [String], standardInput: String? = nil, currentDirectory: URL? = nil
+    ) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out

@@ -83,10 +83,12 @@ let benchmarks: @Sendable () -> Void = {
     // The same columns through the candidate pool: uids parsed to SampleID, 65,536-row batches.
     Benchmark("Pool batches uid text scores (1000000 rows)") { benchmark in
         let shard = PoolShard(
-            index: 0, stem: "datacomp_1m", parquetPath: parquetPath, npzPath: dataFolder + "/datacomp_1m.npz", hasNPZ: false)
+            index: 0, stem: "datacomp_1m", parquetPath: parquetPath, npzPath: dataFolder + "/datacomp_1m.npz",
+            hasNPZ: false)
         for _ in benchmark.scaledIterations {
             var rows = 0
-            try PoolShardReader(shard: shard, columns: [.uid, .text, .clipB32Score, .clipL14Score]).forEachBatch { batch in
+            try PoolShardReader(shard: shard, columns: [.uid, .text, .clipB32Score, .clipL14Score]).forEachBatch {
+                batch in
                 rows += batch.count
                 blackHole(batch)
             }

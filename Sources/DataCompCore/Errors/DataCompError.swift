@@ -12,7 +12,9 @@
 /// }
 /// ```
 public struct DataCompError: Error, Sendable, CustomStringConvertible {
-    /// A category of failure. New codes may be added in later releases; do not switch over them
+    /// A category of failure.
+    ///
+    /// New codes may be added in later releases; do not switch over them
     /// exhaustively.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Representation: String, Hashable, Sendable {
@@ -66,7 +68,9 @@ public struct DataCompError: Error, Sendable, CustomStringConvertible {
         public static let unsortedData = Code(.unsortedData)
         /// A value the caller passed does not fit the data or environment it refers to (for
         /// example a path that names a file where a folder is expected, or a column that cannot
-        /// be read). Arguments that are wrong whatever the data are preconditions and trap.
+        /// be read).
+        ///
+        /// Arguments that are wrong whatever the data are preconditions and trap.
         public static let invalidArgument = Code(.invalidArgument)
         /// A file has no array, column, member or tensor of the name asked for; the message lists
         /// the names it has.
@@ -127,7 +131,9 @@ public struct DataCompError: Error, Sendable, CustomStringConvertible {
         ///   - name: The member's name.
         ///   - offset: The offset from the start of the member's data.
         /// - Returns: The position.
-        public static func memberOffset(_ name: String, _ offset: Int) -> Position { Position(.memberOffset(name, offset)) }
+        public static func memberOffset(_ name: String, _ offset: Int) -> Position {
+            Position(.memberOffset(name, offset))
+        }
         /// A one-based line number of a text file.
         ///
         /// - Parameter line: The line.

@@ -21,6 +21,7 @@ public enum AtomicFile {
     ///   - path: The destination; its folder must exist.
     ///   - body: Writes the content. If it throws, the temporary file is removed and the error
     ///     is rethrown.
+    /// - Returns: What `body` returns.
     /// - Throws: ``DataCompError`` with code `io`, or whatever `body` throws.
     public static func write<R>(to path: String, _ body: (inout FileSink) throws -> R) throws -> R {
         let session = try AtomicFileSession(path: path)

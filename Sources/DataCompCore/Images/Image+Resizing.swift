@@ -18,8 +18,9 @@ extension Image {
     public func resized(
         width: Int, height: Int, filter: ResamplingFilter = .bicubic, box: ResizeBox? = nil
     ) -> Image {
-        resized(width: width, height: height, filter: filter, box: box,
-                window: (0, 0, width, height))
+        resized(
+            width: width, height: height, filter: filter, box: box,
+            window: (0, 0, width, height))
     }
 
     /// Like ``resized(width:height:filter:box:)`` but computes only the `window` of the output
@@ -41,7 +42,8 @@ extension Image {
             "window must lie inside the output")
         let region = box ?? ResizeBox(left: 0, top: 0, right: Float(width), bottom: Float(height))
         precondition(region.left >= 0 && region.top >= 0, "box offset can't be negative")
-        precondition(region.right <= Float(width) && region.bottom <= Float(height), "box can't exceed original image size")
+        precondition(
+            region.right <= Float(width) && region.bottom <= Float(height), "box can't exceed original image size")
         precondition(region.right - region.left >= 0 && region.bottom - region.top >= 0, "box can't be empty")
         let pillowBox = (x0: region.left, y0: region.top, x1: region.right, y1: region.bottom)
 
@@ -52,12 +54,16 @@ extension Image {
 
         let bpp = mode.bytesPerPixel
         // `_resize`: an integer box of the output's size is a crop.
-        let integerBox = region.left == region.left.rounded(.towardZero) && region.top == region.top.rounded(.towardZero)
+        let integerBox =
+            region.left == region.left.rounded(.towardZero) && region.top == region.top.rounded(.towardZero)
         if (outputWidth == width && outputHeight == height && wholeImage)
             || (integerBox && region.right - region.left == Float(outputWidth)
                 && region.bottom - region.top == Float(outputHeight))
         {
-            let shifted = (x: Int(region.left) + window.x, y: Int(region.top) + window.y, width: window.width, height: window.height)
+            let shifted = (
+                x: Int(region.left) + window.x, y: Int(region.top) + window.y, width: window.width,
+                height: window.height
+            )
             var data = PillowResampler.crop(pixels, width: width, bytesPerPixel: bpp, window: shifted)
             if (mode == .rgba || mode == .grayAlpha) && filter != .nearest
                 && !(outputWidth == width && outputHeight == height && wholeImage)

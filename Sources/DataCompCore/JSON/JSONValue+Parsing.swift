@@ -41,7 +41,9 @@ extension JSONValue {
 
     /// Parses one JSON value followed only by whitespace; offsets in errors are `baseOffset`
     /// plus the position in `bytes`.
-    package static func parse(_ bytes: UnsafeRawBufferPointer, baseOffset: Int = 0, dialect: Dialect) throws -> JSONValue {
+    package static func parse(_ bytes: UnsafeRawBufferPointer, baseOffset: Int = 0, dialect: Dialect) throws
+        -> JSONValue
+    {
         var parser = Parser(bytes: bytes, baseOffset: baseOffset, dialect: dialect)
         parser.skipWhitespace()
         let value = try parser.value(depth: 0)
@@ -90,7 +92,8 @@ extension JSONValue {
             case UInt8(ascii: "n"): try expect("null"); return .null
             case UInt8(ascii: "N") where dialect == .python: try expect("NaN"); return .double(.nan)
             case UInt8(ascii: "I") where dialect == .python: try expect("Infinity"); return .double(.infinity)
-            case UInt8(ascii: "-") where dialect == .python && position + 1 < bytes.count && bytes[position + 1] == UInt8(ascii: "I"):
+            case UInt8(ascii: "-")
+            where dialect == .python && position + 1 < bytes.count && bytes[position + 1] == UInt8(ascii: "I"):
                 try expect("-Infinity")
                 return .double(-.infinity)
             case let byte? where byte == UInt8(ascii: "-") || (byte >= 0x30 && byte <= 0x39): return try number()
@@ -160,7 +163,9 @@ extension JSONValue {
             let integerStart = position
             let integerDigits = digits(&self)
             guard integerDigits > 0 else { throw error("invalid number") }
-            if integerDigits > 1 && bytes[integerStart] == UInt8(ascii: "0") { throw error("invalid number (leading zero)") }
+            if integerDigits > 1 && bytes[integerStart] == UInt8(ascii: "0") {
+                throw error("invalid number (leading zero)")
+            }
             var isInteger = true
             if current == UInt8(ascii: ".") {
                 position += 1
@@ -206,7 +211,10 @@ extension JSONValue {
             var runStart = position
             func flush(_ parser: Parser, upTo end: Int, into scalars: inout String.UnicodeScalarView) {
                 if end > runStart {
-                    scalars.append(contentsOf: String(decoding: UnsafeRawBufferPointer(rebasing: parser.bytes[runStart..<end]), as: UTF8.self).unicodeScalars)
+                    scalars.append(
+                        contentsOf: String(
+                            decoding: UnsafeRawBufferPointer(rebasing: parser.bytes[runStart..<end]), as: UTF8.self
+                        ).unicodeScalars)
                 }
             }
             while true {
@@ -241,7 +249,9 @@ extension JSONValue {
                         position += 1
                         try expect("u")
                         let low = try hex4()
-                        guard (0xDC00...0xDFFF).contains(low) else { throw error("lone leading surrogate in hex escape") }
+                        guard (0xDC00...0xDFFF).contains(low) else {
+                            throw error("lone leading surrogate in hex escape")
+                        }
                         code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                     } else if (0xDC00...0xDFFF).contains(code) {
                         throw error("lone trailing surrogate in hex escape")

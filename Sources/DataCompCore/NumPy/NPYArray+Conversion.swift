@@ -28,7 +28,8 @@ extension NPYArray {
         default:
             throw DataCompError(
                 .dtypeMismatch,
-                "expected a floating-point array (<f2, <f4 or <f8), found \(dataType.descr); convert it with arr.astype(np.float32)")
+                "expected a floating-point array (<f2, <f4 or <f8), found \(dataType.descr); convert it with arr.astype(np.float32)"
+            )
         }
     }
 

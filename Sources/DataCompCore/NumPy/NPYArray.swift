@@ -47,7 +47,9 @@ public struct NPYArray: Sendable {
     ///   `unsupportedDataType`, `truncatedFile` or `corruptData` (data size differs from the
     ///   header's shape), `fileNotFound`, `io`.
     public init(contentsOfFile path: String) throws {
-        self = try MappedFile.parsing(path) { file in try NPYArray(parsing: RawStorage(file: file, range: 0..<file.count)) }
+        self = try MappedFile.parsing(path) { file in
+            try NPYArray(parsing: RawStorage(file: file, range: 0..<file.count))
+        }
     }
 
     /// Parses an `.npy` image from memory (the bytes are copied).
@@ -66,7 +68,9 @@ public struct NPYArray: Sendable {
     /// - Precondition: `shape` has no negative dimension and matches `scalars.count`.
     public init<Scalar: NPYScalar>(shape: [Int], scalars: [Scalar]) {
         precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in shape \(shape)")
-        precondition(shape.reduce(1, *) == scalars.count, "shape \(shape) needs \(shape.reduce(1, *)) elements, got \(scalars.count)")
+        precondition(
+            shape.reduce(1, *) == scalars.count,
+            "shape \(shape) needs \(shape.reduce(1, *)) elements, got \(scalars.count)")
         let storage = scalars.withUnsafeBytes { RawStorage(copying: $0) }
         self.init(dataType: Scalar.npyDataType, shape: shape, storage: storage)
     }
@@ -79,7 +83,9 @@ public struct NPYArray: Sendable {
     /// - Precondition: `shape` has no negative dimension and matches `booleans.count`.
     public init(shape: [Int], booleans: [Bool]) {
         precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in shape \(shape)")
-        precondition(shape.reduce(1, *) == booleans.count, "shape \(shape) needs \(shape.reduce(1, *)) elements, got \(booleans.count)")
+        precondition(
+            shape.reduce(1, *) == booleans.count,
+            "shape \(shape) needs \(shape.reduce(1, *)) elements, got \(booleans.count)")
         let storage = RawStorage(count: booleans.count) { buffer in
             for (index, value) in booleans.enumerated() { buffer[index] = value ? 1 : 0 }
         }
@@ -120,7 +126,8 @@ public struct NPYArray: Sendable {
         guard Scalar.npyDataType == dataType else {
             throw DataCompError(
                 .dtypeMismatch,
-                "the array's dtype is \(dataType.descr), but it was read as \(Scalar.self) (\(Scalar.npyDataType.descr))")
+                "the array's dtype is \(dataType.descr), but it was read as \(Scalar.self) (\(Scalar.npyDataType.descr))"
+            )
         }
         return try storage.withUnsafeBufferPointer(as: type, body)
     }

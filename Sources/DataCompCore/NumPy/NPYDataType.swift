@@ -82,11 +82,13 @@ public enum NPYDataType: Hashable, Sendable, CaseIterable, CustomStringConvertib
             if text.hasPrefix(">") {
                 throw DataCompError(
                     .unsupportedDataType,
-                    "the array is big-endian ('\(text)'); re-save it little-endian with arr.astype(arr.dtype.newbyteorder('<'))")
+                    "the array is big-endian ('\(text)'); re-save it little-endian with arr.astype(arr.dtype.newbyteorder('<'))"
+                )
             }
             throw DataCompError(
                 .unsupportedDataType,
-                "unsupported dtype '\(text)'; expected one of <f2 <f4 <f8 |i1 <i4 <i8 |u1 <u8 |b1 or [('f0', '<u8'), ('f1', '<u8')]")
+                "unsupported dtype '\(text)'; expected one of <f2 <f4 <f8 |i1 <i4 <i8 |u1 <u8 |b1 or [('f0', '<u8'), ('f1', '<u8')]"
+            )
         case .list(let fields):
             let names = fields.map { field -> String in
                 if case .tuple(let parts) = field, parts.count == 2,
@@ -99,9 +101,11 @@ public enum NPYDataType: Hashable, Sendable, CaseIterable, CustomStringConvertib
             if names == ["f0:<u8", "f1:<u8"] { return .sampleID }
             throw DataCompError(
                 .unsupportedDataType,
-                "unsupported structured dtype \(value); the only structured dtype read is [('f0', '<u8'), ('f1', '<u8')] (np.dtype('u8,u8'))")
+                "unsupported structured dtype \(value); the only structured dtype read is [('f0', '<u8'), ('f1', '<u8')] (np.dtype('u8,u8'))"
+            )
         default:
-            throw DataCompError(.invalidFormat, "the header's 'descr' is \(value), expected a dtype string or a list of fields")
+            throw DataCompError(
+                .invalidFormat, "the header's 'descr' is \(value), expected a dtype string or a list of fields")
         }
     }
 }

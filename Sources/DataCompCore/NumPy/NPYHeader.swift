@@ -28,7 +28,8 @@ public struct NPYHeader: Hashable, Sendable {
     /// The six magic bytes that start every `.npy` file (`\x93NUMPY`).
     public static let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]
 
-    package init(dataType: NPYDataType, shape: [Int], dataOffset: Int, versionMajor: UInt8 = 1, versionMinor: UInt8 = 0) {
+    package init(dataType: NPYDataType, shape: [Int], dataOffset: Int, versionMajor: UInt8 = 1, versionMinor: UInt8 = 0)
+    {
         self.dataType = dataType
         self.shape = shape
         self.isFortranOrder = false
@@ -70,21 +71,24 @@ public struct NPYHeader: Hashable, Sendable {
         let text = try reader.readBytes(headerLength, for: "the header dictionary (\(headerLength) bytes)")
         let literal = try PythonLiteral.parse(Array(text), baseOffset: headerStart)
         guard case .dict(let pairs) = literal else {
-            throw DataCompError(.invalidFormat, "NPY header: expected a dict, found \(literal)", position: .offset(headerStart))
+            throw DataCompError(
+                .invalidFormat, "NPY header: expected a dict, found \(literal)", position: .offset(headerStart))
         }
         func field(_ name: String) throws -> PythonLiteral {
             let matches = pairs.filter { $0.0.isString(name) }
             guard matches.count == 1 else {
                 throw DataCompError(
                     .invalidFormat,
-                    matches.isEmpty ? "NPY header: the key '\(name)' is missing" : "NPY header: the key '\(name)' appears twice",
+                    matches.isEmpty
+                        ? "NPY header: the key '\(name)' is missing" : "NPY header: the key '\(name)' appears twice",
                     position: .offset(headerStart))
             }
             return matches[0].1
         }
         guard pairs.count == 3 else {
             throw DataCompError(
-                .invalidFormat, "NPY header: expected exactly the keys 'descr', 'fortran_order' and 'shape', found \(literal)",
+                .invalidFormat,
+                "NPY header: expected exactly the keys 'descr', 'fortran_order' and 'shape', found \(literal)",
                 position: .offset(headerStart))
         }
         let dataType: NPYDataType
@@ -95,7 +99,8 @@ public struct NPYHeader: Hashable, Sendable {
             throw error
         }
         guard case .bool(let fortran) = try field("fortran_order") else {
-            throw DataCompError(.invalidFormat, "NPY header: 'fortran_order' must be True or False", position: .offset(headerStart))
+            throw DataCompError(
+                .invalidFormat, "NPY header: 'fortran_order' must be True or False", position: .offset(headerStart))
         }
         var shape: [Int] = []
         switch try field("shape") {
@@ -111,7 +116,8 @@ public struct NPYHeader: Hashable, Sendable {
         case .integer(let dimension) where dimension >= 0:
             shape = [dimension]
         case let other:
-            throw DataCompError(.invalidFormat, "NPY header: 'shape' must be a tuple, found \(other)", position: .offset(headerStart))
+            throw DataCompError(
+                .invalidFormat, "NPY header: 'shape' must be a tuple, found \(other)", position: .offset(headerStart))
         }
         if fortran && shape.filter({ $0 > 1 }).count > 1 {
             throw DataCompError(
@@ -123,13 +129,15 @@ public struct NPYHeader: Hashable, Sendable {
         for dimension in shape {
             let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
             guard !overflow else {
-                throw DataCompError(.corruptData, "NPY header: the shape \(shape) is impossibly large", position: .offset(headerStart))
+                throw DataCompError(
+                    .corruptData, "NPY header: the shape \(shape) is impossibly large", position: .offset(headerStart))
             }
             count = product
         }
         let (byteCount, overflow) = count.multipliedReportingOverflow(by: dataType.itemSize)
         guard !overflow else {
-            throw DataCompError(.corruptData, "NPY header: the shape \(shape) is impossibly large", position: .offset(headerStart))
+            throw DataCompError(
+                .corruptData, "NPY header: the shape \(shape) is impossibly large", position: .offset(headerStart))
         }
         let dataOffset = reader.offset
         let available = bytes.count - dataOffset
@@ -145,7 +153,8 @@ public struct NPYHeader: Hashable, Sendable {
                 "NPY data size does not match the header: shape \(shape) of \(dataType.descr) needs \(byteCount) data bytes, but \(available) follow the header",
                 position: .offset(dataOffset + byteCount))
         }
-        var header = NPYHeader(dataType: dataType, shape: shape, dataOffset: dataOffset, versionMajor: major, versionMinor: minor)
+        var header = NPYHeader(
+            dataType: dataType, shape: shape, dataOffset: dataOffset, versionMajor: major, versionMinor: minor)
         header.isFortranOrder = fortran
         return header
     }
@@ -199,7 +208,8 @@ extension NPYHeader {
     /// Compares headers field by field (tuples are not `Hashable`).
     public static func == (lhs: NPYHeader, rhs: NPYHeader) -> Bool {
         lhs.dataType == rhs.dataType && lhs.shape == rhs.shape && lhs.isFortranOrder == rhs.isFortranOrder
-            && lhs.dataOffset == rhs.dataOffset && lhs.versionMajor == rhs.versionMajor && lhs.versionMinor == rhs.versionMinor
+            && lhs.dataOffset == rhs.dataOffset && lhs.versionMajor == rhs.versionMajor
+            && lhs.versionMinor == rhs.versionMinor
     }
 }
 

@@ -19,7 +19,8 @@ extension NPZArchive {
         for (key, _) in arrays {
             guard !key.isEmpty, seen.insert(key).inserted else {
                 throw DataCompError(
-                    .invalidArgument, key.isEmpty ? "an NPZ array key must not be empty" : "the NPZ array key '\(key)' appears twice",
+                    .invalidArgument,
+                    key.isEmpty ? "an NPZ array key must not be empty" : "the NPZ array key '\(key)' appears twice",
                     path: path)
             }
         }
@@ -30,7 +31,8 @@ extension NPZArchive {
                 try header.withUnsafeBytes { headerBytes in
                     try array.withUnsafeBytes { data in
                         try writer.add(
-                            name: key + ".npy", parts: [headerBytes, data], deflate: compression == .deflated, to: &sink)
+                            name: key + ".npy", parts: [headerBytes, data], deflate: compression == .deflated, to: &sink
+                        )
                     }
                 }
             }

@@ -68,7 +68,8 @@ public struct NPZArchive: Sendable {
         var seen = Set<String>()
         for entry in entries {
             guard entry.flags & 0x1 == 0 else {
-                throw DataCompError(.unsupportedFormat, "member '\(entry.name)' is encrypted", position: .member(entry.name))
+                throw DataCompError(
+                    .unsupportedFormat, "member '\(entry.name)' is encrypted", position: .member(entry.name))
             }
             guard entry.method == 0 || entry.method == 8 else {
                 throw DataCompError(
@@ -92,7 +93,8 @@ public struct NPZArchive: Sendable {
                     position: .member(entry.name))
             }
             guard seen.insert(entry.name).inserted else {
-                throw DataCompError(.corruptData, "the archive holds two members named '\(entry.name)'", position: .member(entry.name))
+                throw DataCompError(
+                    .corruptData, "the archive holds two members named '\(entry.name)'", position: .member(entry.name))
             }
             let key = entry.name.hasSuffix(".npy") ? String(entry.name.dropLast(4)) : entry.name
             members.append(
@@ -113,9 +115,11 @@ public struct NPZArchive: Sendable {
     /// - Throws: ``DataCompError`` naming the member: `missingMember` if there is no such key,
     ///   `corruptData` (bad deflate stream or CRC-32), or any error of ``NPYArray/init(contentsOfFile:)``.
     public func array(named key: String) throws -> NPYArray {
-        guard let index = members.firstIndex(where: { $0.key == key }) ?? members.firstIndex(where: { $0.name == key }) else {
+        guard let index = members.firstIndex(where: { $0.key == key }) ?? members.firstIndex(where: { $0.name == key })
+        else {
             throw DataCompError(
-                .missingMember, "the archive has no array '\(key)'; its keys are \(keys.joined(separator: ", "))", path: path)
+                .missingMember, "the archive has no array '\(key)'; its keys are \(keys.joined(separator: ", "))",
+                path: path)
         }
         let entry = entries[index]
         let range = entry.dataOffset..<(entry.dataOffset + entry.compressedSize)

@@ -25,7 +25,9 @@ extension ParquetColumn {
     ///   - values: The values; `nil` is null.
     /// - Returns: A flat column.
     public static func int64(_ name: String, _ values: [Int64?]) -> ParquetColumn {
-        ParquetColumn(descriptor: ParquetColumnDescriptor(name: name, physicalType: .int64), values: .int64(values.map { $0 ?? 0 }), validity: validity(values))
+        ParquetColumn(
+            descriptor: ParquetColumnDescriptor(name: name, physicalType: .int64),
+            values: .int64(values.map { $0 ?? 0 }), validity: validity(values))
     }
 
     /// A nullable INT32 column.
@@ -35,7 +37,9 @@ extension ParquetColumn {
     ///   - values: The values; `nil` is null.
     /// - Returns: A flat column.
     public static func int32(_ name: String, _ values: [Int32?]) -> ParquetColumn {
-        ParquetColumn(descriptor: ParquetColumnDescriptor(name: name, physicalType: .int32), values: .int32(values.map { $0 ?? 0 }), validity: validity(values))
+        ParquetColumn(
+            descriptor: ParquetColumnDescriptor(name: name, physicalType: .int32),
+            values: .int32(values.map { $0 ?? 0 }), validity: validity(values))
     }
 
     /// A nullable FLOAT column.
@@ -45,7 +49,9 @@ extension ParquetColumn {
     ///   - values: The values; `nil` is null.
     /// - Returns: A flat column.
     public static func float(_ name: String, _ values: [Float?]) -> ParquetColumn {
-        ParquetColumn(descriptor: ParquetColumnDescriptor(name: name, physicalType: .float), values: .float(values.map { $0 ?? 0 }), validity: validity(values))
+        ParquetColumn(
+            descriptor: ParquetColumnDescriptor(name: name, physicalType: .float),
+            values: .float(values.map { $0 ?? 0 }), validity: validity(values))
     }
 
     /// A nullable DOUBLE column.
@@ -55,7 +61,9 @@ extension ParquetColumn {
     ///   - values: The values; `nil` is null.
     /// - Returns: A flat column.
     public static func double(_ name: String, _ values: [Double?]) -> ParquetColumn {
-        ParquetColumn(descriptor: ParquetColumnDescriptor(name: name, physicalType: .double), values: .double(values.map { $0 ?? 0 }), validity: validity(values))
+        ParquetColumn(
+            descriptor: ParquetColumnDescriptor(name: name, physicalType: .double),
+            values: .double(values.map { $0 ?? 0 }), validity: validity(values))
     }
 
     /// A nullable BOOLEAN column.
@@ -65,7 +73,9 @@ extension ParquetColumn {
     ///   - values: The values; `nil` is null.
     /// - Returns: A flat column.
     public static func boolean(_ name: String, _ values: [Bool?]) -> ParquetColumn {
-        ParquetColumn(descriptor: ParquetColumnDescriptor(name: name, physicalType: .boolean), values: .boolean(values.map { $0 ?? false }), validity: validity(values))
+        ParquetColumn(
+            descriptor: ParquetColumnDescriptor(name: name, physicalType: .boolean),
+            values: .boolean(values.map { $0 ?? false }), validity: validity(values))
     }
 
     /// A `list<list<double>>` column such as DataComp's `face_bboxes`; every level is nullable.

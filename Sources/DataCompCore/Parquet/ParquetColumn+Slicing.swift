@@ -33,18 +33,21 @@ extension ParquetColumn {
         let slots = lower..<upper
         func bytes(_ v: StringColumn) -> StringColumn {
             let base = v.offsets[slots.lowerBound]
-            return StringColumn(bytes: Array(v.bytes[base..<v.offsets[slots.upperBound]]), offsets: v.offsets[slots.lowerBound...slots.upperBound].map { $0 - base })
+            return StringColumn(
+                bytes: Array(v.bytes[base..<v.offsets[slots.upperBound]]),
+                offsets: v.offsets[slots.lowerBound...slots.upperBound].map { $0 - base })
         }
-        let values: Values = switch self.values {
-        case .boolean(let v): .boolean(Array(v[slots]))
-        case .int32(let v): .int32(Array(v[slots]))
-        case .int64(let v): .int64(Array(v[slots]))
-        case .float(let v): .float(Array(v[slots]))
-        case .double(let v): .double(Array(v[slots]))
-        case .string(let v): .string(bytes(v))
-        case .binary(let v): .binary(bytes(v))
-        case .fixedLengthBinary(let v): .fixedLengthBinary(bytes(v))
-        }
+        let values: Values =
+            switch self.values {
+            case .boolean(let v): .boolean(Array(v[slots]))
+            case .int32(let v): .int32(Array(v[slots]))
+            case .int64(let v): .int64(Array(v[slots]))
+            case .float(let v): .float(Array(v[slots]))
+            case .double(let v): .double(Array(v[slots]))
+            case .string(let v): .string(bytes(v))
+            case .binary(let v): .binary(bytes(v))
+            case .fixedLengthBinary(let v): .fixedLengthBinary(bytes(v))
+            }
         return ParquetColumn(descriptor: descriptor, values: values, validity: validity, lists: lists)
     }
 }

@@ -53,7 +53,10 @@ public struct ParquetColumn: Sendable {
     ///   - values: The leaf values.
     ///   - validity: Which leaf slots hold values, or `nil` when none is null.
     ///   - lists: List nesting, outermost first.
-    public init(descriptor: ParquetColumnDescriptor, values: Values, validity: ParquetValidity? = nil, lists: [ParquetListLevel] = []) {
+    public init(
+        descriptor: ParquetColumnDescriptor, values: Values, validity: ParquetValidity? = nil,
+        lists: [ParquetListLevel] = []
+    ) {
         self.descriptor = descriptor
         self.values = values
         self.validity = validity
@@ -69,5 +72,6 @@ public struct ParquetColumn: Sendable {
     /// Whether leaf slot `index` holds a value.
     ///
     /// - Parameter index: A leaf slot.
+    /// - Returns: Whether the slot is not null.
     public func isValid(_ index: Int) -> Bool { validity?[index] ?? true }
 }

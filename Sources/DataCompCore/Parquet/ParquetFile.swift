@@ -99,26 +99,42 @@ public struct ParquetFile: Sendable {
     private static func parseFooter(_ bytes: UnsafeRawBufferPointer) throws -> (ThriftFileMetaData, ParquetSchema) {
         let size = bytes.count
         guard size >= 12 else {
-            throw DataCompError(.truncatedFile, "the file has \(size) bytes, fewer than the 12 of the smallest Parquet file (magic, footer length, magic)", position: .offset(0))
+            throw DataCompError(
+                .truncatedFile,
+                "the file has \(size) bytes, fewer than the 12 of the smallest Parquet file (magic, footer length, magic)",
+                position: .offset(0))
         }
         let magic: [UInt8] = Array("PAR1".utf8)
         let head = Array(bytes[0..<4])
         let tail = Array(bytes[(size - 4)..<size])
         if tail == Array("PARE".utf8) {
-            throw DataCompError(.unsupportedFormat, "the file uses Parquet modular encryption (footer magic PARE), which is not supported", position: .offset(size - 4))
+            throw DataCompError(
+                .unsupportedFormat,
+                "the file uses Parquet modular encryption (footer magic PARE), which is not supported",
+                position: .offset(size - 4))
         }
         guard head == magic else {
-            throw DataCompError(.invalidFormat, "the file does not start with the Parquet magic 'PAR1'; it is not a Parquet file", position: .offset(0))
+            throw DataCompError(
+                .invalidFormat, "the file does not start with the Parquet magic 'PAR1'; it is not a Parquet file",
+                position: .offset(0))
         }
         guard tail == magic else {
-            throw DataCompError(.truncatedFile, "the file does not end with the Parquet magic 'PAR1'; it is truncated or not a Parquet file", position: .offset(size - 4))
+            throw DataCompError(
+                .truncatedFile,
+                "the file does not end with the Parquet magic 'PAR1'; it is truncated or not a Parquet file",
+                position: .offset(size - 4))
         }
         let footerLength = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: size - 8, as: UInt32.self)))
         guard footerLength <= size - 12 else {
-            throw DataCompError(.truncatedFile, "the footer length \(footerLength) is larger than the file allows (\(size - 12) bytes); the file is truncated or corrupted", position: .offset(size - 8))
+            throw DataCompError(
+                .truncatedFile,
+                "the footer length \(footerLength) is larger than the file allows (\(size - 12) bytes); the file is truncated or corrupted",
+                position: .offset(size - 8))
         }
         let footerStart = size - 8 - footerLength
-        var reader = ThriftCompactReader(UnsafeRawBufferPointer(rebasing: bytes[footerStart..<(size - 8)]), baseOffset: footerStart, context: "Parquet footer")
+        var reader = ThriftCompactReader(
+            UnsafeRawBufferPointer(rebasing: bytes[footerStart..<(size - 8)]), baseOffset: footerStart,
+            context: "Parquet footer")
         let metadata = try ThriftFileMetaData.decode(&reader)
         let schema: ParquetSchema
         do {
@@ -128,15 +144,20 @@ public struct ParquetFile: Sendable {
             throw error
         }
         guard metadata.numRows >= 0 else {
-            throw DataCompError(.corruptData, "the footer declares \(metadata.numRows) rows", position: .offset(footerStart))
+            throw DataCompError(
+                .corruptData, "the footer declares \(metadata.numRows) rows", position: .offset(footerStart))
         }
         var total: Int64 = 0
         for (index, group) in metadata.rowGroups.enumerated() {
             guard group.columns.count == schema.columns.count else {
-                throw DataCompError(.corruptData, "row group \(index) has \(group.columns.count) column chunks but the schema has \(schema.columns.count) columns", position: .offset(footerStart))
+                throw DataCompError(
+                    .corruptData,
+                    "row group \(index) has \(group.columns.count) column chunks but the schema has \(schema.columns.count) columns",
+                    position: .offset(footerStart))
             }
             guard group.numRows >= 0 else {
-                throw DataCompError(.corruptData, "row group \(index) declares \(group.numRows) rows", position: .offset(footerStart))
+                throw DataCompError(
+                    .corruptData, "row group \(index) declares \(group.numRows) rows", position: .offset(footerStart))
             }
             let (sum, overflow) = total.addingReportingOverflow(group.numRows)
             guard !overflow else {
@@ -145,7 +166,9 @@ public struct ParquetFile: Sendable {
             total = sum
         }
         guard total == metadata.numRows else {
-            throw DataCompError(.corruptData, "the row groups hold \(total) rows but the footer declares \(metadata.numRows)", position: .offset(footerStart))
+            throw DataCompError(
+                .corruptData, "the row groups hold \(total) rows but the footer declares \(metadata.numRows)",
+                position: .offset(footerStart))
         }
         return (metadata, schema)
     }
@@ -165,7 +188,8 @@ public struct ParquetFile: Sendable {
             }
             guard !matches.isEmpty else {
                 let available = schema.fields.map(\.name).joined(separator: ", ")
-                throw DataCompError(.missingMember, "the file has no column '\(name)'; its columns are: \(available)", path: path)
+                throw DataCompError(
+                    .missingMember, "the file has no column '\(name)'; its columns are: \(available)", path: path)
             }
             for match in matches where !result.contains(match) { result.append(match) }
         }
@@ -182,8 +206,11 @@ public struct ParquetFile: Sendable {
     /// - Throws: ``DataCompError`` naming the file and byte offset for corrupted or unsupported
     ///   data, `missingMember` for an unknown column name.
     /// - Precondition: `index` is in `0..<rowGroups.count`.
-    public func readRowGroup(_ index: Int, columns: [String]? = nil, concurrency: ConcurrencyBudget = .machine) throws -> ParquetTable {
-        precondition(rowGroups.indices.contains(index), "row group \(index) does not exist; the file has \(rowGroups.count)")
+    public func readRowGroup(_ index: Int, columns: [String]? = nil, concurrency: ConcurrencyBudget = .machine) throws
+        -> ParquetTable
+    {
+        precondition(
+            rowGroups.indices.contains(index), "row group \(index) does not exist; the file has \(rowGroups.count)")
         return try decode(rowGroups: [index], columns: try columnIndices(for: columns), concurrency: concurrency)
     }
 
@@ -197,7 +224,8 @@ public struct ParquetFile: Sendable {
     /// - Returns: All rows of the selected columns.
     /// - Throws: ``DataCompError`` naming the file and byte offset for corrupted or unsupported data.
     public func read(columns: [String]? = nil, concurrency: ConcurrencyBudget = .machine) throws -> ParquetTable {
-        try decode(rowGroups: Array(rowGroups.indices), columns: try columnIndices(for: columns), concurrency: concurrency)
+        try decode(
+            rowGroups: Array(rowGroups.indices), columns: try columnIndices(for: columns), concurrency: concurrency)
     }
 
     /// Decodes the selected columns row group by row group, so that only one row group is in
@@ -208,25 +236,32 @@ public struct ParquetFile: Sendable {
     ///   - concurrency: How many columns are decoded at once (one column per thread).
     ///   - body: Called with each row group's table, in file order.
     /// - Throws: ``DataCompError`` for corrupted data, or whatever `body` throws.
-    public func forEachRowGroup(columns: [String]? = nil, concurrency: ConcurrencyBudget = .machine, _ body: (ParquetTable) throws -> Void) throws {
+    public func forEachRowGroup(
+        columns: [String]? = nil, concurrency: ConcurrencyBudget = .machine, _ body: (ParquetTable) throws -> Void
+    ) throws {
         let selected = try columnIndices(for: columns)
         for index in rowGroups.indices {
             try body(try decode(rowGroups: [index], columns: selected, concurrency: concurrency))
         }
     }
 
-    private func decode(rowGroups groups: [Int], columns selected: [Int], concurrency: ConcurrencyBudget) throws -> ParquetTable {
+    private func decode(rowGroups groups: [Int], columns selected: [Int], concurrency: ConcurrencyBudget) throws
+        -> ParquetTable
+    {
         var rows = 0
         for group in groups { rows += Int(metadata.rowGroups[group].numRows) }
         // Small reads stay on the calling thread: starting workers costs more than it saves.
         let width = rows < 4096 ? 1 : concurrency.width
-        let columns = try BoundedFanOut.mapBlocking(selected.count, width: width, makeState: { ParquetPageScratch() }) { slot, scratch in
+        let columns = try BoundedFanOut.mapBlocking(selected.count, width: width, makeState: { ParquetPageScratch() }) {
+            slot, scratch in
             try self.decodeColumn(selected[slot], rowGroups: groups, scratch: scratch)
         }
         return ParquetTable(rowCount: rows, columns: columns)
     }
 
-    private func decodeColumn(_ index: Int, rowGroups groups: [Int], scratch: ParquetPageScratch) throws -> ParquetColumn {
+    private func decodeColumn(_ index: Int, rowGroups groups: [Int], scratch: ParquetPageScratch) throws
+        -> ParquetColumn
+    {
         let bytes = storage.bytes
         return try DataCompError.attributing(to: path) {
             let accumulator = ParquetColumnAccumulator(descriptor: schema.columns[index])

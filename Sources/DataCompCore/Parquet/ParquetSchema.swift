@@ -14,11 +14,15 @@ extension ParquetSchema {
         }
         var index = 1
         var columns: [ParquetColumnDescriptor] = []
-        func node(depth: Int, path: [String], definition: Int, repetition: Int, elementLevels: [Int]) throws -> ParquetSchemaNode {
+        func node(depth: Int, path: [String], definition: Int, repetition: Int, elementLevels: [Int]) throws
+            -> ParquetSchemaNode
+        {
             guard index < elements.count else {
                 throw DataCompError(.invalidFormat, "the Parquet schema declares more children than it has elements")
             }
-            guard depth < 64 else { throw DataCompError(.invalidFormat, "the Parquet schema is nested more than 64 levels deep") }
+            guard depth < 64 else {
+                throw DataCompError(.invalidFormat, "the Parquet schema is nested more than 64 levels deep")
+            }
             let element = elements[index]
             index += 1
             let rep: ParquetRepetition
@@ -27,7 +31,9 @@ extension ParquetSchema {
             case 1: rep = .optional
             case 2: rep = .repeated
             default:
-                throw DataCompError(.invalidFormat, "schema element '\(element.name)' has an unknown repetition type \(element.repetitionType ?? 0)")
+                throw DataCompError(
+                    .invalidFormat,
+                    "schema element '\(element.name)' has an unknown repetition type \(element.repetitionType ?? 0)")
             }
             var def = definition
             var repLevel = repetition
@@ -42,40 +48,56 @@ extension ParquetSchema {
             let childCount = Int(element.numChildren ?? 0)
             if childCount > 0 || element.type == nil {
                 guard childCount >= 0, childCount <= elements.count - index else {
-                    throw DataCompError(.invalidFormat, "schema element '\(element.name)' declares \(childCount) children, more than the schema holds")
+                    throw DataCompError(
+                        .invalidFormat,
+                        "schema element '\(element.name)' declares \(childCount) children, more than the schema holds")
                 }
                 var children: [ParquetSchemaNode] = []
                 for _ in 0..<childCount {
-                    children.append(try node(depth: depth + 1, path: childPath, definition: def, repetition: repLevel, elementLevels: levels))
+                    children.append(
+                        try node(
+                            depth: depth + 1, path: childPath, definition: def, repetition: repLevel,
+                            elementLevels: levels))
                 }
-                return ParquetSchemaNode(name: element.name, repetition: rep, physicalType: nil, typeLength: nil, annotation: annotation, children: children)
+                return ParquetSchemaNode(
+                    name: element.name, repetition: rep, physicalType: nil, typeLength: nil, annotation: annotation,
+                    children: children)
             }
             guard let type = element.type, let physical = ParquetPhysicalType(thrift: type) else {
-                throw DataCompError(.invalidFormat, "schema element '\(element.name)' has an unknown physical type \(element.type ?? -1)")
+                throw DataCompError(
+                    .invalidFormat,
+                    "schema element '\(element.name)' has an unknown physical type \(element.type ?? -1)")
             }
             var length: Int?
             if physical == .fixedLengthByteArray {
                 guard let declared = element.typeLength, declared >= 0 else {
-                    throw DataCompError(.invalidFormat, "FIXED_LEN_BYTE_ARRAY column '\(element.name)' has no valid type_length")
+                    throw DataCompError(
+                        .invalidFormat, "FIXED_LEN_BYTE_ARRAY column '\(element.name)' has no valid type_length")
                 }
                 length = Int(declared)
             } else if physical == .int96 {
                 length = 12
             }
             let isString = physical == .byteArray && ["STRING", "UTF8", "ENUM", "JSON"].contains(annotation ?? "")
-            columns.append(ParquetColumnDescriptor(
-                path: childPath, physicalType: physical, typeLength: length, isString: isString,
-                maxDefinitionLevel: def, maxRepetitionLevel: repLevel, elementDefinitionLevels: levels))
-            return ParquetSchemaNode(name: element.name, repetition: rep, physicalType: physical, typeLength: length, annotation: annotation, children: [])
+            columns.append(
+                ParquetColumnDescriptor(
+                    path: childPath, physicalType: physical, typeLength: length, isString: isString,
+                    maxDefinitionLevel: def, maxRepetitionLevel: repLevel, elementDefinitionLevels: levels))
+            return ParquetSchemaNode(
+                name: element.name, repetition: rep, physicalType: physical, typeLength: length, annotation: annotation,
+                children: [])
         }
         var fields: [ParquetSchemaNode] = []
         let rootChildren = Int(root.numChildren ?? 0)
-        guard rootChildren >= 0 else { throw DataCompError(.invalidFormat, "the schema root declares a negative number of children") }
+        guard rootChildren >= 0 else {
+            throw DataCompError(.invalidFormat, "the schema root declares a negative number of children")
+        }
         for _ in 0..<rootChildren {
             fields.append(try node(depth: 0, path: [], definition: 0, repetition: 0, elementLevels: []))
         }
         guard index == elements.count else {
-            throw DataCompError(.invalidFormat, "the Parquet schema has \(elements.count - index) elements that belong to no field")
+            throw DataCompError(
+                .invalidFormat, "the Parquet schema has \(elements.count - index) elements that belong to no field")
         }
         self.fields = fields
         self.columns = columns

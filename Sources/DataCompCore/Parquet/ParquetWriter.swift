@@ -71,7 +71,9 @@ public final class ParquetWriter {
     /// - Precondition: `options.compression` is `.uncompressed`, `.snappy` or `.zstd`;
     ///   `options.dataPageVersion` is 1 or 2; `options.pageSize` and `options.rowGroupSize` are positive.
     public init(path: String, schema: [ParquetColumnDescriptor], options: Options = Options()) throws {
-        precondition(options.dataPageVersion == 1 || options.dataPageVersion == 2, "dataPageVersion must be 1 or 2, not \(options.dataPageVersion)")
+        precondition(
+            options.dataPageVersion == 1 || options.dataPageVersion == 2,
+            "dataPageVersion must be 1 or 2, not \(options.dataPageVersion)")
         precondition(
             [ParquetCompression.uncompressed, .snappy, .zstd].contains(options.compression),
             "the writer supports UNCOMPRESSED, SNAPPY and ZSTD, not \(options.compression)")
@@ -169,7 +171,8 @@ public final class ParquetWriter {
                 throw DataCompError(.invalidArgument, "two columns are named '\(descriptor.name)'", path: path)
             }
             guard descriptor.physicalType != .int96 else {
-                throw DataCompError(.invalidArgument, "column '\(descriptor.name)': INT96 is not written; use INT64", path: path)
+                throw DataCompError(
+                    .invalidArgument, "column '\(descriptor.name)': INT96 is not written; use INT64", path: path)
             }
         }
     }
@@ -179,27 +182,45 @@ public final class ParquetWriter {
             DataCompError(.invalidArgument, "column '\(column.name)': \(message)", path: path)
         }
         guard column.lists.count == column.descriptor.maxRepetitionLevel else {
-            throw fail("has \(column.lists.count) list levels but its descriptor declares \(column.descriptor.maxRepetitionLevel)")
+            throw fail(
+                "has \(column.lists.count) list levels but its descriptor declares \(column.descriptor.maxRepetitionLevel)"
+            )
         }
         var expected = rowCount
         let nullability = column.descriptor.listNullability
         for (level, list) in column.lists.enumerated() {
-            guard list.count == expected, list.offsets.first == 0 else { throw fail("list level \(level) has \(list.count) lists, expected \(expected)") }
-            for i in 0..<list.count where list.offsets[i] > list.offsets[i + 1] { throw fail("list level \(level) has decreasing offsets") }
+            guard list.count == expected, list.offsets.first == 0 else {
+                throw fail("list level \(level) has \(list.count) lists, expected \(expected)")
+            }
+            for i in 0..<list.count where list.offsets[i] > list.offsets[i + 1] {
+                throw fail("list level \(level) has decreasing offsets")
+            }
             if let validity = list.validity {
-                guard validity.count == list.count else { throw fail("list level \(level) validity has \(validity.count) entries, expected \(list.count)") }
-                guard validity.nullCount == 0 || nullability[level] else { throw fail("list level \(level) has nulls but is not nullable") }
+                guard validity.count == list.count else {
+                    throw fail("list level \(level) validity has \(validity.count) entries, expected \(list.count)")
+                }
+                guard validity.nullCount == 0 || nullability[level] else {
+                    throw fail("list level \(level) has nulls but is not nullable")
+                }
             }
             expected = list.offsets[list.count]
         }
-        guard column.values.count == expected else { throw fail("has \(column.values.count) values, expected \(expected)") }
+        guard column.values.count == expected else {
+            throw fail("has \(column.values.count) values, expected \(expected)")
+        }
         if let validity = column.validity {
-            guard validity.count == expected else { throw fail("validity has \(validity.count) entries, expected \(expected)") }
-            guard validity.nullCount == 0 || column.descriptor.isNullable else { throw fail("has nulls but is not nullable") }
+            guard validity.count == expected else {
+                throw fail("validity has \(validity.count) entries, expected \(expected)")
+            }
+            guard validity.nullCount == 0 || column.descriptor.isNullable else {
+                throw fail("has nulls but is not nullable")
+            }
         }
         switch column.values {
         case .string(let v), .binary(let v), .fixedLengthBinary(let v):
-            guard (v.offsets.first ?? 0) >= 0, v.offsets.last.map({ $0 <= v.bytes.count }) ?? false else { throw fail("byte array offsets are out of range") }
+            guard (v.offsets.first ?? 0) >= 0, v.offsets.last.map({ $0 <= v.bytes.count }) ?? false else {
+                throw fail("byte array offsets are out of range")
+            }
             for i in 0..<v.count where v.offsets[i] > v.offsets[i + 1] { throw fail("byte array offsets decrease") }
         default: break
         }
@@ -252,7 +273,9 @@ public final class ParquetWriter {
         return lower..<upper
     }
 
-    private static func encodeChunk(_ column: ParquetColumn, rowCount: Int, at fileOffset: Int, options: Options) throws -> ([UInt8], ThriftColumnMetaData) {
+    private static func encodeChunk(_ column: ParquetColumn, rowCount: Int, at fileOffset: Int, options: Options) throws
+        -> ([UInt8], ThriftColumnMetaData)
+    {
         let descriptor = column.descriptor
         var out: [UInt8] = []
         var uncompressedTotal = 0
@@ -261,12 +284,13 @@ public final class ParquetWriter {
         var pages: [Range<Int>] = []
         var pageStart = 0
         var row = 0
-        let width: Int? = switch column.values {
-        case .int32, .float: 4
-        case .int64, .double: 8
-        case .boolean: 1
-        default: nil
-        }
+        let width: Int? =
+            switch column.values {
+            case .int32, .float: 4
+            case .int64, .double: 8
+            case .boolean: 1
+            default: nil
+            }
         var bytes = 0
         while row < rowCount {
             let range = slots(column, rows: row..<(row + 1))
@@ -274,7 +298,8 @@ public final class ParquetWriter {
                 bytes += range.count * width
             } else {
                 switch column.values {
-                case .string(let v), .binary(let v), .fixedLengthBinary(let v): bytes += v.offsets[range.upperBound] - v.offsets[range.lowerBound] + 4 * range.count
+                case .string(let v), .binary(let v), .fixedLengthBinary(let v):
+                    bytes += v.offsets[range.upperBound] - v.offsets[range.lowerBound] + 4 * range.count
                 default: break
                 }
             }
@@ -296,7 +321,10 @@ public final class ParquetWriter {
             // levels without prefixes, stored uncompressed in front of the compressed values.
             var levelBytes: [UInt8] = []
             var levelLengths: [Int] = []
-            for (levels, maxLevel) in [(generator.repetition, descriptor.maxRepetitionLevel), (generator.definition, descriptor.maxDefinitionLevel)] {
+            for (levels, maxLevel) in [
+                (generator.repetition, descriptor.maxRepetitionLevel),
+                (generator.definition, descriptor.maxDefinitionLevel),
+            ] {
                 guard maxLevel > 0 else { levelLengths.append(0); continue }
                 var encoded: [UInt8] = []
                 ParquetLevelEncoder.hybrid(levels, bitWidth: ParquetLevelEncoder.bitWidth(maxLevel), into: &encoded)
@@ -308,7 +336,9 @@ public final class ParquetWriter {
             let pageSlots = slots(column, rows: page)
             ParquetPlainEncoder.encode(column.values, validity: column.validity, slots: pageSlots, into: &body)
             guard body.count + levelBytes.count <= Int(Int32.max) else {
-                throw DataCompError(.invalidArgument, "column '\(column.name)': a data page would exceed 2 GiB; use smaller row groups or pages")
+                throw DataCompError(
+                    .invalidArgument,
+                    "column '\(column.name)': a data page would exceed 2 GiB; use smaller row groups or pages")
             }
             let compressed: [UInt8] = body.withUnsafeBytes { raw in
                 switch options.compression {
@@ -318,7 +348,8 @@ public final class ParquetWriter {
                 }
             }
             guard compressed.count > 0 || body.isEmpty || options.compression == .uncompressed else {
-                throw DataCompError(.io, "column '\(column.name)': compressing a page with \(options.compression) failed")
+                throw DataCompError(
+                    .io, "column '\(column.name)': compressing a page with \(options.compression) failed")
             }
             var header = ThriftPageHeader()
             if v2 {
@@ -342,7 +373,8 @@ public final class ParquetWriter {
                 header.type = 0
                 header.uncompressedPageSize = Int32(body.count)
                 header.compressedPageSize = Int32(compressed.count)
-                header.dataPageHeader = ThriftDataPageHeader(numValues: Int32(entries), encoding: 0, definitionLevelEncoding: 3, repetitionLevelEncoding: 3)
+                header.dataPageHeader = ThriftDataPageHeader(
+                    numValues: Int32(entries), encoding: 0, definitionLevelEncoding: 3, repetitionLevelEncoding: 3)
             }
             let headerBytes = header.encode()
             out += headerBytes

@@ -43,13 +43,15 @@ public struct CandidatePool: Sendable {
             throw DataCompError(.fileNotFound, "the metadata folder does not exist", path: metadataDirectory)
         }
         guard isDirectory.boolValue else {
-            throw DataCompError(.invalidArgument, "expected a metadata folder of .parquet files, found a file", path: metadataDirectory)
+            throw DataCompError(
+                .invalidArgument, "expected a metadata folder of .parquet files, found a file", path: metadataDirectory)
         }
         let names: [String]
         do {
             names = try manager.contentsOfDirectory(atPath: metadataDirectory)
         } catch {
-            throw DataCompError(.io, "cannot list the metadata folder: \(error.localizedDescription)", path: metadataDirectory)
+            throw DataCompError(
+                .io, "cannot list the metadata folder: \(error.localizedDescription)", path: metadataDirectory)
         }
         let base = metadataDirectory.hasSuffix("/") ? metadataDirectory : metadataDirectory + "/"
         let present = Set(names)
@@ -60,7 +62,8 @@ public struct CandidatePool: Sendable {
         }.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
         guard !parquetNames.isEmpty else {
             throw DataCompError(
-                .fileNotFound, "the metadata folder holds no .parquet files; download the pool metadata with DataComp's download_upstream.py",
+                .fileNotFound,
+                "the metadata folder holds no .parquet files; download the pool metadata with DataComp's download_upstream.py",
                 path: metadataDirectory)
         }
         directory = metadataDirectory
@@ -121,7 +124,8 @@ public struct CandidatePool: Sendable {
     ///   - maxRows: The largest batch (batches never span row groups or shards).
     ///   - body: Called with each batch.
     /// - Throws: ``DataCompError`` from opening or decoding a shard, or whatever `body` throws.
-    public func forEachBatch(columns: Set<PoolColumn>, maxRows: Int = 65_536, _ body: (PoolBatch) throws -> Void) throws {
+    public func forEachBatch(columns: Set<PoolColumn>, maxRows: Int = 65_536, _ body: (PoolBatch) throws -> Void) throws
+    {
         for shard in shards {
             try PoolShardReader(shard: shard, columns: columns).forEachBatch(maxRows: maxRows, body)
         }

@@ -18,12 +18,14 @@ extension ParquetTable {
         clipB32SimilarityScores: [Float], clipL14SimilarityScores: [Float], faceBoundingBoxes: [[[Double]]],
         sha256s: [String]
     ) -> ParquetTable {
-        ParquetTable(rowCount: uids.count, columns: [
-            .strings("uid", uids), .strings("url", urls), .strings("text", texts),
-            .int64("original_width", originalWidths), .int64("original_height", originalHeights),
-            .float("clip_b32_similarity_score", clipB32SimilarityScores),
-            .float("clip_l14_similarity_score", clipL14SimilarityScores),
-            .doubleListLists("face_bboxes", faceBoundingBoxes), .strings("sha256", sha256s),
-        ])
+        ParquetTable(
+            rowCount: uids.count,
+            columns: [
+                .strings("uid", uids), .strings("url", urls), .strings("text", texts),
+                .int64("original_width", originalWidths), .int64("original_height", originalHeights),
+                .float("clip_b32_similarity_score", clipB32SimilarityScores),
+                .float("clip_l14_similarity_score", clipL14SimilarityScores),
+                .doubleListLists("face_bboxes", faceBoundingBoxes), .strings("sha256", sha256s),
+            ])
     }
 }

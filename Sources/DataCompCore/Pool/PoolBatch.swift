@@ -44,14 +44,17 @@ public struct PoolBatch: Sendable {
     ) {
         for (column, values) in columns {
             precondition(
-                values.count == shardRows.count, "column '\(column)' has \(values.count) rows, the batch \(shardRows.count)")
+                values.count == shardRows.count,
+                "column '\(column)' has \(values.count) rows, the batch \(shardRows.count)")
             precondition(
                 values.valueType == column.valueType,
                 "column '\(column)' is declared as \(column.valueType) but holds \(values.valueType) values")
         }
         for (column, mask) in validity {
             precondition(columns[column] != nil, "validity given for column '\(column)', which the batch does not hold")
-            precondition(mask.count == shardRows.count, "validity of '\(column)' has \(mask.count) rows, the batch \(shardRows.count)")
+            precondition(
+                mask.count == shardRows.count,
+                "validity of '\(column)' has \(mask.count) rows, the batch \(shardRows.count)")
         }
         self.shardIndex = shardIndex
         self.shardRows = shardRows
@@ -79,6 +82,7 @@ public struct PoolBatch: Sendable {
     /// Whether the batch holds `column`.
     ///
     /// - Parameter column: A pool column.
+    /// - Returns: Whether the column was declared (or added).
     public func contains(_ column: PoolColumn) -> Bool { storage[column] != nil }
 
     /// The values of `column`.
@@ -89,7 +93,8 @@ public struct PoolBatch: Sendable {
         guard let values = storage[column] else {
             let held = storage.keys.sorted().map { "'\($0)'" }.joined(separator: ", ")
             preconditionFailure(
-                "the batch does not hold column '\(column)' (it holds \(held)); declare it in the columns passed to the reader")
+                "the batch does not hold column '\(column)' (it holds \(held)); declare it in the columns passed to the reader"
+            )
         }
         return values
     }
@@ -113,6 +118,7 @@ public struct PoolBatch: Sendable {
     /// The values of an ``PoolColumn/ValueType/identifier`` column.
     ///
     /// - Parameter column: A column the batch holds.
+    /// - Returns: One value per row.
     public func identifiers(_ column: PoolColumn) -> [SampleID] {
         guard case .identifiers(let values) = self[column] else { mismatch(column, .identifier) }
         return values
@@ -121,6 +127,7 @@ public struct PoolBatch: Sendable {
     /// The values of a ``PoolColumn/ValueType/string`` column.
     ///
     /// - Parameter column: A column the batch holds.
+    /// - Returns: One value per row.
     public func strings(_ column: PoolColumn) -> StringColumn {
         guard case .strings(let values) = self[column] else { mismatch(column, .string) }
         return values
@@ -129,6 +136,7 @@ public struct PoolBatch: Sendable {
     /// The values of an ``PoolColumn/ValueType/integer`` column.
     ///
     /// - Parameter column: A column the batch holds.
+    /// - Returns: One value per row.
     public func integers(_ column: PoolColumn) -> [Int] {
         guard case .integers(let values) = self[column] else { mismatch(column, .integer) }
         return values
@@ -137,6 +145,7 @@ public struct PoolBatch: Sendable {
     /// The values of a ``PoolColumn/ValueType/float`` column.
     ///
     /// - Parameter column: A column the batch holds.
+    /// - Returns: One value per row.
     public func floats(_ column: PoolColumn) -> [Float] {
         guard case .floats(let values) = self[column] else { mismatch(column, .float) }
         return values
@@ -145,6 +154,7 @@ public struct PoolBatch: Sendable {
     /// The values of a ``PoolColumn/ValueType/double`` column.
     ///
     /// - Parameter column: A column the batch holds.
+    /// - Returns: One value per row.
     public func doubles(_ column: PoolColumn) -> [Double] {
         guard case .doubles(let values) = self[column] else { mismatch(column, .double) }
         return values
@@ -153,6 +163,7 @@ public struct PoolBatch: Sendable {
     /// The values of a ``PoolColumn/ValueType/boolean`` column.
     ///
     /// - Parameter column: A column the batch holds.
+    /// - Returns: One value per row.
     public func booleans(_ column: PoolColumn) -> [Bool] {
         guard case .booleans(let values) = self[column] else { mismatch(column, .boolean) }
         return values
@@ -161,6 +172,7 @@ public struct PoolBatch: Sendable {
     /// The values of a ``PoolColumn/ValueType/faceBoxes`` column.
     ///
     /// - Parameter column: A column the batch holds.
+    /// - Returns: One value per row.
     public func faceBoxes(_ column: PoolColumn) -> PoolFaceBoxes {
         guard case .faceBoxes(let values) = self[column] else { mismatch(column, .faceBoxes) }
         return values
@@ -213,7 +225,10 @@ public struct PoolBatch: Sendable {
     public func sliced(_ rows: Range<Int>) -> PoolBatch {
         precondition(rows.lowerBound >= 0 && rows.upperBound <= count, "rows \(rows) outside 0..<\(count)")
         if rows == 0..<count { return self }
-        let shard = shardRows.range.map { ShardRowNumbers(($0.lowerBound + rows.lowerBound)..<($0.lowerBound + rows.upperBound)) }
+        let shard =
+            shardRows.range.map {
+                ShardRowNumbers(($0.lowerBound + rows.lowerBound)..<($0.lowerBound + rows.upperBound))
+            }
             ?? ShardRowNumbers(rows.map { shardRows[$0] })
         return PoolBatch(
             shardIndex: shardIndex, shardRows: shard, columns: storage.mapValues { $0.sliced(rows) },

@@ -70,7 +70,8 @@ public struct PoolColumn: Sendable, Hashable, Comparable, CustomStringConvertibl
     public init(name: String, source: Source, valueType: ValueType) {
         switch source {
         case .features: precondition(valueType == .embedding, "an .npz array column holds embeddings, not \(valueType)")
-        case .metadata, .sidecar: precondition(valueType != .embedding, "embeddings are read from .npz arrays, not Parquet columns")
+        case .metadata, .sidecar:
+            precondition(valueType != .embedding, "embeddings are read from .npz arrays, not Parquet columns")
         case .derived: break
         }
         self.name = name

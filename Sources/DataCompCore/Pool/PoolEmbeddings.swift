@@ -15,7 +15,9 @@ public struct PoolEmbeddings: Sendable, Equatable {
     /// - Precondition: `array` is two-dimensional with element type float16 or float32.
     public init(array: NPYArray) {
         precondition(array.shape.count == 2, "embeddings must be two-dimensional, got shape \(array.shape)")
-        precondition(array.dataType == .float16 || array.dataType == .float32, "embeddings must be <f2 or <f4, got \(array.dataType)")
+        precondition(
+            array.dataType == .float16 || array.dataType == .float32,
+            "embeddings must be <f2 or <f4, got \(array.dataType)")
         self.array = array
     }
 
@@ -64,7 +66,8 @@ public struct PoolEmbeddings: Sendable, Equatable {
                 for (index, row) in rows.enumerated() {
                     precondition(row >= 0 && row < rowCount, "row \(row) out of range 0..<\(rowCount)")
                     UnsafeMutableRawBufferPointer(rebasing: target[(index * rowBytes)..<((index + 1) * rowBytes)])
-                        .copyMemory(from: UnsafeRawBufferPointer(rebasing: source[(row * rowBytes)..<((row + 1) * rowBytes)]))
+                        .copyMemory(
+                            from: UnsafeRawBufferPointer(rebasing: source[(row * rowBytes)..<((row + 1) * rowBytes)]))
                 }
             }
         }

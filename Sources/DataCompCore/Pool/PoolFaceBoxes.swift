@@ -22,7 +22,9 @@ public struct PoolFaceBoxes: Sendable, Equatable {
     /// - Precondition: The offsets are non-decreasing and in range.
     public init(rowOffsets: [Int], boxOffsets: [Int], coordinates: [Double]) {
         precondition(!rowOffsets.isEmpty && !boxOffsets.isEmpty, "offsets need one more entry than items")
-        precondition((rowOffsets.last ?? 0) < boxOffsets.count && (boxOffsets.last ?? 0) <= coordinates.count, "offsets out of range")
+        precondition(
+            (rowOffsets.last ?? 0) < boxOffsets.count && (boxOffsets.last ?? 0) <= coordinates.count,
+            "offsets out of range")
         self.rowOffsets = rowOffsets
         self.boxOffsets = boxOffsets
         self.coordinates = coordinates
@@ -51,6 +53,7 @@ public struct PoolFaceBoxes: Sendable, Equatable {
     /// The number of boxes of row `row`.
     ///
     /// - Parameter row: A row in `0..<count`.
+    /// - Returns: The number of boxes.
     public func boxCount(at row: Int) -> Int { rowOffsets[row + 1] - rowOffsets[row] }
 
     /// The boxes of row `row`, each as its coordinates.
@@ -68,7 +71,9 @@ public struct PoolFaceBoxes: Sendable, Equatable {
     /// - Parameter rows: A range of rows.
     /// - Returns: The face boxes of those rows.
     public func sliced(_ rows: Range<Int>) -> PoolFaceBoxes {
-        PoolFaceBoxes(rowOffsets: Array(rowOffsets[rows.lowerBound...rows.upperBound]), boxOffsets: boxOffsets, coordinates: coordinates)
+        PoolFaceBoxes(
+            rowOffsets: Array(rowOffsets[rows.lowerBound...rows.upperBound]), boxOffsets: boxOffsets,
+            coordinates: coordinates)
     }
 
     /// The rows at `rows`, in that order, in new compact buffers.

@@ -28,7 +28,9 @@ struct DecodedRowGroup {
 /// Conversion of a decoded Parquet column to the values of a ``PoolColumn``, with the pool's
 /// null conventions (0, NaN, empty string, false; the validity mask tells nulls apart).
 enum PoolColumnDecoding {
-    static func values(of column: PoolColumn, from data: ParquetColumn, firstRow: Int) throws -> (PoolColumnValues, RowMask?) {
+    static func values(of column: PoolColumn, from data: ParquetColumn, firstRow: Int) throws -> (
+        PoolColumnValues, RowMask?
+    ) {
         let nulls = data.validity.flatMap { $0.nullCount > 0 ? RowMask(words: $0.words, count: $0.count) : nil }
         switch column.valueType {
         case .identifier: return (.identifiers(try uids(data, firstRow: firstRow)), nil)
@@ -39,7 +41,8 @@ enum PoolColumnDecoding {
         case .boolean: return (.booleans(try booleans(data, expected: column)), nulls)
         case .faceBoxes: return (.faceBoxes(try boxes(data, expected: column)), nil)
         case .embedding:
-            throw DataCompError(.dtypeMismatch, "column '\(data.name)' is a Parquet column; embeddings are read from .npz arrays")
+            throw DataCompError(
+                .dtypeMismatch, "column '\(data.name)' is a Parquet column; embeddings are read from .npz arrays")
         }
     }
 
@@ -72,7 +75,9 @@ enum PoolColumnDecoding {
         let values = try flatStrings(data, expected: "strings of 32 hex digits (a uid column)")
         if let validity = data.validity, validity.nullCount > 0 {
             let row = (0..<validity.count).first { !validity[$0] } ?? 0
-            throw DataCompError(.invalidIdentifier, "the uid is null; every row needs a 32-hex-digit uid", position: .row(firstRow + row))
+            throw DataCompError(
+                .invalidIdentifier, "the uid is null; every row needs a 32-hex-digit uid",
+                position: .row(firstRow + row))
         }
         switch TextScanning.parseUIDs(bytes: values.bytes, offsets: values.offsets[...]) {
         case .success(let ids):
@@ -81,7 +86,8 @@ enum PoolColumnDecoding {
             let text = values[invalid.row]
             let shown = text.unicodeScalars.count > 80 ? String(text.unicodeScalars.prefix(80)) + "…" : text
             throw DataCompError(
-                .invalidIdentifier, "the uid '\(shown)' is not 32 hexadecimal digits", position: .row(firstRow + invalid.row))
+                .invalidIdentifier, "the uid '\(shown)' is not 32 hexadecimal digits",
+                position: .row(firstRow + invalid.row))
         }
     }
 
@@ -102,7 +108,9 @@ enum PoolColumnDecoding {
             for (row, value) in values.enumerated() {
                 if data.isValid(row) && !value.isNaN {
                     guard let exact = Int(exactly: value) else {
-                        throw DataCompError(.corruptData, "column '\(data.name)' holds \(value), not a whole number", position: .row(firstRow + row))
+                        throw DataCompError(
+                            .corruptData, "column '\(data.name)' holds \(value), not a whole number",
+                            position: .row(firstRow + row))
                     }
                     result.append(exact)
                 } else {
@@ -145,7 +153,9 @@ enum PoolColumnDecoding {
     }
 
     private static func booleans(_ data: ParquetColumn, expected column: PoolColumn) throws -> [Bool] {
-        guard data.lists.isEmpty, case .boolean(var values) = data.values else { throw typeError(data, expected: expectation(column)) }
+        guard data.lists.isEmpty, case .boolean(var values) = data.values else {
+            throw typeError(data, expected: expectation(column))
+        }
         if let validity = data.validity, validity.nullCount > 0 {
             for row in 0..<values.count where !validity[row] { values[row] = false }
         }
@@ -163,6 +173,7 @@ enum PoolColumnDecoding {
         if let validity = data.validity, validity.nullCount > 0 {
             for index in 0..<coordinates.count where !validity[index] { coordinates[index] = .nan }
         }
-        return PoolFaceBoxes(rowOffsets: data.lists[0].offsets, boxOffsets: data.lists[1].offsets, coordinates: coordinates)
+        return PoolFaceBoxes(
+            rowOffsets: data.lists[0].offsets, boxOffsets: data.lists[1].offsets, coordinates: coordinates)
     }
 }

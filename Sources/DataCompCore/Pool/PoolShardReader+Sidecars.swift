@@ -42,7 +42,9 @@ struct SidecarCursor {
 
     /// The sidecar's columns for `rows` (consecutive, following the previous call's rows), after
     /// checking that the sidecar's uids equal the metadata's `uids` for those rows.
-    mutating func values(for rows: Range<Int>, uids: [SampleID]) throws -> (values: [PoolColumn: PoolColumnValues], validity: [PoolColumn: RowMask]) {
+    mutating func values(for rows: Range<Int>, uids: [SampleID]) throws -> (
+        values: [PoolColumn: PoolColumnValues], validity: [PoolColumn: RowMask]
+    ) {
         var pieces: [(values: [PoolColumn: PoolColumnValues], validity: [PoolColumn: RowMask])] = []
         var row = rows.lowerBound
         while row < rows.upperBound {
@@ -72,7 +74,8 @@ struct SidecarCursor {
             nextGroup += 1
             let count = file.file.rowGroups[index].rowCount
             if row < start + count {
-                let table = try file.file.readRowGroup(index, columns: ([PoolColumn.uid] + file.columns).map(\.name), concurrency: .serial)
+                let table = try file.file.readRowGroup(
+                    index, columns: ([PoolColumn.uid] + file.columns).map(\.name), concurrency: .serial)
                 let firstRow = start
                 let group = try DataCompError.attributing(to: file.file.path) {
                     try DecodedRowGroup(table: table, columns: [.uid] + file.columns, firstRow: firstRow)
@@ -86,7 +89,8 @@ struct SidecarCursor {
     }
 
     private static func concatenate(
-        _ pieces: [(values: [PoolColumn: PoolColumnValues], validity: [PoolColumn: RowMask])], columns: [PoolColumn], count: Int
+        _ pieces: [(values: [PoolColumn: PoolColumnValues], validity: [PoolColumn: RowMask])], columns: [PoolColumn],
+        count: Int
     ) -> (values: [PoolColumn: PoolColumnValues], validity: [PoolColumn: RowMask]) {
         if pieces.count == 1, let only = pieces.first { return only }
         var values: [PoolColumn: PoolColumnValues] = [:]
@@ -99,7 +103,11 @@ struct SidecarCursor {
                 mask.reserveCapacity(count)
                 for piece in pieces {
                     let rows = piece.values[column]?.count ?? 0
-                    if let bits = piece.validity[column] { mask += bits } else { mask += repeatElement(true, count: rows) }
+                    if let bits = piece.validity[column] {
+                        mask += bits
+                    } else {
+                        mask += repeatElement(true, count: rows)
+                    }
                 }
                 validity[column] = RowMask(mask)
             }
@@ -115,15 +123,21 @@ extension PoolColumnValues {
         if parts.count == 1 { return first }
         switch first {
         case .identifiers:
-            return .identifiers(parts.flatMap { part -> [SampleID] in if case .identifiers(let v) = part { return v } else { return [] } })
+            return .identifiers(
+                parts.flatMap { part -> [SampleID] in if case .identifiers(let v) = part { return v } else { return [] }
+                })
         case .integers:
-            return .integers(parts.flatMap { part -> [Int] in if case .integers(let v) = part { return v } else { return [] } })
+            return .integers(
+                parts.flatMap { part -> [Int] in if case .integers(let v) = part { return v } else { return [] } })
         case .floats:
-            return .floats(parts.flatMap { part -> [Float] in if case .floats(let v) = part { return v } else { return [] } })
+            return .floats(
+                parts.flatMap { part -> [Float] in if case .floats(let v) = part { return v } else { return [] } })
         case .doubles:
-            return .doubles(parts.flatMap { part -> [Double] in if case .doubles(let v) = part { return v } else { return [] } })
+            return .doubles(
+                parts.flatMap { part -> [Double] in if case .doubles(let v) = part { return v } else { return [] } })
         case .booleans:
-            return .booleans(parts.flatMap { part -> [Bool] in if case .booleans(let v) = part { return v } else { return [] } })
+            return .booleans(
+                parts.flatMap { part -> [Bool] in if case .booleans(let v) = part { return v } else { return [] } })
         case .strings:
             var result = StringColumn()
             for case .strings(let part) in parts {

@@ -60,7 +60,8 @@ public struct PoolShardReader: Sendable {
         }
         let rows = rowCount
         sidecars = try byDirectory.keys.sorted().map { directory in
-            try SidecarFile(directory: directory, columns: byDirectory[directory, default: []].sorted(), shard: shard, rows: rows)
+            try SidecarFile(
+                directory: directory, columns: byDirectory[directory, default: []].sorted(), shard: shard, rows: rows)
         }
     }
 
@@ -86,7 +87,9 @@ public struct PoolShardReader: Sendable {
         }
     }
 
-    private static func checkedArray(_ column: PoolColumn, in archive: NPZArchive, shard: PoolShard, rows: Int) throws -> PoolEmbeddings {
+    private static func checkedArray(_ column: PoolColumn, in archive: NPZArchive, shard: PoolShard, rows: Int) throws
+        -> PoolEmbeddings
+    {
         let key = column.name
         guard archive.keys.contains(key) else {
             throw DataCompError(
@@ -102,7 +105,8 @@ public struct PoolShardReader: Sendable {
         }
         guard array.shape.count == 2 else {
             throw DataCompError(
-                .shapeMismatch, "array '\(key)' has shape \(array.shape); pool features must be two-dimensional [rows, dimensions]",
+                .shapeMismatch,
+                "array '\(key)' has shape \(array.shape); pool features must be two-dimensional [rows, dimensions]",
                 path: shard.npzPath, position: .member(key + ".npy"))
         }
         guard array.shape[0] == rows else {
@@ -142,7 +146,9 @@ public struct PoolShardReader: Sendable {
                 var (values, validity) = group.sliced(start..<end)
                 for (column, matrix) in embeddings { values[column] = .embeddings(matrix.sliced(shardRows)) }
                 if !cursors.isEmpty {
-                    guard case .identifiers(let uids)? = values[.uid] else { preconditionFailure("uids are decoded with sidecars") }
+                    guard case .identifiers(let uids)? = values[.uid] else {
+                        preconditionFailure("uids are decoded with sidecars")
+                    }
                     for index in cursors.indices {
                         let part = try cursors[index].values(for: shardRows, uids: uids)
                         values.merge(part.values) { $1 }
@@ -150,7 +156,10 @@ public struct PoolShardReader: Sendable {
                     }
                     if !metadataColumns.contains(.uid) { values[.uid] = nil }
                 }
-                try body(PoolBatch(shardIndex: shard.index, shardRows: ShardRowNumbers(shardRows), columns: values, validity: validity))
+                try body(
+                    PoolBatch(
+                        shardIndex: shard.index, shardRows: ShardRowNumbers(shardRows), columns: values,
+                        validity: validity))
                 start = end
             }
             groupStart += rows

@@ -111,12 +111,15 @@ extension CandidatePool {
     ///
     /// - Parameters:
     ///   - concurrency: The budget for the scan (see ``mapShards(columns:concurrency:progress:_:)``).
-    ///   - progress: Where progress goes; silent by default.
     ///   - maxRows: The largest batch.
+    ///   - progress: Where progress goes; silent by default.
     /// - Returns: The merged statistics.
     /// - Throws: ``DataCompError`` from reading a shard, for example a missing column.
-    public func statistics(concurrency: ConcurrencyBudget = .machine, maxRows: Int = 65_536, progress: some ProgressReporter = .silent) async throws -> PoolStatistics {
-        let parts = try await mapShards(columns: PoolStatistics.columns, concurrency: concurrency, progress: progress) { reader in
+    public func statistics(
+        concurrency: ConcurrencyBudget = .machine, maxRows: Int = 65_536, progress: some ProgressReporter = .silent
+    ) async throws -> PoolStatistics {
+        let parts = try await mapShards(columns: PoolStatistics.columns, concurrency: concurrency, progress: progress) {
+            reader in
             var part = PoolStatistics()
             part.shardCount = 1
             if !reader.shard.hasNPZ { part.shardsMissingNPZ = [reader.shard.stem] }

@@ -16,7 +16,9 @@ extension ImagePreprocessor {
     /// - Returns: One `[3, size, size]` tensor per image, in input order.
     /// - Throws: The first ``DataCompError`` (by index) of ``evaluationTensor(for:)``, with the
     ///   image's index as ``DataCompError/Position/row(_:)``.
-    public func evaluationTensors(for images: [Image], concurrency: ConcurrencyBudget = .machine) async throws -> [Tensor] {
+    public func evaluationTensors(for images: [Image], concurrency: ConcurrencyBudget = .machine) async throws
+        -> [Tensor]
+    {
         try await BoundedFanOut.map(images.count, width: concurrency.width) { index in
             try Self.locating(index) { try evaluationTensor(for: images[index]) }
         }
@@ -81,7 +83,8 @@ extension ImagePreprocessor {
         let sink = PixelSink(values: buffer)
         _ = try await BoundedFanOut.map(count, width: concurrency.width) { index in
             try Self.locating(index) {
-                try write(index, UnsafeMutableBufferPointer(rebasing: sink.values[(index * stride)..<((index + 1) * stride)]))
+                try write(
+                    index, UnsafeMutableBufferPointer(rebasing: sink.values[(index * stride)..<((index + 1) * stride)]))
             }
         }
         return Tensor(shape: [count, 3, size, size]) { target in

@@ -54,9 +54,12 @@ public struct ImagePreprocessor: Sendable, Hashable {
         precondition(size > 0, "size must be positive, not \(size)")
         precondition(mean.count == 3 && standardDeviation.count == 3, "mean and standardDeviation need 3 values")
         precondition(mean.allSatisfy(\.isFinite), "mean must be finite, not \(mean)")
-        precondition(standardDeviation.allSatisfy { $0.isFinite && $0 > 0 }, "standard deviations must be positive, not \(standardDeviation)")
+        precondition(
+            standardDeviation.allSatisfy { $0.isFinite && $0 > 0 },
+            "standard deviations must be positive, not \(standardDeviation)")
         precondition(scale.lowerBound > 0 && scale.upperBound <= 1, "scale must lie in (0, 1], not \(scale)")
-        precondition(ratio.lowerBound > 0 && ratio.upperBound.isFinite, "ratio must be positive and finite, not \(ratio)")
+        precondition(
+            ratio.lowerBound > 0 && ratio.upperBound.isFinite, "ratio must be positive and finite, not \(ratio)")
         self.size = size
         self.mean = mean
         self.standardDeviation = standardDeviation
@@ -108,7 +111,8 @@ public struct ImagePreprocessor: Sendable, Hashable {
         guard !overflow, product / short <= Int(Int32.max) else {
             throw DataCompError(
                 .unsupportedFormat,
-                "the image is \(image.width)×\(image.height): resizing its shorter side to \(size) would make the longer side \(overflow ? "overflow" : "\(product / short) pixels"), more than 2³¹ − 1 (Pillow raises OverflowError on it too); skip such extreme-aspect images")
+                "the image is \(image.width)×\(image.height): resizing its shorter side to \(size) would make the longer side \(overflow ? "overflow" : "\(product / short) pixels"), more than 2³¹ − 1 (Pillow raises OverflowError on it too); skip such extreme-aspect images"
+            )
         }
         let target = resizedSize(width: image.width, height: image.height)
         let n = size
@@ -149,7 +153,8 @@ public struct ImagePreprocessor: Sendable, Hashable {
     public func trainingTensor<G: RandomNumberGenerator>(for image: Image, using generator: inout G) -> Tensor {
         let crop = randomResizedCrop(width: image.width, height: image.height, using: &generator)
         let region = image.cropped(left: crop.left, top: crop.top, width: crop.width, height: crop.height)
-        let resized = (crop.width == size && crop.height == size)
+        let resized =
+            (crop.width == size && crop.height == size)
             ? region : region.resized(width: size, height: size, filter: filter)
         return normalizedTensor(fromRGB: resized.convertedToRGB())
     }

@@ -50,8 +50,10 @@ public final class ProgressTracker: Sendable {
     }
 
     private func send(completed: Int, finished: Bool) {
-        reporter.report(ProgressUpdate(
-            label: label, completed: completed, total: total, unit: unit, elapsedSeconds: elapsed, isFinished: finished))
+        reporter.report(
+            ProgressUpdate(
+                label: label, completed: completed, total: total, unit: unit, elapsedSeconds: elapsed,
+                isFinished: finished))
     }
 
     /// Adds `count` done units; reports when the last report is older than the interval.

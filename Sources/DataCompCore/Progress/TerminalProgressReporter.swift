@@ -24,7 +24,8 @@ public struct TerminalProgressReporter: ProgressReporter {
     /// - Parameter update: The update.
     public func report(_ update: ProgressUpdate) {
         guard isEnabled else { return }
-        Terminal.writeToStandardError("\r" + Self.line(update, barWidth: width) + "\u{1B}[K" + (update.isFinished ? "\n" : ""))
+        Terminal.writeToStandardError(
+            "\r" + Self.line(update, barWidth: width) + "\u{1B}[K" + (update.isFinished ? "\n" : ""))
     }
 
     /// The text of one update, without control characters.
@@ -37,7 +38,8 @@ public struct TerminalProgressReporter: ProgressReporter {
         var parts = [update.label]
         if let total = update.total, total > 0 {
             let filled = min(barWidth, barWidth * min(update.completed, total) / total)
-            parts.append("[" + String(repeating: "#", count: filled) + String(repeating: ".", count: barWidth - filled) + "]")
+            parts.append(
+                "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: barWidth - filled) + "]")
             parts.append("\(update.completed)/\(total) \(update.unit)")
         } else {
             parts.append("\(update.completed) \(update.unit)")

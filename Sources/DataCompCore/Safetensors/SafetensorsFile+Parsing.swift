@@ -38,7 +38,8 @@ extension SafetensorsFile {
         for (name, value) in members {
             if name == "__metadata__" {
                 guard !sawMetadata else {
-                    throw DataCompError(.invalidFormat, "duplicate field __metadata__ in the header", position: .member(name))
+                    throw DataCompError(
+                        .invalidFormat, "duplicate field __metadata__ in the header", position: .member(name))
                 }
                 sawMetadata = true
                 switch value {
@@ -49,14 +50,16 @@ extension SafetensorsFile {
                     for (key, entry) in entries {
                         guard case .string(let string) = entry else {
                             throw DataCompError(
-                                .invalidFormat, "__metadata__ value for '\(key)' must be a string", position: .member(name))
+                                .invalidFormat, "__metadata__ value for '\(key)' must be a string",
+                                position: .member(name))
                         }
                         pairs[key] = string
                     }
                     metadata = pairs.map { (key: $0.key, value: $0.value) }
                         .sorted { $0.key.unicodeScalars.lexicographicallyPrecedes($1.key.unicodeScalars) }
                 default:
-                    throw DataCompError(.invalidFormat, "__metadata__ must be an object of strings", position: .member(name))
+                    throw DataCompError(
+                        .invalidFormat, "__metadata__ must be an object of strings", position: .member(name))
                 }
                 continue
             }
@@ -65,8 +68,12 @@ extension SafetensorsFile {
         }
         var tensors = Array(byName.values)
         tensors.sort { a, b in
-            if a.dataOffsets.lowerBound != b.dataOffsets.lowerBound { return a.dataOffsets.lowerBound < b.dataOffsets.lowerBound }
-            if a.dataOffsets.upperBound != b.dataOffsets.upperBound { return a.dataOffsets.upperBound < b.dataOffsets.upperBound }
+            if a.dataOffsets.lowerBound != b.dataOffsets.lowerBound {
+                return a.dataOffsets.lowerBound < b.dataOffsets.lowerBound
+            }
+            if a.dataOffsets.upperBound != b.dataOffsets.upperBound {
+                return a.dataOffsets.upperBound < b.dataOffsets.upperBound
+            }
             if a.dataType.sortRank != b.dataType.sortRank { return a.dataType.sortRank > b.dataType.sortRank }
             return Array(a.name.utf8).lexicographicallyPrecedes(Array(b.name.utf8))
         }
@@ -82,7 +89,9 @@ extension SafetensorsFile {
             for dimension in info.shape {
                 let (product, overflow) = elements.multipliedReportingOverflow(by: dimension)
                 guard !overflow else {
-                    throw DataCompError(.corruptData, "tensor '\(info.name)' has an impossible shape \(info.shape)", position: .member(info.name))
+                    throw DataCompError(
+                        .corruptData, "tensor '\(info.name)' has an impossible shape \(info.shape)",
+                        position: .member(info.name))
                 }
                 elements = product
             }

@@ -13,7 +13,8 @@ extension SafetensorsFile {
     ///   - metadata: Optional `__metadata__` string pairs.
     ///   - path: The destination; its folder must exist.
     /// - Throws: ``DataCompError`` with code `invalidArgument` for repeated or reserved names, or `io`.
-    public static func write(_ tensors: [SafetensorsTensor], metadata: [String: String]? = nil, to path: String) throws {
+    public static func write(_ tensors: [SafetensorsTensor], metadata: [String: String]? = nil, to path: String) throws
+    {
         let (header, ordered) = try serializedHeader(tensors, metadata: metadata)
         try AtomicFile.write(to: path) { sink in
             var length = UInt64(header.count).littleEndian
@@ -32,10 +33,14 @@ extension SafetensorsFile {
             return Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8))
         }
         for (a, b) in zip(ordered, ordered.dropFirst()) where a.name == b.name {
-            throw DataCompError(.invalidArgument, "two tensors are named '\(a.name)'; names must be distinct", position: .member(a.name))
+            throw DataCompError(
+                .invalidArgument, "two tensors are named '\(a.name)'; names must be distinct", position: .member(a.name)
+            )
         }
         if ordered.contains(where: { $0.name == "__metadata__" }) {
-            throw DataCompError(.invalidArgument, "'__metadata__' is reserved and cannot name a tensor", position: .member("__metadata__"))
+            throw DataCompError(
+                .invalidArgument, "'__metadata__' is reserved and cannot name a tensor",
+                position: .member("__metadata__"))
         }
         var members: [(String, JSONValue)] = []
         if let metadata {
@@ -45,11 +50,15 @@ extension SafetensorsFile {
         var offset = 0
         for tensor in ordered {
             let end = offset + tensor.bytes.count
-            members.append((tensor.name, .object([
-                ("dtype", .string(tensor.dataType.rawValue)),
-                ("shape", .array(tensor.shape.map(JSONValue.int))),
-                ("data_offsets", .array([.int(offset), .int(end)])),
-            ])))
+            members.append(
+                (
+                    tensor.name,
+                    .object([
+                        ("dtype", .string(tensor.dataType.rawValue)),
+                        ("shape", .array(tensor.shape.map(JSONValue.int))),
+                        ("data_offsets", .array([.int(offset), .int(end)])),
+                    ])
+                ))
             offset = end
         }
         // serde_json's compact form: no spaces, UTF-8 kept, only control characters escaped.

@@ -92,7 +92,8 @@ public struct SafetensorsFile: Sendable {
     ) throws -> R {
         guard let info = info(named: name) else {
             throw DataCompError(
-                .missingMember, "no tensor named '\(name)'; the file has \(tensors.count) tensors: \(tensors.prefix(20).map(\.name).joined(separator: ", "))\(tensors.count > 20 ? ", …" : "")",
+                .missingMember,
+                "no tensor named '\(name)'; the file has \(tensors.count) tensors: \(tensors.prefix(20).map(\.name).joined(separator: ", "))\(tensors.count > 20 ? ", …" : "")",
                 path: path, position: .member(name))
         }
         let start = dataStart + info.dataOffsets.lowerBound

@@ -22,7 +22,8 @@ public struct SafetensorsTensor: Sendable, Hashable {
         precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in shape \(shape)")
         precondition(
             shape.reduce(1, *) * dataType.byteCount == bytes.count,
-            "tensor '\(name)' of shape \(shape) and dtype \(dataType.rawValue) needs \(shape.reduce(1, *) * dataType.byteCount) bytes, got \(bytes.count)")
+            "tensor '\(name)' of shape \(shape) and dtype \(dataType.rawValue) needs \(shape.reduce(1, *) * dataType.byteCount) bytes, got \(bytes.count)"
+        )
         self.name = name
         self.dataType = dataType
         self.shape = shape
@@ -61,6 +62,8 @@ public struct SafetensorsTensor: Sendable, Hashable {
     ///   - shape: The shape; `[values.count]` if omitted.
     /// - Precondition: The shape's element count equals `int64Values.count`.
     public init(name: String, int64Values: [Int64], shape: [Int]? = nil) {
-        self.init(name: name, dataType: .int64, shape: shape ?? [int64Values.count], bytes: LittleEndianScalars.encode(int64Values))
+        self.init(
+            name: name, dataType: .int64, shape: shape ?? [int64Values.count],
+            bytes: LittleEndianScalars.encode(int64Values))
     }
 }

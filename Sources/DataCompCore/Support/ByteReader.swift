@@ -83,10 +83,14 @@ extension ByteReader {
 
     /// Decodes the unsigned LEB128 (varint) integer that starts at `offset` and moves `offset`
     /// past it: the one varint rule of the package (Thrift compact, Parquet RLE run headers,
-    /// DELTA_BINARY_PACKED headers). At most 10 bytes are read, and the tenth may only carry
+    /// DELTA_BINARY_PACKED headers).
+    ///
+    /// At most 10 bytes are read, and the tenth may only carry
     /// the 64th bit.
     @inline(__always)
-    package static func decodeULEB128(_ bytes: UnsafeRawBufferPointer, at offset: inout Int) -> Result<UInt64, LEB128Failure> {
+    package static func decodeULEB128(_ bytes: UnsafeRawBufferPointer, at offset: inout Int) -> Result<
+        UInt64, LEB128Failure
+    > {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while true {
@@ -109,9 +113,12 @@ extension ByteReader {
         switch Self.decodeULEB128(bytes, at: &offset) {
         case .success(let value): return value
         case .failure(.truncated):
-            throw DataCompError(.truncatedFile, "\(context): the file ends while reading \(what)", position: .offset(baseOffset + start))
+            throw DataCompError(
+                .truncatedFile, "\(context): the file ends while reading \(what)", position: .offset(baseOffset + start)
+            )
         case .failure(.overflow):
-            throw DataCompError(.corruptData, "\(context): \(what) overflows 64 bits", position: .offset(baseOffset + start))
+            throw DataCompError(
+                .corruptData, "\(context): \(what) overflows 64 bits", position: .offset(baseOffset + start))
         }
     }
 }

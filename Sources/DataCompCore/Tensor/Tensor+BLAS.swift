@@ -27,7 +27,8 @@ extension Tensor {
         let n = transposeB ? b.shape[0] : b.shape[1]
         precondition(
             k == kB,
-            "matmul inner dimensions differ: op(a) is [\(m), \(k)] and op(b) is [\(kB), \(n)] (shapes \(a.shape), \(b.shape), transposeA: \(transposeA), transposeB: \(transposeB))")
+            "matmul inner dimensions differ: op(a) is [\(m), \(k)] and op(b) is [\(kB), \(n)] (shapes \(a.shape), \(b.shape), transposeA: \(transposeA), transposeB: \(transposeB))"
+        )
         guard m > 0, n > 0, k > 0 else { return Tensor(shape: [m, n]) }
         return a.withUnsafeBufferPointer { aBuffer in
             b.withUnsafeBufferPointer { bBuffer in

@@ -9,7 +9,9 @@ extension Tensor {
     ///   - float16Bits: The values' bit patterns in row-major order.
     /// - Precondition: `float16Bits.count` equals the product of `shape`.
     public init(shape: [Int], float16Bits: [UInt16]) {
-        precondition(Tensor.elementCount(of: shape) == float16Bits.count, "shape \(shape) does not match \(float16Bits.count) values")
+        precondition(
+            Tensor.elementCount(of: shape) == float16Bits.count,
+            "shape \(shape) does not match \(float16Bits.count) values")
         self.init(shape: shape) { target in
             float16Bits.withUnsafeBytes { HalfPrecision.float16ToFloat32($0, into: target) }
         }
@@ -22,7 +24,9 @@ extension Tensor {
     ///   - bfloat16Bits: The values' bit patterns in row-major order.
     /// - Precondition: `bfloat16Bits.count` equals the product of `shape`.
     public init(shape: [Int], bfloat16Bits: [UInt16]) {
-        precondition(Tensor.elementCount(of: shape) == bfloat16Bits.count, "shape \(shape) does not match \(bfloat16Bits.count) values")
+        precondition(
+            Tensor.elementCount(of: shape) == bfloat16Bits.count,
+            "shape \(shape) does not match \(bfloat16Bits.count) values")
         self.init(shape: shape) { target in
             bfloat16Bits.withUnsafeBytes { HalfPrecision.bfloat16ToFloat32($0, into: target) }
         }

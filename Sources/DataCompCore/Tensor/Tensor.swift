@@ -109,7 +109,9 @@ public struct Tensor: Sendable, Equatable {
         return flat
     }
 
-    /// Calls `body` with a pointer to the elements in row-major order. The pointer must not
+    /// Calls `body` with a pointer to the elements in row-major order.
+    ///
+    /// The pointer must not
     /// escape the closure.
     ///
     /// - Parameter body: Receives the elements.
@@ -122,7 +124,9 @@ public struct Tensor: Sendable, Equatable {
     }
 
     /// Calls `body` with a mutable pointer to the elements in row-major order, copying the
-    /// storage first if it is shared. The pointer must not escape the closure.
+    /// storage first if it is shared.
+    ///
+    /// The pointer must not escape the closure.
     ///
     /// - Parameter body: Receives the elements.
     /// - Returns: What `body` returns.

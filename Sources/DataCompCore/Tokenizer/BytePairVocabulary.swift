@@ -127,7 +127,8 @@ final class BytePairVocabulary: Sendable {
         for (key, rank, merged) in pairs {
             var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
             while keys[slot] != .max && keys[slot] != key { slot = (slot + 1) & (capacity - 1) }
-            if keys[slot] == key { continue }  // Python's dict(zip(merges, ranks)) keeps the last rank; pairs are unique in practice
+            // Python's dict(zip(merges, ranks)) keeps the last rank; pairs are unique in practice.
+            if keys[slot] == key { continue }
             keys[slot] = key
             ranks[slot] = rank
             mergedIDs[slot] = merged
@@ -155,7 +156,9 @@ final class BytePairVocabulary: Sendable {
                         var bestRight: Int32 = 0
                         var bestMerged: Int32 = 0
                         for index in 0..<(word.count - 1) {
-                            let key = UInt64(UInt32(bitPattern: word[index])) << 32 | UInt64(UInt32(bitPattern: word[index + 1]))
+                            let key =
+                                UInt64(UInt32(bitPattern: word[index])) << 32
+                                | UInt64(UInt32(bitPattern: word[index + 1]))
                             var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
                             while true {
                                 let found = keys[slot]

@@ -24,7 +24,9 @@ extension CLIPTokenizer {
         _ = await BoundedFanOut.map((count + chunk - 1) / chunk, width: workers) { part in
             var workspace = CLIPEncodingWorkspace()
             for row in (part * chunk)..<min(count, (part + 1) * chunk) {
-                caption(row) { fillRow(utf8: $0, into: sink.rows, row: row, contextLength: contextLength, workspace: &workspace) }
+                caption(row) {
+                    fillRow(utf8: $0, into: sink.rows, row: row, contextLength: contextLength, workspace: &workspace)
+                }
             }
         }
         return TokenBatch(ids: Array(buffer), contextLength: contextLength)

@@ -95,7 +95,9 @@ public struct CLIPTokenizer: Sendable {
     }
 
     /// Tokenizes a pool's string column (for example ``PoolBatch/texts``) on the calling thread,
-    /// reading each caption's UTF-8 bytes in place (no `String` per caption). Invalid UTF-8 is
+    /// reading each caption's UTF-8 bytes in place (no `String` per caption).
+    ///
+    /// Invalid UTF-8 is
     /// replaced as `String(decoding:as:)` replaces it.
     ///
     /// - Parameters:
@@ -119,7 +121,9 @@ public struct CLIPTokenizer: Sendable {
             buffer.initialize(repeating: 0)
             var workspace = CLIPEncodingWorkspace()
             for row in 0..<count {
-                caption(row) { fillRow(utf8: $0, into: buffer, row: row, contextLength: contextLength, workspace: &workspace) }
+                caption(row) {
+                    fillRow(utf8: $0, into: buffer, row: row, contextLength: contextLength, workspace: &workspace)
+                }
             }
             initialized = count * contextLength
         }

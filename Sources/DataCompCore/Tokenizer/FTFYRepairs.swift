@@ -12,7 +12,9 @@ enum FTFYRepairs {
         var index = [UInt32](repeating: 0, count: 0x1_0000)
         var parts: [UInt32] = [0]
         for (key, value) in CLIPTokenizerData.pairs(CLIPTokenizerTables.ftfyCharacterMap) {
-            guard let code = UInt32(key, radix: 16), code < 0x1_0000, !value.isEmpty, value.count < 256 else { continue }
+            guard let code = UInt32(key, radix: 16), code < 0x1_0000, !value.isEmpty, value.count < 256 else {
+                continue
+            }
             index[Int(code)] = UInt32(parts.count) << 8 | UInt32(value.count)
             parts.append(contentsOf: value)
         }

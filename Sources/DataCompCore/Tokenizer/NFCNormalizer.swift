@@ -18,7 +18,11 @@ enum NFCNormalizer {
         var supplementary: [UInt32: UInt8] = [:]
         for (key, value) in CLIPTokenizerData.pairs(CLIPTokenizerTables.combiningClasses) {
             guard let code = UInt32(key, radix: 16), let klass = value.first else { continue }
-            if code < 0x1_0000 { planeZero[Int(code)] = UInt8(truncatingIfNeeded: klass) } else { supplementary[code] = UInt8(truncatingIfNeeded: klass) }
+            if code < 0x1_0000 {
+                planeZero[Int(code)] = UInt8(truncatingIfNeeded: klass)
+            } else {
+                supplementary[code] = UInt8(truncatingIfNeeded: klass)
+            }
         }
         return (planeZero, supplementary)
     }()

@@ -60,14 +60,18 @@ public struct MemberBytes: RandomAccessCollection, Sendable, Hashable, Expressib
         }
     }
 
-    /// Calls `body` with a pointer to the bytes. The pointer must not escape the closure.
+    /// Calls `body` with a pointer to the bytes.
+    ///
+    /// The pointer must not escape the closure.
     ///
     /// - Parameter body: Receives the bytes.
     /// - Returns: What `body` returns.
+    /// - Throws: What `body` throws.
     public func withUnsafeBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
         switch storage {
         case .array(let array):
-            return try array.withUnsafeBufferPointer { buffer throws(E) -> R in try body(UnsafeRawBufferPointer(buffer)) }
+            return try array.withUnsafeBufferPointer { buffer throws(E) -> R in try body(UnsafeRawBufferPointer(buffer))
+            }
         case .mapped(let file, let range):
             let slice = UnsafeRawBufferPointer(rebasing: file.bytes[range])
             defer { withExtendedLifetime(file) {} }

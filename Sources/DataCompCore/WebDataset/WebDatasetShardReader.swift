@@ -99,7 +99,8 @@ public struct WebDatasetShardReader {
             let bytes = MemberBytes(mapping: file, range: entry.dataOffset..<(entry.dataOffset + entry.size))
             let member = WebDatasetSample.Member(fileExtension: fileExtension, bytes: bytes)
             if var sample = current, sample.key == key {
-                let duplicate = fileExtension == "__key__" || fileExtension == "__url__"
+                let duplicate =
+                    fileExtension == "__key__" || fileExtension == "__url__"
                     || sample.members.contains { $0.fileExtension == fileExtension }
                 if duplicate {
                     switch duplicatePolicy {

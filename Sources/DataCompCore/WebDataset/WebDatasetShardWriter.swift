@@ -86,7 +86,8 @@ public final class WebDatasetShardWriter {
     public init(folder: String, options: Options = .init()) throws {
         precondition(
             options.maxCount > 0 && options.maxSize > 0 && options.firstShard >= 0,
-            "maxCount (\(options.maxCount)) and maxSize (\(options.maxSize)) must be positive and firstShard (\(options.firstShard)) non-negative")
+            "maxCount (\(options.maxCount)) and maxSize (\(options.maxSize)) must be positive and firstShard (\(options.firstShard)) non-negative"
+        )
         guard POSIX.system_isDirectory(folder) else {
             throw DataCompError(.fileNotFound, "the output folder does not exist; create it first", path: folder)
         }
@@ -161,7 +162,9 @@ public final class WebDatasetShardWriter {
             let text = statistics.jsonValue.serialized(indent: 4)
             try AtomicFile.write(Array(text.utf8), to: folder + "/" + Self.statisticsName(nextShard))
         }
-        finished.append(WrittenShard(number: nextShard, path: session.path, sampleCount: count, payloadBytes: size, statistics: statistics))
+        finished.append(
+            WrittenShard(
+                number: nextShard, path: session.path, sampleCount: count, payloadBytes: size, statistics: statistics))
         nextShard += 1
     }
 

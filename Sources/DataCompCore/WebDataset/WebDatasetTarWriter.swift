@@ -27,7 +27,8 @@ public enum WebDatasetTarWriter {
             var buffer: [UInt8] = []
             for sample in samples {
                 buffer.removeAll(keepingCapacity: true)
-                payload += try encode(sample, attributes: attributes, modificationTime: time, into: &buffer, sink: &sink)
+                payload += try encode(
+                    sample, attributes: attributes, modificationTime: time, into: &buffer, sink: &sink)
             }
             buffer.removeAll(keepingCapacity: true)
             appendEnd(archiveSize: sink.bytesWritten, to: &buffer)
@@ -88,7 +89,9 @@ public enum WebDatasetTarWriter {
 
     private static func sortedMembers(of sample: WebDatasetSample) throws -> [WebDatasetSample.Member] {
         let kept = sample.members.filter { !$0.fileExtension.hasPrefix("_") }
-        let sorted = kept.sorted { $0.fileExtension.unicodeScalars.lexicographicallyPrecedes($1.fileExtension.unicodeScalars) }
+        let sorted = kept.sorted {
+            $0.fileExtension.unicodeScalars.lexicographicallyPrecedes($1.fileExtension.unicodeScalars)
+        }
         for (a, b) in zip(sorted, sorted.dropFirst()) where a.fileExtension == b.fileExtension {
             throw DataCompError(
                 .invalidArgument,
@@ -112,7 +115,9 @@ public enum WebDatasetTarWriter {
         name: String, size: Int, attributes: TarMemberAttributes, modificationTime: Int, to buffer: inout [UInt8]
     ) {
         var records: [(String, String)] = []
-        for (key, value, limit) in [("path", name, 100), ("uname", attributes.user, 32), ("gname", attributes.group, 32)] {
+        for (key, value, limit) in [
+            ("path", name, 100), ("uname", attributes.user, 32), ("gname", attributes.group, 32),
+        ] {
             if !value.unicodeScalars.allSatisfy(\.isASCII) || value.unicodeScalars.count > limit {
                 records.append((key, value))
             }

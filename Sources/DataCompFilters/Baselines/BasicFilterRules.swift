@@ -18,18 +18,23 @@ public enum BasicFilterRules {
     /// Whether a caption passes the word-count rule.
     ///
     /// - Parameter wordCount: `len(text.split())`.
+    /// - Returns: Whether the caption has more than 2 words.
     public static func passesWordCount(_ wordCount: Int) -> Bool { wordCount > maximumRejectedWordCount }
 
     /// Whether a caption passes the character-count rule.
     ///
     /// - Parameter characterCount: `len(text)` in Unicode scalars.
-    public static func passesCharacterCount(_ characterCount: Int) -> Bool { characterCount > maximumRejectedCharacterCount }
+    /// - Returns: Whether the caption has more than 5 characters.
+    public static func passesCharacterCount(_ characterCount: Int) -> Bool {
+        characterCount > maximumRejectedCharacterCount
+    }
 
     /// Whether an original image passes the minimum-side rule.
     ///
     /// - Parameters:
     ///   - width: `original_width`.
     ///   - height: `original_height`.
+    /// - Returns: Whether the shorter side has at least 200 pixels.
     public static func passesMinimumSide(width: Int, height: Int) -> Bool { min(width, height) >= minimumImageSide }
 
     /// Whether an original image passes the aspect-ratio rule, with NumPy's division: a zero
@@ -39,6 +44,7 @@ public enum BasicFilterRules {
     /// - Parameters:
     ///   - width: `original_width`.
     ///   - height: `original_height`.
+    /// - Returns: Whether the aspect ratio is at most 3.
     public static func passesAspectRatio(width: Int, height: Int) -> Bool {
         let small = min(width, height)
         let large = max(width, height)
@@ -47,7 +53,9 @@ public enum BasicFilterRules {
 }
 
 /// How many rows of a pool fail each of ``BasicFilterRules``' caption and size rules, each rule
-/// counted on every row (a row can fail several). Mergeable across shards.
+/// counted on every row (a row can fail several).
+///
+/// Mergeable across shards.
 ///
 /// The aspect-ratio count is of rows whose ratio is *above* 3; a 0 × 0 image (ratio NaN) is not
 /// in it, though it fails the filter (through the minimum-side rule as well).

@@ -30,11 +30,14 @@ package enum SubsetResharding {
     /// - Throws: ``DataCompError`` with code `invalidFormat` naming the sample's key.
     package static func uid(of sample: WebDatasetSample) throws -> (text: String, id: SampleID) {
         guard let json = sample["json"] else {
-            throw DataCompError(.invalidFormat, "the sample has no json member, so its uid is unknown", position: .member(sample.key))
+            throw DataCompError(
+                .invalidFormat, "the sample has no json member, so its uid is unknown", position: .member(sample.key))
         }
         let record = try JSONValue(parsing: json)
         guard let text = record["uid"]?.stringValue else {
-            throw DataCompError(.invalidFormat, "the sample's json member has no \"uid\" string", position: .member(sample.key + ".json"))
+            throw DataCompError(
+                .invalidFormat, "the sample's json member has no \"uid\" string",
+                position: .member(sample.key + ".json"))
         }
         do {
             return (text, try SampleID(hex: text))

@@ -89,7 +89,10 @@ import _DataCompTestSupport
             Issue.record("a stale cached copy was accepted")
         } catch let error as DataCompError {
             #expect(error.code == .missingAsset)
-            for part in ["DATACOMP_TEST_ASSET", "pkg/test-asset.txt", "no-such-package-for-datacomp-tests==0.0.0", asset.sha256, "sha256"] {
+            for part in [
+                "DATACOMP_TEST_ASSET", "pkg/test-asset.txt", "no-such-package-for-datacomp-tests==0.0.0", asset.sha256,
+                "sha256",
+            ] {
                 #expect(error.message.contains(part), "message lacks \(part): \(error.message)")
             }
         }
@@ -104,7 +107,8 @@ import _DataCompTestSupport
         let asset = Self.testAsset(content: Self.content)
         // An interpreter that does not exist: the fetch fails without touching the network.
         let resolver = AssetResolver(
-            cacheDirectory: folder.path, fetcher: .pipDownload(pythonExecutable: "/nonexistent/python3"), environment: [:])
+            cacheDirectory: folder.path, fetcher: .pipDownload(pythonExecutable: "/nonexistent/python3"),
+            environment: [:])
         do {
             _ = try resolver.path(for: asset)
             Issue.record("resolution succeeded without any source")
@@ -137,11 +141,15 @@ import _DataCompTestSupport
         #expect(!FileManager.default.fileExists(atPath: liar.cachePath(for: asset)))
     }
 
-    /// Downloads open-clip-torch 3.3.0 from PyPI. Opt-in (network): set DATACOMP_TEST_NETWORK=1;
+    /// Downloads open-clip-torch 3.3.0 from PyPI.
+    ///
+    /// Opt-in (network): set DATACOMP_TEST_NETWORK=1;
     /// otherwise Swift Testing reports it as skipped.
     @Test(
         "Fetches the CLIP vocabulary from PyPI into an empty cache",
-        .enabled(if: ProcessInfo.processInfo.environment["DATACOMP_TEST_NETWORK"] == "1", "set DATACOMP_TEST_NETWORK=1 to run")
+        .enabled(
+            if: ProcessInfo.processInfo.environment["DATACOMP_TEST_NETWORK"] == "1",
+            "set DATACOMP_TEST_NETWORK=1 to run")
     )
     func fetchesFromPyPI() throws {
         let folder = try Fixtures.temporaryDirectory("assets-fetch")
@@ -150,7 +158,9 @@ import _DataCompTestSupport
         let path = try resolver.path(for: .clipVocabulary)
         #expect(path == folder.path + "/bpe_simple_vocab_16e6.txt.gz")
         // sha256 from hashlib of open-clip-torch 3.3.0's open_clip/bpe_simple_vocab_16e6.txt.gz.
-        #expect(try SHA256.hash(fileAt: path).hexString == "924691ac288e54409236115652ad4aa250f48203de50a9e4722a6ecd48d6804a")
+        #expect(
+            try SHA256.hash(fileAt: path).hexString
+                == "924691ac288e54409236115652ad4aa250f48203de50a9e4722a6ecd48d6804a")
         #expect(try CLIPTokenizer(vocabularyAt: path).encode("a photo of a cat.") == [320, 1125, 539, 320, 2368, 269])
     }
 }

@@ -2,11 +2,13 @@ import DataCompCore
 import Testing
 
 @Suite struct StringColumnTests {
-    @Test("Python's len and str.split() counts, not Swift's grapheme count", arguments: [
-        // (text, len(text), len(text.split())) from CPython 3.11.7.
-        ("e\u{301}", 2, 1), ("\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}", 5, 1), ("\u{1100}\u{1161}", 2, 1),
-        ("a\u{A0}b", 3, 2), ("a\u{2003}b\u{3000}c", 5, 3), ("", 0, 0), ("\n\t x \r", 6, 1),
-    ])
+    @Test(
+        "Python's len and str.split() counts, not Swift's grapheme count",
+        arguments: [
+            // (text, len(text), len(text.split())) from CPython 3.11.7.
+            ("e\u{301}", 2, 1), ("\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}", 5, 1), ("\u{1100}\u{1161}", 2, 1),
+            ("a\u{A0}b", 3, 2), ("a\u{2003}b\u{3000}c", 5, 3), ("", 0, 0), ("\n\t x \r", 6, 1),
+        ])
     func pythonCounts(text: String, length: Int, words: Int) {
         let column = StringColumn(["padding", text])
         #expect(column.unicodeScalarCount(at: 1) == length)

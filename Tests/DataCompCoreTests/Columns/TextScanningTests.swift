@@ -3,13 +3,16 @@ import Testing
 import _DataCompTestSupport
 
 @Suite struct TextScanningTests {
-    @Test("Caption lengths follow Python's len(text) and len(text.split())", arguments: [
-        // (text, len(text), len(text.split())) from CPython 3.11.7.
-        ("", 0, 0), ("  ", 2, 0), ("a", 1, 1), ("two words", 9, 2), ("\u{3000}x\u{3000}y\u{3000}", 5, 2),
-        ("a\u{200B}b", 3, 1), ("a\u{180E}b", 3, 1), ("a\u{1C}b\u{1D}c\u{1E}d\u{1F}f", 9, 5), ("x\u{85}y", 3, 2),
-        ("caf\u{E9} cr\u{E8}me", 10, 2), ("\u{1F436} dog", 5, 2), ("a\u{2028}b\u{2029}c", 5, 3),
-        ("a\u{A0}b\u{202F}c\u{205F}d\u{1680}e", 9, 5), ("tab\tnew\nline\rcr\u{0B}vt\u{0C}ff", 21, 6), ("\u{FEFF}bom", 4, 1),
-    ])
+    @Test(
+        "Caption lengths follow Python's len(text) and len(text.split())",
+        arguments: [
+            // (text, len(text), len(text.split())) from CPython 3.11.7.
+            ("", 0, 0), ("  ", 2, 0), ("a", 1, 1), ("two words", 9, 2), ("\u{3000}x\u{3000}y\u{3000}", 5, 2),
+            ("a\u{200B}b", 3, 1), ("a\u{180E}b", 3, 1), ("a\u{1C}b\u{1D}c\u{1E}d\u{1F}f", 9, 5), ("x\u{85}y", 3, 2),
+            ("caf\u{E9} cr\u{E8}me", 10, 2), ("\u{1F436} dog", 5, 2), ("a\u{2028}b\u{2029}c", 5, 3),
+            ("a\u{A0}b\u{202F}c\u{205F}d\u{1680}e", 9, 5), ("tab\tnew\nline\rcr\u{0B}vt\u{0C}ff", 21, 6),
+            ("\u{FEFF}bom", 4, 1),
+        ])
     func captionLengthsFollowPython(text: String, characters: Int, words: Int) {
         var copy = text
         copy.withUTF8 { bytes in
@@ -23,7 +26,9 @@ import _DataCompTestSupport
         var random = SplitMix64(seed: 42)
         let ids = (0..<2000).map { _ in SampleID(high: random.next(), low: random.next()) }
         // Mixed case, as SampleID(hex:) accepts upper-case digits too.
-        let texts = ids.enumerated().map { $0.offset % 3 == 0 ? $0.element.hexString.uppercased() : $0.element.hexString }
+        let texts = ids.enumerated().map {
+            $0.offset % 3 == 0 ? $0.element.hexString.uppercased() : $0.element.hexString
+        }
         let column = StringColumn(texts)
         let parsed = try TextScanning.parseUIDs(bytes: column.bytes, offsets: column.offsets[...]).get()
         #expect(parsed == ids)

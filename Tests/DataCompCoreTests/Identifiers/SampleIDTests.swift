@@ -21,9 +21,11 @@ import Testing
 
     @Test(
         "Rejects text that is not exactly 32 hex digits",
-        arguments: ["", "139e4a9b22a614771f06c700a8ebe15", "139e4a9b22a614771f06c700a8ebe1500",
-                    "139e4a9b22a614771f06c700a8ebe15g", " 139e4a9b22a614771f06c700a8ebe15", "139e4a9b22a61477-f06c700a8ebe150",
-                    "ü39e4a9b22a614771f06c700a8ebe15"])
+        arguments: [
+            "", "139e4a9b22a614771f06c700a8ebe15", "139e4a9b22a614771f06c700a8ebe1500",
+            "139e4a9b22a614771f06c700a8ebe15g", " 139e4a9b22a614771f06c700a8ebe15", "139e4a9b22a61477-f06c700a8ebe150",
+            "ü39e4a9b22a614771f06c700a8ebe15",
+        ])
     func rejectsInvalidText(_ text: String) {
         #expect {
             _ = try SampleID(hex: text)
@@ -52,11 +54,14 @@ import Testing
 
     @Test("Parses uid lists, ignoring blank lines and naming the bad line")
     func parsesLists() throws {
-        let text = "139e4a9b22a614771f06c700a8ebe150\r\n\n  00000000000000000000000000000001 \n139e4a9b22a614771f06c700a8ebe150"
+        let text =
+            "139e4a9b22a614771f06c700a8ebe150\r\n\n  00000000000000000000000000000001 \n139e4a9b22a614771f06c700a8ebe150"
         let ids = try SampleID.parseList(text)
-        #expect(ids.map(\.hexString) == [
-            "139e4a9b22a614771f06c700a8ebe150", "00000000000000000000000000000001", "139e4a9b22a614771f06c700a8ebe150",
-        ])
+        #expect(
+            ids.map(\.hexString) == [
+                "139e4a9b22a614771f06c700a8ebe150", "00000000000000000000000000000001",
+                "139e4a9b22a614771f06c700a8ebe150",
+            ])
         #expect {
             _ = try SampleID.parseList("139e4a9b22a614771f06c700a8ebe150\n\nnot-a-uid\n")
         } throws: { error in

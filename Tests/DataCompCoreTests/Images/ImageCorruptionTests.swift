@@ -4,8 +4,10 @@ import _DataCompTestSupport
 
 @Suite struct ImageCorruptionTests {
     /// Small fixtures of every format, mutated deterministically.
-    static let sources = ["rgb_q90.jpg", "progressive.jpg", "gray.jpg", "cmyk.jpg", "palette.png", "rgba.png",
-                          "rgb_interlaced.png", "gray16.png", "rgb_lossy.webp", "rgba_lossless.webp"]
+    static let sources = [
+        "rgb_q90.jpg", "progressive.jpg", "gray.jpg", "cmyk.jpg", "palette.png", "rgba.png",
+        "rgb_interlaced.png", "gray16.png", "rgb_lossy.webp", "rgba_lossless.webp",
+    ]
 
     @Test("Mutated and truncated images only ever throw DataCompError", arguments: sources)
     func mutatedImagesThrowDataCompError(_ name: String) throws {
@@ -19,7 +21,8 @@ import _DataCompTestSupport
                 bytes = Array(bytes.prefix(Int.random(in: 0..<bytes.count, using: &generator)))
             case 1:  // flip a few random bytes
                 for _ in 0..<Int.random(in: 1...4, using: &generator) {
-                    bytes[Int.random(in: 0..<bytes.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
+                    bytes[Int.random(in: 0..<bytes.count, using: &generator)] = UInt8.random(
+                        in: 0...255, using: &generator)
                 }
             case 2:  // corrupt the header area
                 let i = Int.random(in: 0..<min(64, bytes.count), using: &generator)

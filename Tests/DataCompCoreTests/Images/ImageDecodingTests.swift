@@ -51,7 +51,8 @@ import _DataCompTestSupport
         let decoded = try Image(decoding: try source.jpegData(quality: 95))
         #expect(decoded.mode == .rgb && decoded.width == 64 && decoded.height == 48)
         #expect(byteDifference(decoded.pixels, source.pixels).mean < 2)
-        let gray = try Image(width: 64, height: 48, mode: .gray, pixels: stride(from: 0, to: rgb.count, by: 3).map { rgb[$0] })
+        let gray = try Image(
+            width: 64, height: 48, mode: .gray, pixels: stride(from: 0, to: rgb.count, by: 3).map { rgb[$0] })
         let decodedGray = try Image(decoding: try gray.jpegData(quality: 95))
         #expect(decodedGray.mode == .gray)
         #expect(byteDifference(decodedGray.pixels, gray.pixels).mean < 2)

@@ -28,8 +28,8 @@ struct ImageFixture: Sendable, CustomStringConvertible {
 
     static let all: [ImageFixture] = {
         guard let data = try? Data(contentsOf: URL(fileURLWithPath: Fixtures.path("images/index.json"))),
-              let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let images = root["images"] as? [[String: Any]]
+            let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let images = root["images"] as? [[String: Any]]
         else { return [] }
         return images.map { e in
             ImageFixture(
@@ -65,7 +65,9 @@ struct ImageFixture: Sendable, CustomStringConvertible {
     func floats(_ name: String) throws -> [Float] {
         let data = try bytes(name)
         return stride(from: 0, to: data.count, by: 4).map { i in
-            Float(bitPattern: UInt32(data[i]) | UInt32(data[i + 1]) << 8 | UInt32(data[i + 2]) << 16 | UInt32(data[i + 3]) << 24)
+            Float(
+                bitPattern: UInt32(data[i]) | UInt32(data[i + 1]) << 8 | UInt32(data[i + 2]) << 16 | UInt32(data[i + 3])
+                    << 24)
         }
     }
 

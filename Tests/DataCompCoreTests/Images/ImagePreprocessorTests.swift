@@ -10,7 +10,9 @@ import _DataCompTestSupport
         var description: String { "\(fixture.file) @\(size)" }
     }
 
-    static let cases: [Case] = ImageFixture.all.flatMap { f in f.preprocess.map { Case(fixture: f, size: $0.size, file: $0.file) } }
+    static let cases: [Case] = ImageFixture.all.flatMap { f in
+        f.preprocess.map { Case(fixture: f, size: $0.size, file: $0.file) }
+    }
 
     // Expected tensors: OpenCLIP 3.3.0 `image_transform(N, is_train=False)` (torchvision 0.28,
     // Pillow 13.0.0) applied to Pillow's decoded image. Acceptance tolerance: max |Δ| ≤ 0.02 and
@@ -23,7 +25,8 @@ import _DataCompTestSupport
         let fromPillow = try preprocessor.evaluationTensor(for: try testCase.fixture.pillowImage())
         #expect(fromPillow.shape == [3, testCase.size, testCase.size])
         let worst = maxAbsoluteDifference(fromPillow.scalars, expected)
-        let mean = zip(fromPillow.scalars, expected).reduce(0) { $0 + Double(abs($1.0 - $1.1)) } / Double(expected.count)
+        let mean =
+            zip(fromPillow.scalars, expected).reduce(0) { $0 + Double(abs($1.0 - $1.1)) } / Double(expected.count)
         #expect(worst <= 1e-5 && mean <= 0.002, "max \(worst), mean \(mean)")
         // End to end from the encoded file with our decoders.
         let decoded = try Image(contentsOfFile: Fixtures.path("images/" + testCase.fixture.file))
@@ -45,8 +48,9 @@ import _DataCompTestSupport
         #expect(ta != tc)
     }
 
-    @Test("Random crops stay inside the image and follow the scale and ratio ranges",
-          arguments: [(64, 48), (7, 300), (300, 7), (1, 1), (224, 224)])
+    @Test(
+        "Random crops stay inside the image and follow the scale and ratio ranges",
+        arguments: [(64, 48), (7, 300), (300, 7), (1, 1), (224, 224)])
     func randomCropsAreValid(_ size: (Int, Int)) {
         let preprocessor = ImagePreprocessor()
         var generator = SplitMix64(seed: 42)
@@ -64,9 +68,11 @@ import _DataCompTestSupport
         }
     }
 
-    @Test("Output size follows torchvision's truncating Resize", arguments: [
-        (640, 480, 298, 224), (480, 640, 224, 298), (7, 3000, 224, 96000), (1, 1, 224, 224), (225, 224, 225, 224),
-    ])
+    @Test(
+        "Output size follows torchvision's truncating Resize",
+        arguments: [
+            (640, 480, 298, 224), (480, 640, 224, 298), (7, 3000, 224, 96000), (1, 1, 224, 224), (225, 224, 225, 224),
+        ])
     func computesResizedSize(_ c: (Int, Int, Int, Int)) {
         let size = ImagePreprocessor().resizedSize(width: c.0, height: c.1)
         #expect(size.width == c.2 && size.height == c.3)
@@ -81,10 +87,12 @@ import _DataCompTestSupport
         #expect(batch == single)
         let encoded = try ImageFixture.all.prefix(8).map { try $0.bytes($0.file) }
         let decoded = try encoded.map { try preprocessor.evaluationTensor(for: Image(decoding: $0)) }
-        let decodedBatch = try await preprocessor.evaluationTensors(decoding: encoded, concurrency: ConcurrencyBudget(width: 2))
+        let decodedBatch = try await preprocessor.evaluationTensors(
+            decoding: encoded, concurrency: ConcurrencyBudget(width: 2))
         #expect(decodedBatch == decoded)
         // One [N, 3, H, W] buffer holds the same values, image after image; members are read in place.
-        let stacked = try await preprocessor.evaluationBatch(decoding: encoded.map { MemberBytes($0) }, concurrency: ConcurrencyBudget(width: 2))
+        let stacked = try await preprocessor.evaluationBatch(
+            decoding: encoded.map { MemberBytes($0) }, concurrency: ConcurrencyBudget(width: 2))
         #expect(stacked.shape == [8, 3, 32, 32])
         #expect(stacked.scalars == decoded.flatMap(\.scalars))
         let stackedImages = try await preprocessor.evaluationBatch(for: images)

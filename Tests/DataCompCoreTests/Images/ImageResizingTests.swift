@@ -7,7 +7,8 @@ import _DataCompTestSupport
         var fixture: ImageFixture
         var resize: ImageFixture.Resize
         var description: String {
-            "\(fixture.file) → \(resize.width)×\(resize.height) \(resize.filter)" + (resize.box == nil ? "" : " with box")
+            "\(fixture.file) → \(resize.width)×\(resize.height) \(resize.filter)"
+                + (resize.box == nil ? "" : " with box")
         }
     }
 

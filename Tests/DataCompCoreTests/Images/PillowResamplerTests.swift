@@ -28,7 +28,9 @@ import _DataCompTestSupport
         }
     }
 
-    static func pass(_ px: [UInt8], _ w: Int, _ h: Int, _ c: Int, horizontal: Bool, to size: Int, bicubic: Bool) -> [UInt8] {
+    static func pass(_ px: [UInt8], _ w: Int, _ h: Int, _ c: Int, horizontal: Bool, to size: Int, bicubic: Bool)
+        -> [UInt8]
+    {
         let coeffs = coefficients(horizontal ? w : h, size, bicubic: bicubic)
         let ow = horizontal ? size : w, oh = horizontal ? h : size
         var out = [UInt8](repeating: 0, count: ow * oh * c)
@@ -58,7 +60,8 @@ import _DataCompTestSupport
         return oh != h ? pass(hp, ow, h, c, horizontal: false, to: oh, bicubic: bicubic) : hp
     }
 
-    @Test("Optimized kernels equal a plain port of Pillow's loops", arguments: [Image.Mode.gray, .rgb, .cmyk, .grayAlpha])
+    @Test(
+        "Optimized kernels equal a plain port of Pillow's loops", arguments: [Image.Mode.gray, .rgb, .cmyk, .grayAlpha])
     func matchesPlainPort(_ mode: Image.Mode) throws {
         var generator = SplitMix64(seed: 99 &+ UInt64(mode.bytesPerPixel))
         let c = mode == .grayAlpha ? 2 : mode.bytesPerPixel
@@ -77,8 +80,10 @@ import _DataCompTestSupport
             #expect(ours.pixels == expected, "\(mode) \(w)×\(h) → \(ow)×\(oh) bicubic \(bicubic)")
             // A random window of the output equals the same crop of the full output.
             let wx = Int.random(in: 0..<ow, using: &generator), wy = Int.random(in: 0..<oh, using: &generator)
-            let ww = Int.random(in: 1...(ow - wx), using: &generator), wh = Int.random(in: 1...(oh - wy), using: &generator)
-            let window = image.resized(width: ow, height: oh, filter: bicubic ? .bicubic : .bilinear, box: nil, window: (wx, wy, ww, wh))
+            let ww = Int.random(in: 1...(ow - wx), using: &generator),
+                wh = Int.random(in: 1...(oh - wy), using: &generator)
+            let window = image.resized(
+                width: ow, height: oh, filter: bicubic ? .bicubic : .bilinear, box: nil, window: (wx, wy, ww, wh))
             #expect(window.pixels == ours.cropped(left: wx, top: wy, width: ww, height: wh).pixels)
         }
     }

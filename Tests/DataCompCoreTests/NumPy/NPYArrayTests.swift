@@ -53,7 +53,9 @@ import _DataCompTestSupport
     func refusesWrongType() throws {
         let array = try NPYArray(contentsOfFile: Fixtures.path("numpy/npy/i4_5.npy"))
         #expect(try array.scalars(as: Int32.self) == [-2, 1, 4, 7, 10])
-        for attempt in [{ _ = try array.scalars(as: Float.self) }, { _ = try array.floats() }, { _ = try array.booleans() }] {
+        for attempt in [
+            { _ = try array.scalars(as: Float.self) }, { _ = try array.floats() }, { _ = try array.booleans() },
+        ] {
             #expect { try attempt() } throws: { ($0 as? DataCompError)?.code == .dtypeMismatch }
         }
     }
@@ -104,7 +106,10 @@ import _DataCompTestSupport
             ("{'descr': <f4, 'fortran_order': False, 'shape': (2,)}", .invalidFormat),
             ("{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999,)}", .invalidFormat),
             ("{'descr': '<f4', 'fortran_order': False, 'shape': (4611686018427387904, 4)}", .corruptData),
-            ("[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]", .invalidFormat),
+            (
+                "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+                .invalidFormat
+            ),
             ("{'descr': '<U3', 'fortran_order': False, 'shape': (2,)}", .unsupportedDataType),
             ("{'descr': [('a', '<u8'), ('b', '<u8')], 'fortran_order': False, 'shape': (2,)}", .unsupportedDataType),
         ])
@@ -113,7 +118,9 @@ import _DataCompTestSupport
         #expect {
             _ = try NPYArray(bytes: bytes)
         } throws: { error in
-            guard let error = error as? DataCompError, let offset = error.position?.offset, error.position?.member == nil else { return false }
+            guard let error = error as? DataCompError, let offset = error.position?.offset,
+                error.position?.member == nil
+            else { return false }
             return error.code == code && offset >= 0 && offset <= bytes.count
         }
     }

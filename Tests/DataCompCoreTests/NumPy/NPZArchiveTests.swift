@@ -73,7 +73,9 @@ import _DataCompTestSupport
         // The member's data starts at an odd offset (30 + 11 + 128), so this takes the copying path
         // of withUnsafeBufferPointer(as:) for stored archives.
         #expect(try archive.array(named: "b32_img").scalars(as: Float16.self) == floats)
-        #expect(throws: DataCompError.self) { try NPZArchive.write([("a", arrays[1].array), ("a", arrays[1].array)], to: path) }
+        #expect(throws: DataCompError.self) {
+            try NPZArchive.write([("a", arrays[1].array), ("a", arrays[1].array)], to: path)
+        }
     }
 
     @Test(

@@ -22,16 +22,23 @@ import _DataCompTestSupport
             }
         case 2:
             // Hit the headers (first 160 bytes / last 200 bytes) where the structure lives.
-            let special: [UInt8] = [0x00, 0xFF, 0x7F, 0x80, UInt8(ascii: "("), UInt8(ascii: "'"), UInt8(ascii: "9"), 0x50, 0x4B]
+            let special: [UInt8] = [
+                0x00, 0xFF, 0x7F, 0x80, UInt8(ascii: "("), UInt8(ascii: "'"), UInt8(ascii: "9"), 0x50, 0x4B,
+            ]
             let nearEnd = random.next() % 2 == 0
             let window = min(bytes.count, nearEnd ? 200 : 160)
             if window > 0 {
-                let index = nearEnd ? bytes.count - 1 - Int(random.next() % UInt64(window)) : Int(random.next() % UInt64(window))
+                let index =
+                    nearEnd
+                    ? bytes.count - 1 - Int(random.next() % UInt64(window)) : Int(random.next() % UInt64(window))
                 bytes[index] = special[Int(random.next() % UInt64(special.count))]
             }
         default:
             let insertAt = Int(random.next() % UInt64(bytes.count + 1))
-            bytes.insert(contentsOf: [UInt8](repeating: UInt8(truncatingIfNeeded: random.next()), count: Int(1 + random.next() % 3)), at: insertAt)
+            bytes.insert(
+                contentsOf: [UInt8](
+                    repeating: UInt8(truncatingIfNeeded: random.next()), count: Int(1 + random.next() % 3)),
+                at: insertAt)
         }
         return bytes
     }
@@ -56,11 +63,16 @@ import _DataCompTestSupport
         var failures = 0
         for iteration in 0..<5000 {
             let bytes = Self.mutate(originals[iteration % originals.count], &random)
-            if Self.expectOnlyDataCompErrors("npy #\(iteration)", {
-                let array = try NPYArray(bytes: bytes)
-                _ = array.encoded()
-                if [.float16, .float32, .float64].contains(array.dataType) { _ = try Tensor(array) }
-            }) { failures += 1 }
+            if Self.expectOnlyDataCompErrors(
+                "npy #\(iteration)",
+                {
+                    let array = try NPYArray(bytes: bytes)
+                    _ = array.encoded()
+                    if [.float16, .float32, .float64].contains(array.dataType) { _ = try Tensor(array) }
+                })
+            {
+                failures += 1
+            }
         }
         #expect(failures > 1500)  // most mutations must be detected
     }
@@ -72,18 +84,23 @@ import _DataCompTestSupport
         var failures = 0
         for iteration in 0..<5000 {
             let bytes = Self.mutate(originals[iteration % originals.count], &random)
-            if Self.expectOnlyDataCompErrors("npz #\(iteration)", {
-                let archive = try NPZArchive(bytes: bytes)
-                for key in archive.keys {
-                    let array = try archive.array(named: key)
-                    // Convert small arrays fully; for big ones touch the last byte (bounds are what matter).
-                    if [.float16, .float32, .float64].contains(array.dataType) && array.count <= 1000 {
-                        _ = try array.floats()
-                    } else {
-                        _ = array.withUnsafeBytes { $0.last }
+            if Self.expectOnlyDataCompErrors(
+                "npz #\(iteration)",
+                {
+                    let archive = try NPZArchive(bytes: bytes)
+                    for key in archive.keys {
+                        let array = try archive.array(named: key)
+                        // Convert small arrays fully; for big ones touch the last byte (bounds are what matter).
+                        if [.float16, .float32, .float64].contains(array.dataType) && array.count <= 1000 {
+                            _ = try array.floats()
+                        } else {
+                            _ = array.withUnsafeBytes { $0.last }
+                        }
                     }
-                }
-            }) { failures += 1 }
+                })
+            {
+                failures += 1
+            }
         }
         #expect(failures > 1500)
     }
@@ -95,10 +112,15 @@ import _DataCompTestSupport
         var failures = 0
         for iteration in 0..<5000 {
             let bytes = Self.mutate(originals[iteration % originals.count], &random)
-            if Self.expectOnlyDataCompErrors("subset #\(iteration)", {
-                let subset = try bytes.withUnsafeBytes { try SubsetFile.parse(RawStorage(copying: $0)) }
-                if let first = subset.first { _ = subset.count(of: first) }
-            }) { failures += 1 }
+            if Self.expectOnlyDataCompErrors(
+                "subset #\(iteration)",
+                {
+                    let subset = try bytes.withUnsafeBytes { try SubsetFile.parse(RawStorage(copying: $0)) }
+                    if let first = subset.first { _ = subset.count(of: first) }
+                })
+            {
+                failures += 1
+            }
         }
         #expect(failures > 1500)
     }

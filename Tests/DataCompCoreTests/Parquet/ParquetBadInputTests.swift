@@ -14,7 +14,9 @@ private func expectError(
         #expect(error.code == code, "\(error)", sourceLocation: sourceLocation)
         #expect(error.path == "bad.parquet", sourceLocation: sourceLocation)
         if let offset { #expect(error.position == .offset(offset), "\(error)", sourceLocation: sourceLocation) }
-        if let messageContains { #expect(error.message.contains(messageContains), "\(error)", sourceLocation: sourceLocation) }
+        if let messageContains {
+            #expect(error.message.contains(messageContains), "\(error)", sourceLocation: sourceLocation)
+        }
     } catch {
         Issue.record("unexpected error type: \(error)", sourceLocation: sourceLocation)
     }
@@ -130,7 +132,10 @@ private func varint(_ bytes: [UInt8], at offset: Int) -> (UInt64, Int) {
 
     @Test("Thousands of mutated files only ever throw DataCompError")
     func randomizedCorruption() throws {
-        let names = ["nested_v1", "nested_v2", "enc_none_v2_nullable", "enc_snappy_v1_nullable", "int96", "datacomp_nulls_zstd_v2"]
+        let names = [
+            "nested_v1", "nested_v2", "enc_none_v2_nullable", "enc_snappy_v1_nullable", "int96",
+            "datacomp_nulls_zstd_v2",
+        ]
         let originals = try names.map { try Fixtures.bytes("parquet/\($0).parquet") }
         var rng = SplitMix64(seed: 0xDA7A_C0DE)
         var failures = 0
@@ -145,7 +150,9 @@ private func varint(_ bytes: [UInt8], at offset: Int) -> (UInt64, Int) {
             case 1:
                 // Hit the footer, where the Thrift metadata lives.
                 let footer = min(n, 2000)
-                for _ in 0..<(1 + rng.next() % 2) { bytes[n - 1 - Int(rng.next() % UInt64(footer))] = UInt8(truncatingIfNeeded: rng.next()) }
+                for _ in 0..<(1 + rng.next() % 2) {
+                    bytes[n - 1 - Int(rng.next() % UInt64(footer))] = UInt8(truncatingIfNeeded: rng.next())
+                }
             case 2:
                 bytes.removeLast(Int(rng.next() % UInt64(n)))
             default:

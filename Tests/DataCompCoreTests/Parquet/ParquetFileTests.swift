@@ -65,7 +65,9 @@ private func expectedLines(_ name: String) throws -> [String] {
         let file = try ParquetFile(path: Fixtures.path("parquet/datacomp_snappy.parquet"))
         let table = try file.read(columns: ["text", "clip_b32_similarity_score"])
         #expect(table.columns.map(\.name) == ["text", "clip_b32_similarity_score"])
-        guard case .string(let texts)? = table["text"]?.values, case .float(let scores)? = table["clip_b32_similarity_score"]?.values else {
+        guard case .string(let texts)? = table["text"]?.values,
+            case .float(let scores)? = table["clip_b32_similarity_score"]?.values
+        else {
             Issue.record("unexpected column types")
             return
         }
@@ -78,7 +80,11 @@ private func expectedLines(_ name: String) throws -> [String] {
     func dataCompSchema() throws {
         let file = try ParquetFile(path: Fixtures.path("parquet/datacomp_snappy.parquet"))
         let columns = file.schema.columns
-        #expect(columns.map(\.name) == ["uid", "url", "text", "original_width", "original_height", "clip_b32_similarity_score", "clip_l14_similarity_score", "face_bboxes", "sha256"])
+        #expect(
+            columns.map(\.name) == [
+                "uid", "url", "text", "original_width", "original_height", "clip_b32_similarity_score",
+                "clip_l14_similarity_score", "face_bboxes", "sha256",
+            ])
         let boxes = try #require(columns.first { $0.name == "face_bboxes" })
         // pyarrow writes the 3-level LIST encoding: optional group, repeated list, optional element, twice.
         #expect(boxes.maxDefinitionLevel == 5)

@@ -13,7 +13,9 @@ import _DataCompTestSupport
         #expect(pool.shards.map(\.stem) == expected.map(\.stem))
         #expect(pool.shards.map(\.index) == [0, 1, 2])
         #expect(pool.shards.map(\.hasNPZ) == [true, true, true])
-        let paired = pool.shards.allSatisfy { $0.npzPath.hasSuffix($0.stem + ".npz") && $0.parquetPath.hasSuffix($0.stem + ".parquet") }
+        let paired = pool.shards.allSatisfy {
+            $0.npzPath.hasSuffix($0.stem + ".npz") && $0.parquetPath.hasSuffix($0.stem + ".parquet")
+        }
         #expect(paired)
         #expect(try pool.rowCount() == 120)
     }
@@ -60,10 +62,12 @@ import _DataCompTestSupport
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("0000.parquet").path
         try ParquetWriter.write(
-            ParquetTable(rowCount: 2, columns: [
-                .strings("uid", ["139e4a9b22a614771f06c700a8ebe150", "00000000000000000000000000000001"]),
-                .int64("extra", [1, 2]), .int64("text", [5, 6]),
-            ]), to: path)
+            ParquetTable(
+                rowCount: 2,
+                columns: [
+                    .strings("uid", ["139e4a9b22a614771f06c700a8ebe150", "00000000000000000000000000000001"]),
+                    .int64("extra", [1, 2]), .int64("text", [5, 6]),
+                ]), to: path)
         let pool = try CandidatePool(metadataDirectory: folder.path)
         let error = try #require(throws: DataCompError.self) { try pool.openShard(0, columns: [.uid, .clipL14Score]) }
         #expect(error.path == path)
@@ -83,7 +87,11 @@ import _DataCompTestSupport
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("a.parquet").path
         try ParquetWriter.write(
-            ParquetTable(rowCount: 3, columns: [.strings("uid", ["139e4a9b22a614771f06c700a8ebe150", "139e4a9b22a614771f06c700a8ebe15g", "x"])]),
+            ParquetTable(
+                rowCount: 3,
+                columns: [
+                    .strings("uid", ["139e4a9b22a614771f06c700a8ebe150", "139e4a9b22a614771f06c700a8ebe15g", "x"])
+                ]),
             to: path)
         let pool = try CandidatePool(metadataDirectory: folder.path)
         let error = try #require(throws: DataCompError.self) { try pool.forEachBatch(columns: [.uid]) { _ in } }
@@ -107,7 +115,8 @@ import _DataCompTestSupport
     @Test("mapShards returns per-shard results in shard order for any concurrency", arguments: [1, 2, 3, 8])
     func mapShardsKeepsOrder(width: Int) async throws {
         let pool = try CandidatePool(metadataDirectory: PoolFixtures.metadata)
-        let counts = try await pool.mapShards(columns: [.uid, .l14Image], concurrency: ConcurrencyBudget(width: width)) { reader in
+        let counts = try await pool.mapShards(columns: [.uid, .l14Image], concurrency: ConcurrencyBudget(width: width))
+        { reader in
             var rows = 0
             try reader.forEachBatch(maxRows: 10) { batch in
                 precondition(batch.embeddings(.l14Image).rowCount == batch.count)
@@ -135,9 +144,12 @@ import _DataCompTestSupport
             } else {
                 for _ in 0..<Int.random(in: 1...8, using: &random) {
                     // Mostly hit the headers (ZIP local/central records, npy headers), where damage matters.
-                    let index = trial % 3 == 1 ? Int.random(in: 0..<bytes.count, using: &random)
-                        : (Bool.random(using: &random) ? Int.random(in: 0..<min(600, bytes.count), using: &random)
-                           : Int.random(in: max(0, bytes.count - 800)..<bytes.count, using: &random))
+                    let index =
+                        trial % 3 == 1
+                        ? Int.random(in: 0..<bytes.count, using: &random)
+                        : (Bool.random(using: &random)
+                            ? Int.random(in: 0..<min(600, bytes.count), using: &random)
+                            : Int.random(in: max(0, bytes.count - 800)..<bytes.count, using: &random))
                     bytes[index] = UInt8.random(in: 0...255, using: &random)
                 }
             }

@@ -6,12 +6,15 @@ import Testing
     static let language = PoolColumn.derived("language", .string)
 
     static func batch() -> PoolBatch {
-        PoolBatch(shardIndex: 2, rows: 10..<15, columns: [
-            .uid: .identifiers((0..<5).map { SampleID(high: 0, low: UInt64($0)) }),
-            .text: .strings(StringColumn(["a cat", "", "two dogs on a beach", "é", "x y z"])),
-            .clipL14Score: .floats([0.1, 0.2, 0.3, 0.4, 0.5]),
-            .faceBoxes: .faceBoxes(PoolFaceBoxes([[], [[0, 0, 1, 1]], [], [[0.1, 0.2, 0.3, 0.4], [0.5, 0.5, 0.6, 0.6]], []])),
-        ])
+        PoolBatch(
+            shardIndex: 2, rows: 10..<15,
+            columns: [
+                .uid: .identifiers((0..<5).map { SampleID(high: 0, low: UInt64($0)) }),
+                .text: .strings(StringColumn(["a cat", "", "two dogs on a beach", "é", "x y z"])),
+                .clipL14Score: .floats([0.1, 0.2, 0.3, 0.4, 0.5]),
+                .faceBoxes: .faceBoxes(
+                    PoolFaceBoxes([[], [[0, 0, 1, 1]], [], [[0.1, 0.2, 0.3, 0.4], [0.5, 0.5, 0.6, 0.6]], []])),
+            ])
     }
 
     @Test("Columns are keyed by PoolColumn and read with typed accessors")
@@ -31,7 +34,9 @@ import Testing
         let batch = Self.batch()
         let words = RowMask(count: batch.count) { batch.texts.wordCount(at: $0) >= 2 }
         let extended = batch.adding(Self.score, .floats([5, 4, 3, 2, 1]))
-            .adding(Self.language, .strings(StringColumn(["en", "", "en", "fr", "de"])), validity: RowMask([true, false, true, true, true]))
+            .adding(
+                Self.language, .strings(StringColumn(["en", "", "en", "fr", "de"])),
+                validity: RowMask([true, false, true, true, true]))
         let selected = extended.selecting(words & ~RowMask([false, false, false, false, true]))
         #expect(selected.count == 2)
         #expect(Array(selected.shardRows) == [10, 12])

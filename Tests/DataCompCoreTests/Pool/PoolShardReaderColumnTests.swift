@@ -15,7 +15,8 @@ import _DataCompTestSupport
         try PoolFixtures.jsonObject("pool/expected_columns.json")
     }
 
-    @Test("Sidecar columns equal pyarrow's, across sidecar and metadata row-group boundaries", arguments: [7, 16, 1000])
+    @Test(
+        "Sidecar columns equal pyarrow's, across sidecar and metadata row-group boundaries", arguments: [7, 16, 1000])
     func sidecarsEqualPyarrow(maxRows: Int) throws {
         let pool = try CandidatePool(metadataDirectory: PoolFixtures.metadata)
         let sidecars = try Self.expected()["sidecars"] as? [String: [String: Any]] ?? [:]
@@ -98,7 +99,10 @@ import _DataCompTestSupport
         #expect(marks == (want["watermark"] as? [NSNumber] ?? []).map(\.floatValue))
         let expectedScores = want["aesthetic_score"] as? [Any] ?? []
         #expect(nullRows == expectedScores.indices.filter { expectedScores[$0] is NSNull })
-        #expect(zip(scores, expectedScores).allSatisfy { ($1 as? NSNumber)?.doubleValue == $0 || ($1 is NSNull && $0.isNaN) })
+        #expect(
+            zip(scores, expectedScores).allSatisfy {
+                ($1 as? NSNumber)?.doubleValue == $0 || ($1 is NSNull && $0.isNaN)
+            })
         // Declaring a column as the wrong type is a dtypeMismatch naming the column.
         let wrong = try #require(throws: DataCompError.self) {
             try pool.forEachBatch(columns: [.metadata("language", .float)]) { _ in }
@@ -119,9 +123,12 @@ import _DataCompTestSupport
             let uids = rows[index].strings("uid")
             let widths = rows[index].integers("original_width")
             expected += uids.indices.filter { dfn[$0] >= 0.5 && widths[$0] >= 200 }.map { uids[$0] }
-            try PoolShardReader(shard: shard, columns: [.uid, .originalWidth, Self.dfn]).forEachBatch(maxRows: 9) { batch in
+            try PoolShardReader(shard: shard, columns: [.uid, .originalWidth, Self.dfn]).forEachBatch(maxRows: 9) {
+                batch in
                 let scores = batch.floats(Self.dfn)
-                let mask = RowMask(count: batch.count) { scores[$0] >= 0.5 } & RowMask(count: batch.count) { batch.originalWidths[$0] >= 200 }
+                let mask =
+                    RowMask(count: batch.count) { scores[$0] >= 0.5 }
+                    & RowMask(count: batch.count) { batch.originalWidths[$0] >= 200 }
                 let selected = batch.selecting(mask)
                 #expect(selected.count == mask.populationCount)
                 #expect(selected.floats(Self.dfn).allSatisfy { $0 >= 0.5 })

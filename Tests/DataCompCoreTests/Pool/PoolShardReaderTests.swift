@@ -57,11 +57,15 @@ import _DataCompTestSupport
         let expected = try PoolFixtures.shards()
         let grouped = try #require(expected.firstIndex { $0.rowGroups == 3 })
         var ranges: [Range<Int>] = []
-        try pool.openShard(grouped, columns: [.uid]).forEachBatch(maxRows: 10) { ranges.append($0.shardRows.range ?? 0..<0) }
+        try pool.openShard(grouped, columns: [.uid]).forEachBatch(maxRows: 10) {
+            ranges.append($0.shardRows.range ?? 0..<0)
+        }
         #expect(ranges == [0..<10, 10..<16, 16..<26, 26..<32, 32..<40])
         // Embedding-only reading follows the same row groups without decoding Parquet columns.
         var embeddingRanges: [Range<Int>] = []
-        try pool.openShard(grouped, columns: [.dedup]).forEachBatch(maxRows: 10) { embeddingRanges.append($0.shardRows.range ?? 0..<0) }
+        try pool.openShard(grouped, columns: [.dedup]).forEachBatch(maxRows: 10) {
+            embeddingRanges.append($0.shardRows.range ?? 0..<0)
+        }
         #expect(embeddingRanges == ranges)
     }
 

@@ -12,14 +12,19 @@ import _DataCompTestSupport
         for key in ["rows", "shards", "shards_with_npz", "quantile_method"] {
             #expect("\(ours[key] ?? "nil")" == "\(numpy[key] ?? "missing")", "\(key)")
         }
-        for column in ["clip_b32_similarity_score", "clip_l14_similarity_score", "caption_characters", "caption_words", "original_width", "original_height"] {
+        for column in [
+            "clip_b32_similarity_score", "clip_l14_similarity_score", "caption_characters", "caption_words",
+            "original_width", "original_height",
+        ] {
             let a = ours[column] as? [String: Any] ?? [:]
             let b = numpy[column] as? [String: Any] ?? [:]
             #expect(!b.isEmpty, "\(column) missing from the expectations")
             for (name, value) in b {
                 let expected = (value as? NSNumber)?.doubleValue ?? .nan
                 let actual = (a[name] as? NSNumber)?.doubleValue ?? .nan
-                #expect(abs(actual - expected) <= 1e-12 * max(1, abs(expected)), "\(column).\(name): \(actual) vs numpy \(expected)")
+                #expect(
+                    abs(actual - expected) <= 1e-12 * max(1, abs(expected)),
+                    "\(column).\(name): \(actual) vs numpy \(expected)")
             }
         }
     }
@@ -28,7 +33,9 @@ import _DataCompTestSupport
     func statisticsEqualNumPy(width: Int) async throws {
         let pool = try CandidatePool(metadataDirectory: PoolFixtures.metadata)
         let statistics = try await pool.statistics(concurrency: ConcurrencyBudget(width: width), maxRows: 11)
-        let ours = try JSONSerialization.jsonObject(with: Data(statistics.jsonValue().serialized().utf8)) as? [String: Any] ?? [:]
+        let ours =
+            try JSONSerialization.jsonObject(with: Data(statistics.jsonValue().serialized().utf8)) as? [String: Any]
+            ?? [:]
         Self.compare(ours, try PoolFixtures.jsonObject("pool/expected_stats.json"))
     }
 
@@ -41,11 +48,13 @@ import _DataCompTestSupport
         #expect(statistics.rowCount == 18)
     }
 
-    @Test("Quantiles follow numpy's linear interpolation", arguments: [
-        // np.quantile(np.array(x, np.float64), q) with numpy 2.4.6.
-        ([1.0, 2, 3, 4], 0.5, 2.5), ([1.0, 2, 3, 4], 0.01, 1.03), ([1.0, 2, 3, 4], 0.99, 3.9699999999999998),
-        ([5.0], 0.25, 5.0), ([3.0, 1, 2, 2, 2], 0.75, 2.0), ([0.0, 10], 0.95, 9.5), ([-1.0, -0.0, 0, 1], 0.4, 0.0),
-    ])
+    @Test(
+        "Quantiles follow numpy's linear interpolation",
+        arguments: [
+            // np.quantile(np.array(x, np.float64), q) with numpy 2.4.6.
+            ([1.0, 2, 3, 4], 0.5, 2.5), ([1.0, 2, 3, 4], 0.01, 1.03), ([1.0, 2, 3, 4], 0.99, 3.9699999999999998),
+            ([5.0], 0.25, 5.0), ([3.0, 1, 2, 2, 2], 0.75, 2.0), ([0.0, 10], 0.95, 9.5), ([-1.0, -0.0, 0, 1], 0.4, 0.0),
+        ])
     func quantilesFollowNumPy(values: [Double], q: Double, expected: Double) {
         var distribution = PoolDistribution()
         for value in values { distribution.add(value) }

@@ -40,14 +40,17 @@ struct ExpectedSafetensors {
 }
 
 @Suite struct SafetensorsFileTests {
-    static let files = ["f32.safetensors", "f16.safetensors", "bf16.safetensors", "i64.safetensors", "mixed.safetensors"]
+    static let files = [
+        "f32.safetensors", "f16.safetensors", "bf16.safetensors", "i64.safetensors", "mixed.safetensors",
+    ]
 
     @Test("Reads names, dtypes, shapes, metadata and values as the safetensors package wrote them", arguments: files)
     func readsFixtures(name: String) throws {
         let expected = try #require(try ExpectedSafetensors.load()[name])
         let file = try SafetensorsFile(path: Fixtures.path("safetensors/" + name))
         #expect(file.tensors.map(\.name) == expected.order)
-        #expect(file.metadata.map { Dictionary(uniqueKeysWithValues: $0.map { ($0.key, $0.value) }) } == expected.metadata)
+        #expect(
+            file.metadata.map { Dictionary(uniqueKeysWithValues: $0.map { ($0.key, $0.value) }) } == expected.metadata)
         #expect(file.dataStart % 8 == 0)
         for info in file.tensors {
             let reference = try #require(expected.tensors[info.name])
@@ -84,7 +87,8 @@ struct ExpectedSafetensors {
                 let prefix = try #require(file.tensors.values.first?.dataType.lowercased())
                 for (tensorName, entry) in file.tensors { tensors.append(try make(prefix + "/" + tensorName, entry)) }
             }
-            tensors.append(SafetensorsTensor(name: "caf\u{E9} \"q\"\t", tensor: Tensor(shape: [2], scalars: [1.5, -2])))
+            tensors.append(
+                SafetensorsTensor(name: "caf\u{E9} \"q\"\t", tensor: Tensor(shape: [2], scalars: [1.5, -2])))
         } else {
             for (tensorName, entry) in expected.tensors { tensors.append(try make(tensorName, entry)) }
         }
@@ -108,7 +112,9 @@ struct ExpectedSafetensors {
 @Suite struct SafetensorsCorruptionTests {
     static func open(_ bytes: [UInt8], at path: String) throws -> Result<SafetensorsFile, DataCompError> {
         try Data(bytes).write(to: URL(fileURLWithPath: path))
-        do { return .success(try SafetensorsFile(path: path)) } catch let error as DataCompError { return .failure(error) }
+        do { return .success(try SafetensorsFile(path: path)) } catch let error as DataCompError {
+            return .failure(error)
+        }
     }
 
     static func header(_ json: String, data: Int) -> [UInt8] {
@@ -122,14 +128,20 @@ struct ExpectedSafetensors {
         arguments: [
             (#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,4]}}"#, 4, "corruptData", "a"),
             (#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#, 8, "corruptData", "a"),
-            (#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[2,6]}}"#, 6, "corruptData", "b"),
+            (
+                #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[2,6]}}"#,
+                6, "corruptData", "b"
+            ),
             (#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#, 2, "truncatedFile", ""),
             (#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#, 5, "corruptData", ""),
             (#"{"a":{"dtype":"Q8","shape":[1],"data_offsets":[0,1]}}"#, 1, "unsupportedDataType", "a"),
             (#"{"a":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}}"#, 4, "invalidFormat", "a"),
             (#"{"a":{"dtype":"F32","shape":[4611686018427387904,4],"data_offsets":[0,4]}}"#, 4, "corruptData", "a"),
             (#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[8,4]}}"#, 4, "corruptData", "a"),
-            (#"{"a":{"dtype":"F32","shape":[2305843009213693950],"data_offsets":[0,9223372036854775800]}}"#, 4, "truncatedFile", ""),
+            (
+                #"{"a":{"dtype":"F32","shape":[2305843009213693950],"data_offsets":[0,9223372036854775800]}}"#, 4,
+                "truncatedFile", ""
+            ),
             (#"{"__metadata__":{"k":1}}"#, 0, "invalidFormat", "__metadata__"),
             // Expected codes below mirror safetensors 0.8.0's SafetensorError cases (checked with
             // safe_open): serde_json rejects these where Foundation's JSONSerialization would not.
@@ -167,7 +179,10 @@ struct ExpectedSafetensors {
             (#" {"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}}"# + "\t\r\n", 1, ["a"]),
             (#"{"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1],"extra":[1.5,{"x":null}]}}"#, 1, ["a"]),
             (#"{"__metadata__":null,"a\u00e9\/":{"dtype":"U8","shape":[],"data_offsets":[0,1]}}"#, 1, ["a\u{E9}/"]),
-            (#"{"a":{"dtype":"U8","shape":[2],"data_offsets":[0,2]},"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}}"#, 1, ["a"]),
+            (
+                #"{"a":{"dtype":"U8","shape":[2],"data_offsets":[0,2]},"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}}"#,
+                1, ["a"]
+            ),
             (#"{}"#, 0, []),
         ]
         for (json, data, names) in cases {
@@ -184,7 +199,9 @@ struct ExpectedSafetensors {
     @Test("Short files and impossible header lengths are reported")
     func shortFiles() throws {
         let path = try Fixtures.temporaryDirectory("safetensors-short").appendingPathComponent("s.safetensors").path
-        for bytes in [[UInt8](), [1, 2, 3], [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF], [200, 0, 0, 0, 0, 0, 0, 0, 0x7B]] {
+        for bytes in [
+            [UInt8](), [1, 2, 3], [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF], [200, 0, 0, 0, 0, 0, 0, 0, 0x7B],
+        ] {
             guard case .failure(let error) = try Self.open(bytes, at: path) else {
                 Issue.record("expected an error for \(bytes)")
                 continue
@@ -206,7 +223,8 @@ struct ExpectedSafetensors {
             } else {
                 for _ in 0..<Int.random(in: 1...4, using: &random) {
                     let index = Int.random(in: 0..<min(bytes.count, 400), using: &random)
-                    bytes[index] = [0x30, 0x39, 0x2C, 0x5B, 0x22, 0x00, 0xFF, UInt8.random(in: 0...255, using: &random)]
+                    bytes[index] =
+                        [0x30, 0x39, 0x2C, 0x5B, 0x22, 0x00, 0xFF, UInt8.random(in: 0...255, using: &random)]
                         .randomElement(using: &random) ?? 0
                 }
             }

@@ -29,10 +29,14 @@ import _DataCompTestSupport
         try SubsetFile.write([try SampleID(hex: "139e4a9b22a614771f06c700a8ebe150")], to: path)
         let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: path)))
         #expect(bytes.count == 144)
-        #expect(Array(bytes[128...]) == [0x77, 0x14, 0xa6, 0x22, 0x9b, 0x4a, 0x9e, 0x13, 0x50, 0xe1, 0xeb, 0xa8, 0x00, 0xc7, 0x06, 0x1f])
+        #expect(
+            Array(bytes[128...]) == [
+                0x77, 0x14, 0xa6, 0x22, 0x9b, 0x4a, 0x9e, 0x13, 0x50, 0xe1, 0xeb, 0xa8, 0x00, 0xc7, 0x06, 0x1f,
+            ])
     }
 
-    @Test("Writes empty, single and duplicated subsets byte-identically to np.save", arguments: ["empty", "one", "small"])
+    @Test(
+        "Writes empty, single and duplicated subsets byte-identically to np.save", arguments: ["empty", "one", "small"])
     func writesLikeNumPy(_ name: String) throws {
         // Reference bytes: np.save of the sorted u8,u8 array (NumPy 2.4.6); exact equality.
         let ids: [SampleID]
@@ -77,14 +81,17 @@ import _DataCompTestSupport
         }
     }
 
-    @Test("Rejects arrays that are not 1-D u8,u8 with f0/f1", arguments: ["subset_wrong_names", "subset_wrong_dtype", "subset_2d"])
+    @Test(
+        "Rejects arrays that are not 1-D u8,u8 with f0/f1",
+        arguments: ["subset_wrong_names", "subset_wrong_dtype", "subset_2d"])
     func rejectsWrongDtype(_ name: String) throws {
         let path = Fixtures.path("numpy/\(name).npy")
         #expect {
             _ = try SubsetFile.read(from: path)
         } throws: { error in
             guard let error = error as? DataCompError else { return false }
-            return error.code == .dtypeMismatch && error.path == path && error.message.contains("[('f0', '<u8'), ('f1', '<u8')]")
+            return error.code == .dtypeMismatch && error.path == path
+                && error.message.contains("[('f0', '<u8'), ('f1', '<u8')]")
         }
     }
 

@@ -27,7 +27,9 @@ import _DataCompTestSupport
         let empty = Subset([SampleID]())
         #expect(empty.count(of: SampleID(high: 0, low: 0)) == 0)
         #expect(empty.equalRange(of: SampleID(high: 0, low: 0)) == 0..<0)
-        let extremes = Subset([SampleID(high: .max, low: .max), SampleID(high: 0, low: 0), SampleID(high: .max, low: .max)])
+        let extremes = Subset([
+            SampleID(high: .max, low: .max), SampleID(high: 0, low: 0), SampleID(high: .max, low: .max),
+        ])
         #expect(extremes.count(of: SampleID(high: .max, low: .max)) == 2)
         #expect(extremes.equalRange(of: SampleID(high: 0, low: 0)) == 0..<1)
         #expect(!extremes.contains(SampleID(high: 0, low: 1)))

@@ -52,7 +52,9 @@ import _DataCompTestSupport
 
     @Test("Corrupted and truncated vocabularies only ever throw DataCompError")
     func survivesCorruption() throws {
-        let merges = (0..<200).map { "\(Character(Unicode.Scalar(UInt8(97 + $0 % 26)))) \(Character(Unicode.Scalar(UInt8(97 + ($0 / 26) % 26))))" }
+        let merges = (0..<200).map {
+            "\(Character(Unicode.Scalar(UInt8(97 + $0 % 26)))) \(Character(Unicode.Scalar(UInt8(97 + ($0 / 26) % 26))))"
+        }
         let original = try Self.vocabulary(merges)
         var random = SplitMix64(seed: 0x70c)
         for trial in 0..<2000 {
@@ -87,6 +89,8 @@ import _DataCompTestSupport
             #expect(error.code == .invalidFormat)
             #expect(error.path == path)
         }
-        #expect(throws: DataCompError.self) { try CLIPTokenizer(vocabularyAt: folder.appendingPathComponent("missing.gz").path) }
+        #expect(throws: DataCompError.self) {
+            try CLIPTokenizer(vocabularyAt: folder.appendingPathComponent("missing.gz").path)
+        }
     }
 }

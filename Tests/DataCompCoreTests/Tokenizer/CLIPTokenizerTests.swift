@@ -18,7 +18,9 @@ import _DataCompTestSupport
         Vector(text: "A Photo of a CAT!!", ids: [320, 1125, 539, 320, 2368, 748]),
         Vector(text: "a photo of a dog.", ids: [320, 1125, 539, 320, 1929, 269]),
         Vector(text: "a diagram.", ids: [320, 22697, 269]),
-        Vector(text: "Hello, world! It's 2024 &amp; we're OK", ids: [3306, 267, 1002, 256, 585, 568, 273, 271, 273, 275, 261, 649, 982, 2481]),
+        Vector(
+            text: "Hello, world! It's 2024 &amp; we're OK",
+            ids: [3306, 267, 1002, 256, 585, 568, 273, 271, 273, 275, 261, 649, 982, 2481]),
         Vector(text: "naïve café 東京", ids: [1097, 35689, 563, 15304, 48338, 21078, 361]),
         Vector(text: "  multiple   spaces\tand\nnewlines ", ids: [6470, 9006, 537, 1218, 3418]),
         Vector(text: "don't", ids: [847, 713]),
@@ -103,7 +105,9 @@ import _DataCompTestSupport
     func cleansText() {
         // Python 3.11 html.unescape twice, str.split()/join, str.lower() (ftfy 6.3.1 leaves these alone).
         #expect(CLIPTokenizer.cleaned("<b>&amp;lt;</b>") == "<b><</b>")
-        #expect(CLIPTokenizer.cleaned("&ampamp; &#x41;&#65 &#150; &#0; &#x110000; &copycat") == "& aa – \u{FFFD} \u{FFFD} ©cat")
+        #expect(
+            CLIPTokenizer.cleaned("&ampamp; &#x41;&#65 &#150; &#0; &#x110000; &copycat")
+                == "& aa – \u{FFFD} \u{FFFD} ©cat")
         // ftfy deletes U+001C (a control character) before OpenCLIP would split on it.
         #expect(CLIPTokenizer.cleaned(" a\u{A0}\u{3000}b\u{1C}c\u{200B}d\u{2028}e ") == "a bc\u{200B}d e")
         #expect(CLIPTokenizer.cleaned("İSTANBUL") == "i\u{307}stanbul")
@@ -171,7 +175,8 @@ import _DataCompTestSupport
                 case 0..<3: value = UInt32(random.next() % 0x80)  // ASCII including controls, '&', '<', '\''
                 case 3..<6: value = UInt32(random.next() % 0x3000)
                 case 6: value = 0xFF00 + UInt32(random.next() % 0x100)  // width forms, specials
-                case 7: value = [0x26, 0x3B, 0x23, 0x3C, 0x1B, 0x5B, 0x3A3, 0x130, 0x17F, 0x345][Int(random.next() % 10)]
+                case 7:
+                    value = [0x26, 0x3B, 0x23, 0x3C, 0x1B, 0x5B, 0x3A3, 0x130, 0x17F, 0x345][Int(random.next() % 10)]
                 default: value = UInt32(random.next() % 0x11_0000)
                 }
                 if let scalar = Unicode.Scalar(value) { scalars.append(scalar) }

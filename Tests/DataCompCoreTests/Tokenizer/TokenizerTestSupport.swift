@@ -4,7 +4,9 @@ import Testing
 import _DataCompTestSupport
 
 /// The standard vocabulary, resolved once through ``AssetResolver`` (environment, cache, then
-/// `pip download` of open-clip-torch 3.3.0 with its sha256 checked). Scripts/test.sh fetches it
+/// `pip download` of open-clip-torch 3.3.0 with its sha256 checked).
+///
+/// Scripts/test.sh fetches it
 /// up front with `datacomp assets fetch clip-vocabulary`, so a failure here is an environment
 /// problem that the error message explains.
 enum StandardVocabulary {
@@ -41,4 +43,3 @@ struct TokenizerFixtureCase: Sendable {
     /// The full 77-long row (zero padded).
     var row: [Int64] { ids + [Int64](repeating: 0, count: 77 - ids.count) }
 }
-

@@ -58,11 +58,13 @@ import _DataCompTestSupport
         var offset = 0
         while bytes[offset + 156] != UInt8(ascii: "0") { offset += 1024 }
         #expect(offset > 0)
-        bytes.replaceSubrange((offset + 124)..<(offset + 136), with: [0x80, 0, 0, 0, 0x7F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFC, 0])
+        bytes.replaceSubrange(
+            (offset + 124)..<(offset + 136), with: [0x80, 0, 0, 0, 0x7F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFC, 0])
         var sum = 0
         for i in 0..<512 { sum += (148..<156).contains(i) ? 32 : Int(bytes[offset + i]) }
         let field = Array(String(sum, radix: 8).utf8)
-        bytes.replaceSubrange((offset + 148)..<(offset + 155), with: [UInt8](repeating: 0x30, count: 6 - field.count) + field + [0])
+        bytes.replaceSubrange(
+            (offset + 148)..<(offset + 155), with: [UInt8](repeating: 0x30, count: 6 - field.count) + field + [0])
         guard case .failure(let error) = try Self.readAllOrError(bytes, at: path) else {
             Issue.record("expected an error")
             return
@@ -92,18 +94,22 @@ import _DataCompTestSupport
                 let block = Int.random(in: 0..<min(bytes.count / 512, 8), using: &random) * 512
                 let field = [124, 156, 0, 345, 512 - 12].randomElement(using: &random) ?? 124
                 for i in 0..<Int.random(in: 1...12, using: &random) where block + field + i < bytes.count {
-                    bytes[block + field + i] = [0x30, 0x37, 0x80, 0xFF, 0x00, 0x20, 0x78, 0x4C, UInt8.random(in: 0...255, using: &random)]
+                    bytes[block + field + i] =
+                        [0x30, 0x37, 0x80, 0xFF, 0x00, 0x20, 0x78, 0x4C, UInt8.random(in: 0...255, using: &random)]
                         .randomElement(using: &random) ?? 0
                 }
                 var sum = 0
                 for i in 0..<512 { sum += (148..<156).contains(i) ? 32 : Int(bytes[block + i]) }
                 let digits = Array(String(sum, radix: 8).utf8)
-                bytes.replaceSubrange((block + 148)..<(block + 155), with: [UInt8](repeating: 0x30, count: 6 - digits.count) + digits + [0])
+                bytes.replaceSubrange(
+                    (block + 148)..<(block + 155),
+                    with: [UInt8](repeating: 0x30, count: 6 - digits.count) + digits + [0])
             default:
                 // Damage PAX record text.
                 if let start = bytes.firstIndex(of: UInt8(ascii: "=")) {
                     for i in 0..<Int.random(in: 1...6, using: &random) where start - 4 + i < bytes.count {
-                        bytes[max(0, start - 4 + i)] = [0x30, 0x39, 0x20, 0x3D, 0x0A, 0x00].randomElement(using: &random) ?? 0
+                        bytes[max(0, start - 4 + i)] =
+                            [0x30, 0x39, 0x20, 0x3D, 0x0A, 0x00].randomElement(using: &random) ?? 0
                     }
                 }
             }

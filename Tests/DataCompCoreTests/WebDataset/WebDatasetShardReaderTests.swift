@@ -31,7 +31,8 @@ struct ExpectedShard: Sendable {
 
 @Suite struct WebDatasetShardReaderTests {
     static let readableShards = [
-        "img2dataset.tar", "writer_pax.tar", "gnu_long_names.tar", "pax.tar", "pax_size.tar", "base256_size.tar", "ustar_prefix.tar",
+        "img2dataset.tar", "writer_pax.tar", "gnu_long_names.tar", "pax.tar", "pax_size.tar", "base256_size.tar",
+        "ustar_prefix.tar",
         "edge.tar",
     ]
 

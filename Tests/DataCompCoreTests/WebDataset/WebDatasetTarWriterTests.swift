@@ -69,7 +69,8 @@ func writerInputs(_ shard: String) throws -> (mtime: Int, samples: [WebDatasetSa
                 key: key,
                 members: [
                     .init(fileExtension: "txt", bytes: MemberBytes(utf8: "caption \(index)")),
-                    .init(fileExtension: "jpg", bytes: MemberBytes([UInt8](repeating: UInt8(index % 251), count: size))),
+                    .init(
+                        fileExtension: "jpg", bytes: MemberBytes([UInt8](repeating: UInt8(index % 251), count: size))),
                 ])
         }
     }
@@ -77,17 +78,19 @@ func writerInputs(_ shard: String) throws -> (mtime: Int, samples: [WebDatasetSa
     @Test("Rolls to a new shard by sample count and writes img2dataset-style statistics")
     func rollsByCount() throws {
         let folder = try Fixtures.temporaryDirectory("shards-count")
-        let writer = try WebDatasetShardWriter(folder: folder.path, options: .init(maxCount: 4, attributes: .init(modificationTime: 0)))
+        let writer = try WebDatasetShardWriter(
+            folder: folder.path, options: .init(maxCount: 4, attributes: .init(modificationTime: 0)))
         let samples = Self.makeSamples(10, size: 100)
         for sample in samples { try writer.write(sample) }
         let shards = try writer.finish()
         #expect(shards.map(\.sampleCount) == [4, 4, 2])
         #expect(shards.map(\.number) == [0, 1, 2])
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
-        #expect(files == [
-            "00000000.tar", "00000000_stats.json", "00000001.tar", "00000001_stats.json", "00000002.tar",
-            "00000002_stats.json",
-        ])
+        #expect(
+            files == [
+                "00000000.tar", "00000000_stats.json", "00000001.tar", "00000001_stats.json", "00000002.tar",
+                "00000002_stats.json",
+            ])
         var reread: [WebDatasetSample] = []
         for shard in shards { reread += try WebDatasetShardReader.readAll(path: shard.path) }
         #expect(reread.map(\.key) == samples.map(\.key))
@@ -99,7 +102,10 @@ func writerInputs(_ shard: String) throws -> (mtime: Int, samples: [WebDatasetSa
         let statsData = try Data(contentsOf: folder.appendingPathComponent("00000002_stats.json"))
         let text = String(decoding: statsData, as: UTF8.self)
         // img2dataset writes json.dump(stats, f, indent=4): this key order, 4-space indent.
-        #expect(text.hasPrefix("{\n    \"count\": 2,\n    \"successes\": 2,\n    \"failed_to_download\": 0,\n    \"failed_to_resize\": 0,\n    \"duration\": "))
+        #expect(
+            text.hasPrefix(
+                "{\n    \"count\": 2,\n    \"successes\": 2,\n    \"failed_to_download\": 0,\n    \"failed_to_resize\": 0,\n    \"duration\": "
+            ))
         #expect(text.hasSuffix("\"status_dict\": {\n        \"success\": 2\n    }\n}"))
         let object = try #require(try JSONSerialization.jsonObject(with: statsData) as? [String: Any])
         #expect(object["successes"] as? Int == 2)
@@ -109,7 +115,8 @@ func writerInputs(_ shard: String) throws -> (mtime: Int, samples: [WebDatasetSa
     func rollsBySize() throws {
         let folder = try Fixtures.temporaryDirectory("shards-size")
         // Each sample has 1000 + 9 payload bytes; webdataset checks size >= maxsize before writing.
-        let writer = try WebDatasetShardWriter(folder: folder.path, options: .init(maxCount: 100, maxSize: 2500, writesStatistics: false))
+        let writer = try WebDatasetShardWriter(
+            folder: folder.path, options: .init(maxCount: 100, maxSize: 2500, writesStatistics: false))
         for sample in Self.makeSamples(7, size: 1000) { try writer.write(sample) }
         let shards = try writer.finish()
         #expect(shards.map(\.sampleCount) == [3, 3, 1])

@@ -9,7 +9,9 @@ import _DataCompTestSupport
         // Expected: pool/expected_stats.json (pool_fixtures.py, numpy 2.4.6 and Python's len and
         // str.split() on pyarrow's strings); exact equality of the fractions.
         let pool = try CandidatePool(metadataDirectory: PoolFixtures.metadata)
-        let parts = try await pool.mapShards(columns: BasicFilterTally.columns, concurrency: ConcurrencyBudget(width: width)) { reader in
+        let parts = try await pool.mapShards(
+            columns: BasicFilterTally.columns, concurrency: ConcurrencyBudget(width: width)
+        ) { reader in
             var tally = BasicFilterTally()
             try reader.forEachBatch(maxRows: 7) { tally.add($0) }
             return tally
@@ -33,11 +35,14 @@ import _DataCompTestSupport
 }
 
 @Suite struct BasicFilterRulesTests {
-    @Test("Size rules follow baselines.py with NumPy's division", arguments: [
-        // (width, height, min side >= 200, max/min <= 3) as pandas/numpy evaluate them.
-        (200, 200, true, true), (199, 597, false, true), (600, 200, true, true), (601, 200, true, false), (200, 601, true, false),
-        (0, 0, false, false), (0, 500, false, false), (1000, 334, true, true), (1000, 333, true, false),
-    ])
+    @Test(
+        "Size rules follow baselines.py with NumPy's division",
+        arguments: [
+            // (width, height, min side >= 200, max/min <= 3) as pandas/numpy evaluate them.
+            (200, 200, true, true), (199, 597, false, true), (600, 200, true, true), (601, 200, true, false),
+            (200, 601, true, false),
+            (0, 0, false, false), (0, 500, false, false), (1000, 334, true, true), (1000, 333, true, false),
+        ])
     func sizeRules(width: Int, height: Int, minimumSide: Bool, aspect: Bool) {
         #expect(BasicFilterRules.passesMinimumSide(width: width, height: height) == minimumSide)
         #expect(BasicFilterRules.passesAspectRatio(width: width, height: height) == aspect)

@@ -64,7 +64,9 @@ package enum TextScanning {
                 space = scalar == 0x85 || scalar == 0xA0
                 index += 2
             } else if byte & 0xF0 == 0xE0, index + 2 < n {
-                let scalar = (UInt32(byte & 0x0F) << 12) | (UInt32(bytes[index + 1] & 0x3F) << 6) | UInt32(bytes[index + 2] & 0x3F)
+                let scalar =
+                    (UInt32(byte & 0x0F) << 12) | (UInt32(bytes[index + 1] & 0x3F) << 6)
+                    | UInt32(bytes[index + 2] & 0x3F)
                 space = isWideSpace(scalar)
                 index += 3
             } else {
@@ -99,7 +101,8 @@ package enum TextScanning {
         var index = 0
         while index < n {
             // ASCII runs eight bytes at a time.
-            if index + 8 <= n, bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+            if index + 8 <= n, bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+            {
                 index += 8
                 continue
             }

@@ -3,7 +3,9 @@ internal import CZlib
 /// Thin wrappers around zlib: CRC-32 and the raw-deflate streams ZIP needs, and the zlib
 /// streams PNG needs.
 enum Deflate {
-    /// Updates a CRC-32 (the ZIP/PNG polynomial) with `bytes`. Start with 0.
+    /// Updates a CRC-32 (the ZIP/PNG polynomial) with `bytes`.
+    ///
+    /// Start with 0.
     ///
     /// The corresponding C function is `crc32`.
     static func zlib_crc32(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
@@ -34,7 +36,9 @@ enum Deflate {
     ///
     /// - Throws: ``DataCompError`` with code `corruptData` if the stream is invalid, ends early,
     ///   or produces a different amount of data.
-    static func zlib_inflateRaw(_ source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawBufferPointer) throws {
+    static func zlib_inflateRaw(_ source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawBufferPointer)
+        throws
+    {
         try zlib_inflate(source, into: destination, format: .raw)
     }
 
@@ -50,7 +54,8 @@ enum Deflate {
         _ source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawBufferPointer, format: StreamFormat
     ) throws {
         var stream = z_stream()
-        guard inflateInit2_(&stream, format.windowBits, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+        guard inflateInit2_(&stream, format.windowBits, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK
+        else {
             throw DataCompError(.io, "zlib could not be initialized")
         }
         defer { inflateEnd(&stream) }
@@ -60,7 +65,8 @@ enum Deflate {
         while true {
             if stream.avail_in == 0 && inputOffset < source.count, let base = source.baseAddress {
                 let chunk = min(source.count - inputOffset, chunkLimit)
-                stream.next_in = UnsafeMutablePointer(mutating: (base + inputOffset).assumingMemoryBound(to: Bytef.self))
+                stream.next_in = UnsafeMutablePointer(
+                    mutating: (base + inputOffset).assumingMemoryBound(to: Bytef.self))
                 stream.avail_in = uInt(chunk)
                 inputOffset += chunk
             }
@@ -121,7 +127,11 @@ enum Deflate {
     /// The corresponding C functions are `deflateInit2_`, `deflate` and `deflateEnd`.
     static func zlib_deflateRaw(_ parts: [UnsafeRawBufferPointer]) throws -> [UInt8] {
         var stream = z_stream()
-        guard deflateInit2_(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+        guard
+            deflateInit2_(
+                &stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY, zlibVersion(),
+                Int32(MemoryLayout<z_stream>.size)) == Z_OK
+        else {
             throw DataCompError(.io, "zlib could not be initialized")
         }
         defer { deflateEnd(&stream) }
@@ -138,11 +148,13 @@ enum Deflate {
             }
             if stream.avail_in == 0 && partIndex < parts.count, let base = parts[partIndex].baseAddress {
                 let size = min(parts[partIndex].count - inputOffset, chunkLimit)
-                stream.next_in = UnsafeMutablePointer(mutating: (base + inputOffset).assumingMemoryBound(to: Bytef.self))
+                stream.next_in = UnsafeMutablePointer(
+                    mutating: (base + inputOffset).assumingMemoryBound(to: Bytef.self))
                 stream.avail_in = uInt(size)
                 inputOffset += size
             }
-            let isLastInput = partIndex >= parts.count
+            let isLastInput =
+                partIndex >= parts.count
                 || (partIndex == parts.count - 1 && inputOffset >= parts[partIndex].count)
             let flush = isLastInput ? Z_FINISH : Z_NO_FLUSH
             let status = chunk.withUnsafeMutableBufferPointer { buffer -> Int32 in

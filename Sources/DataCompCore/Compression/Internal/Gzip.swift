@@ -9,12 +9,16 @@ package enum Gzip {
     /// The corresponding C functions are `inflateInit2_`, `inflate`, `inflateReset` and
     /// `inflateEnd`.
     ///
-    /// - Parameter maximumSize: Output larger than this throws (protects against gzip bombs).
+    /// - Parameters:
+    ///   - source: The gzip file's bytes.
+    ///   - maximumSize: Output larger than this throws (protects against gzip bombs).
+    /// - Returns: The decompressed bytes.
     /// - Throws: ``DataCompError`` `invalidFormat` when the data is not gzip, `corruptData` when the
     ///   stream is invalid, `truncatedFile` when it ends early.
     package static func zlib_gunzip(_ source: UnsafeRawBufferPointer, maximumSize: Int = 1 << 32) throws -> [UInt8] {
         guard source.count >= 18, source[0] == 0x1f, source[1] == 0x8b else {
-            throw DataCompError(.invalidFormat, "the data is not gzip (no 1f 8b magic at byte offset 0)", position: .offset(0))
+            throw DataCompError(
+                .invalidFormat, "the data is not gzip (no 1f 8b magic at byte offset 0)", position: .offset(0))
         }
         guard let base = source.baseAddress else { return [] }
         var stream = z_stream()
@@ -30,7 +34,8 @@ package enum Gzip {
         while true {
             if stream.avail_in == 0 && inputOffset < source.count {
                 let size = min(source.count - inputOffset, chunkLimit)
-                stream.next_in = UnsafeMutablePointer(mutating: (base + inputOffset).assumingMemoryBound(to: Bytef.self))
+                stream.next_in = UnsafeMutablePointer(
+                    mutating: (base + inputOffset).assumingMemoryBound(to: Bytef.self))
                 stream.avail_in = uInt(size)
                 inputOffset += size
             }
@@ -52,18 +57,22 @@ package enum Gzip {
                 let rest = source.count - consumed
                 if rest == 0 || (consumed..<source.count).allSatisfy({ source[$0] == 0 }) { return output }
                 guard rest >= 2, source[consumed] == 0x1f, source[consumed + 1] == 0x8b else {
-                    throw DataCompError(.corruptData, "unexpected bytes after the end of the gzip stream", position: .offset(consumed))
+                    throw DataCompError(
+                        .corruptData, "unexpected bytes after the end of the gzip stream", position: .offset(consumed))
                 }
                 guard inflateReset(&stream) == Z_OK else { throw DataCompError(.io, "zlib could not be reset") }
             case Z_OK:
                 continue
             case Z_BUF_ERROR:
                 if stream.avail_in == 0 && inputOffset >= source.count {
-                    throw DataCompError(.truncatedFile, "the gzip data ends before the end of its stream", position: .offset(source.count))
+                    throw DataCompError(
+                        .truncatedFile, "the gzip data ends before the end of its stream",
+                        position: .offset(source.count))
                 }
             default:
                 let message = stream.msg.map { String(cString: $0) } ?? "error \(status)"
-                throw DataCompError(.corruptData, "the gzip data is invalid (zlib: \(message))", position: .offset(consumed))
+                throw DataCompError(
+                    .corruptData, "the gzip data is invalid (zlib: \(message))", position: .offset(consumed))
             }
         }
     }

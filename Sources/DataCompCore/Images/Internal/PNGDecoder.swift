@@ -1,4 +1,6 @@
-/// A PNG decoder that produces Pillow 13's modes and samples (`PngImagePlugin._MODES`):
+/// A PNG decoder that produces Pillow 13's modes and samples (`PngImagePlugin._MODES`).
+///
+/// The modes and samples, by bit depth and colour type:
 ///
 /// | bit depth / colour type | mode | samples |
 /// |---|---|---|
@@ -62,13 +64,16 @@ enum PNGDecoder {
     /// Reads the IHDR chunk only.
     static func header(_ bytes: UnsafeRawBufferPointer) throws -> Header {
         guard bytes.count >= 33 else {
-            throw DataCompError(.truncatedFile, "the PNG file ends inside its IHDR chunk", position: .offset(bytes.count))
+            throw DataCompError(
+                .truncatedFile, "the PNG file ends inside its IHDR chunk", position: .offset(bytes.count))
         }
         guard bytes.starts(with: signature) else {
             throw DataCompError(.invalidFormat, "not a PNG file (bad signature)", position: .offset(0))
         }
-        guard bigEndian32(bytes, 8) == 13, bytes[12] == 0x49, bytes[13] == 0x48, bytes[14] == 0x44, bytes[15] == 0x52 else {
-            throw DataCompError(.imageDecodingFailed, "the PNG file does not start with a 13-byte IHDR chunk", position: .offset(8))
+        guard bigEndian32(bytes, 8) == 13, bytes[12] == 0x49, bytes[13] == 0x48, bytes[14] == 0x44, bytes[15] == 0x52
+        else {
+            throw DataCompError(
+                .imageDecodingFailed, "the PNG file does not start with a 13-byte IHDR chunk", position: .offset(8))
         }
         let width = Int(bigEndian32(bytes, 16)), height = Int(bigEndian32(bytes, 20))
         let bitDepth = Int(bytes[24]), colorType = Int(bytes[25])
@@ -85,21 +90,25 @@ enum PNGDecoder {
                 position: .offset(24))
         }
         guard bytes[26] == 0, bytes[27] == 0, bytes[28] <= 1 else {
-            throw DataCompError(.imageDecodingFailed, "unknown PNG compression, filter or interlace method", position: .offset(26))
+            throw DataCompError(
+                .imageDecodingFailed, "unknown PNG compression, filter or interlace method", position: .offset(26))
         }
         guard width > 0, height > 0, width <= Int(Int32.max), height <= Int(Int32.max) else {
-            throw DataCompError(.imageDecodingFailed, "invalid PNG dimensions \(width)×\(height)", position: .offset(16))
+            throw DataCompError(
+                .imageDecodingFailed, "invalid PNG dimensions \(width)×\(height)", position: .offset(16))
         }
         let crc = Deflate.zlib_crc32(0, UnsafeRawBufferPointer(rebasing: bytes[12..<29]))
         guard crc == bigEndian32(bytes, 29) else {
             throw DataCompError(.corruptData, "bad CRC in the PNG IHDR chunk", position: .offset(29))
         }
-        return Header(width: width, height: height, bitDepth: bitDepth, colorType: colorType, interlaced: bytes[28] == 1)
+        return Header(
+            width: width, height: height, bitDepth: bitDepth, colorType: colorType, interlaced: bytes[28] == 1)
     }
 
     static func decode(_ bytes: UnsafeRawBufferPointer) throws -> Image {
         let header = try header(bytes)
-        _ = try Image.byteCount(width: header.width, height: header.height, mode: header.mode, code: .imageDecodingFailed)
+        _ = try Image.byteCount(
+            width: header.width, height: header.height, mode: header.mode, code: .imageDecodingFailed)
         var palette: [UInt8]?
         var compressed: [UInt8] = []
         var offset = 8
@@ -107,7 +116,8 @@ enum PNGDecoder {
         chunks: while true {
             guard offset + 8 <= bytes.count else {
                 if seenData { break }
-                throw DataCompError(.truncatedFile, "the PNG file ends before its image data", position: .offset(offset))
+                throw DataCompError(
+                    .truncatedFile, "the PNG file ends before its image data", position: .offset(offset))
             }
             let length = Int(bigEndian32(bytes, offset))
             let type = bigEndian32(bytes, offset + 4)
@@ -120,7 +130,8 @@ enum PNGDecoder {
             }
             let data = UnsafeRawBufferPointer(rebasing: bytes[dataStart..<(dataStart + length)])
             if !seenData && type != 0x4944_4154 {
-                let crc = Deflate.zlib_crc32(0, UnsafeRawBufferPointer(rebasing: bytes[(offset + 4)..<(dataStart + length)]))
+                let crc = Deflate.zlib_crc32(
+                    0, UnsafeRawBufferPointer(rebasing: bytes[(offset + 4)..<(dataStart + length)]))
                 guard crc == bigEndian32(bytes, dataStart + length) else {
                     throw DataCompError(.corruptData, "bad CRC in a PNG chunk", position: .offset(offset))
                 }
@@ -131,7 +142,8 @@ enum PNGDecoder {
                 compressed.append(contentsOf: data)
             case 0x504C_5445:  // PLTE
                 guard length % 3 == 0, length <= 768, length > 0 else {
-                    throw DataCompError(.imageDecodingFailed, "invalid PNG palette of \(length) bytes", position: .offset(offset))
+                    throw DataCompError(
+                        .imageDecodingFailed, "invalid PNG palette of \(length) bytes", position: .offset(offset))
                 }
                 palette = [UInt8](data)
             case 0x4945_4E44:  // IEND
@@ -206,7 +218,8 @@ enum PNGDecoder {
             }
             start += (rowBytes + 1) * pass.height
         }
-        return Image(unchecked: w, h, mode, pixels, palette: palette.map { $0 + [UInt8](repeating: 0, count: 768 - $0.count) })
+        return Image(
+            unchecked: w, h, mode, pixels, palette: palette.map { $0 + [UInt8](repeating: 0, count: 768 - $0.count) })
     }
 
     @inline(__always)

@@ -130,9 +130,10 @@ enum PillowResampler {
         let needVertical = outputHeight != height || box.y0 != 0 || box.y1 != Float(outputHeight)
         let columns = window.x..<(window.x + window.width)
         let rows = window.y..<(window.y + window.height)
-        if needHorizontal && needVertical && verticalFirst(
-            inputWidth: Float(width), inputHeight: Float(height),
-            outputWidth: outputWidth, outputHeight: outputHeight)
+        if needHorizontal && needVertical
+            && verticalFirst(
+                inputWidth: Float(width), inputHeight: Float(height),
+                outputWidth: outputWidth, outputHeight: outputHeight)
         {
             let horizontal = Coefficients(
                 inputSize: width, in0: box.x0, in1: box.x1, outputSize: outputWidth, outputs: columns, kernel: kernel)
@@ -140,7 +141,8 @@ enum PillowResampler {
                 inputSize: height, in0: box.y0, in1: box.y1, outputSize: outputHeight, outputs: rows, kernel: kernel)
             // Source columns the horizontal pass will read.
             let firstColumn = horizontal.first[0]
-            let columnCount = max(0, horizontal.first[columns.count - 1] + horizontal.count[columns.count - 1] - firstColumn)
+            let columnCount = max(
+                0, horizontal.first[columns.count - 1] + horizontal.count[columns.count - 1] - firstColumn)
             var intermediate = [UInt8](repeating: 0, count: columnCount * window.height * channels)
             intermediate.withUnsafeMutableBufferPointer { out in
                 source.withUnsafeBufferPointer { src in
@@ -159,8 +161,10 @@ enum PillowResampler {
             }
             return output
         }
-        let vertical = needVertical
-            ? Coefficients(inputSize: height, in0: box.y0, in1: box.y1, outputSize: outputHeight, outputs: rows, kernel: kernel)
+        let vertical =
+            needVertical
+            ? Coefficients(
+                inputSize: height, in0: box.y0, in1: box.y1, outputSize: outputHeight, outputs: rows, kernel: kernel)
             : nil
 
         // Rows of the source the vertical pass (or the output, without one) needs.
@@ -221,7 +225,10 @@ enum PillowResampler {
     ) -> [UInt8] {
         let rowBytes = window.width * bpp
         if window.x == 0 && window.width == width && window.y == 0
-            && source.count == rowBytes * window.height { return source }
+            && source.count == rowBytes * window.height
+        {
+            return source
+        }
         var output = [UInt8](repeating: 0, count: rowBytes * window.height)
         output.withUnsafeMutableBufferPointer { out in
             source.withUnsafeBufferPointer { src in
@@ -235,7 +242,9 @@ enum PillowResampler {
     }
 
     /// Pillow 13's pass order (python-pillow/Pillow#9549): the vertical pass runs first when the
-    /// image's height shrinks by more than twice as many pixels as its width does. The sizes are
+    /// image's height shrinks by more than twice as many pixels as its width does.
+    ///
+    /// The sizes are
     /// the whole source image's, not the `box`'s. Found by testing Pillow 13.0.0 on 466 random
     /// size pairs and on boxes where the two readings disagree (every case agrees), since the
     /// released C source for this rule was not available to us; before Pillow 13 the horizontal
@@ -258,12 +267,12 @@ enum PillowResampler {
         channels: Int, coefficients: Coefficients, columnBase: Int, into out: UnsafeMutableBufferPointer<UInt8>
     ) {
         #if arch(x86_64)
-        if horizontalPassSSE2(
-            src, stride: stride, firstRow: firstRow, rowCount: rowCount, channels: channels,
-            coefficients: coefficients, columnBase: columnBase, into: out)
-        {
-            return
-        }
+            if horizontalPassSSE2(
+                src, stride: stride, firstRow: firstRow, rowCount: rowCount, channels: channels,
+                coefficients: coefficients, columnBase: columnBase, into: out)
+            {
+                return
+            }
         #endif
         let outputs = coefficients.first.count
         let ksize = coefficients.kernelSize
@@ -299,58 +308,63 @@ enum PillowResampler {
         }
 
         coefficients.weights.withUnsafeBufferPointer { weightBuffer in
-        lanes.withUnsafeBufferPointer { laneBuffer in
-        coefficients.first.withUnsafeBufferPointer { firsts in
-        coefficients.count.withUnsafeBufferPointer { counts in
-        chunkStart.withUnsafeBufferPointer { starts in
-            guard let weights = weightBuffer.baseAddress, let chunks = laneBuffer.baseAddress else { return }
-            for row in 0..<rowCount {
-                let line = srcBase + (firstRow + row) * stride
-                var dst = outBase + row * outputs * channels
-                for xx in 0..<outputs {
-                    let p = line + (firsts[xx] - columnBase) * channels
-                    let chunkCount = starts[xx + 1] - starts[xx]
-                    if p + (chunkCount - 1) * used + 16 <= srcEnd {
-                        var acc = SIMD16<Int32>.zero
-                        let w = chunks + starts[xx]
-                        for chunk in 0..<chunkCount {
-                            let bytes = UnsafeRawPointer(p + chunk * used).loadUnaligned(as: SIMD16<UInt8>.self)
-                            acc &+= SIMD16<Int32>(truncatingIfNeeded: bytes) &* w[chunk]
-                        }
-                        switch channels {
-                        case 1:
-                            dst[0] = clip8(half &+ acc.wrappedSum())
-                        case 3:
-                            let a = acc
-                            dst[0] = clip8(half &+ a[0] &+ a[3] &+ a[6] &+ a[9] &+ a[12])
-                            dst[1] = clip8(half &+ a[1] &+ a[4] &+ a[7] &+ a[10] &+ a[13])
-                            dst[2] = clip8(half &+ a[2] &+ a[5] &+ a[8] &+ a[11] &+ a[14])
-                        case 4:
-                            let a = acc
-                            dst[0] = clip8(half &+ a[0] &+ a[4] &+ a[8] &+ a[12])
-                            dst[1] = clip8(half &+ a[1] &+ a[5] &+ a[9] &+ a[13])
-                            dst[2] = clip8(half &+ a[2] &+ a[6] &+ a[10] &+ a[14])
-                            dst[3] = clip8(half &+ a[3] &+ a[7] &+ a[11] &+ a[15])
-                        default:
-                            for c in 0..<channels { dst[c] = clip8(half &+ (acc &* laneMask[c]).wrappedSum()) }
-                        }
-                    } else {
-                        // Near the end of the buffer: Pillow's scalar loop.
-                        let n = counts[xx]
-                        let k = weights + xx * ksize
-                        for c in 0..<channels {
-                            var s0 = half
-                            for x in 0..<n { s0 &+= Int32(p[x * channels + c]) &* k[x] }
-                            dst[c] = clip8(s0)
+            lanes.withUnsafeBufferPointer { laneBuffer in
+                coefficients.first.withUnsafeBufferPointer { firsts in
+                    coefficients.count.withUnsafeBufferPointer { counts in
+                        chunkStart.withUnsafeBufferPointer { starts in
+                            guard let weights = weightBuffer.baseAddress, let chunks = laneBuffer.baseAddress else {
+                                return
+                            }
+                            for row in 0..<rowCount {
+                                let line = srcBase + (firstRow + row) * stride
+                                var dst = outBase + row * outputs * channels
+                                for xx in 0..<outputs {
+                                    let p = line + (firsts[xx] - columnBase) * channels
+                                    let chunkCount = starts[xx + 1] - starts[xx]
+                                    if p + (chunkCount - 1) * used + 16 <= srcEnd {
+                                        var acc = SIMD16<Int32>.zero
+                                        let w = chunks + starts[xx]
+                                        for chunk in 0..<chunkCount {
+                                            let bytes = UnsafeRawPointer(p + chunk * used).loadUnaligned(
+                                                as: SIMD16<UInt8>.self)
+                                            acc &+= SIMD16<Int32>(truncatingIfNeeded: bytes) &* w[chunk]
+                                        }
+                                        switch channels {
+                                        case 1:
+                                            dst[0] = clip8(half &+ acc.wrappedSum())
+                                        case 3:
+                                            let a = acc
+                                            dst[0] = clip8(half &+ a[0] &+ a[3] &+ a[6] &+ a[9] &+ a[12])
+                                            dst[1] = clip8(half &+ a[1] &+ a[4] &+ a[7] &+ a[10] &+ a[13])
+                                            dst[2] = clip8(half &+ a[2] &+ a[5] &+ a[8] &+ a[11] &+ a[14])
+                                        case 4:
+                                            let a = acc
+                                            dst[0] = clip8(half &+ a[0] &+ a[4] &+ a[8] &+ a[12])
+                                            dst[1] = clip8(half &+ a[1] &+ a[5] &+ a[9] &+ a[13])
+                                            dst[2] = clip8(half &+ a[2] &+ a[6] &+ a[10] &+ a[14])
+                                            dst[3] = clip8(half &+ a[3] &+ a[7] &+ a[11] &+ a[15])
+                                        default:
+                                            for c in 0..<channels {
+                                                dst[c] = clip8(half &+ (acc &* laneMask[c]).wrappedSum())
+                                            }
+                                        }
+                                    } else {
+                                        // Near the end of the buffer: Pillow's scalar loop.
+                                        let n = counts[xx]
+                                        let k = weights + xx * ksize
+                                        for c in 0..<channels {
+                                            var s0 = half
+                                            for x in 0..<n { s0 &+= Int32(p[x * channels + c]) &* k[x] }
+                                            dst[c] = clip8(s0)
+                                        }
+                                    }
+                                    dst += channels
+                                }
+                            }
                         }
                     }
-                    dst += channels
                 }
             }
-        }
-        }
-        }
-        }
         }
     }
 
@@ -360,44 +374,44 @@ enum PillowResampler {
         coefficients: Coefficients, into out: UnsafeMutableBufferPointer<UInt8>
     ) {
         #if arch(x86_64)
-        verticalPassSSE2(
-            src, stride: stride, columnOffset: columnOffset, rowBytes: rowBytes, rowBase: rowBase,
-            coefficients: coefficients, into: out)
-        return
+            verticalPassSSE2(
+                src, stride: stride, columnOffset: columnOffset, rowBytes: rowBytes, rowBase: rowBase,
+                coefficients: coefficients, into: out)
+            return
         #else
-        let outputs = coefficients.first.count
-        let ksize = coefficients.kernelSize
-        let half: Int32 = 1 << (Coefficients.precisionBits - 1)
-        guard let srcBase = src.baseAddress, let outBase = out.baseAddress else { return }
-        let accumulator = UnsafeMutablePointer<Int32>.allocate(capacity: max(rowBytes, 1))
-        defer { accumulator.deallocate() }
-        coefficients.weights.withUnsafeBufferPointer { weightBuffer in
-            guard let weights = weightBuffer.baseAddress else { return }
-            for yy in 0..<outputs {
-                let ymin = coefficients.first[yy] - rowBase
-                let n = coefficients.count[yy]
-                let k = weights + yy * ksize
-                accumulator.initialize(repeating: half, count: rowBytes)
-                for y in 0..<n {
-                    let w = k[y]
-                    let line = srcBase + (ymin + y) * stride + columnOffset
-                    var i = 0
-                    while i + 8 <= rowBytes {
-                        let raw = UnsafeRawPointer(line + i).loadUnaligned(as: SIMD8<UInt8>.self)
-                        let acc = UnsafeRawPointer(accumulator + i).loadUnaligned(as: SIMD8<Int32>.self)
-                        let sum = acc &+ SIMD8<Int32>(truncatingIfNeeded: raw) &* w
-                        UnsafeMutableRawPointer(accumulator + i).storeBytes(of: sum, as: SIMD8<Int32>.self)
-                        i += 8
+            let outputs = coefficients.first.count
+            let ksize = coefficients.kernelSize
+            let half: Int32 = 1 << (Coefficients.precisionBits - 1)
+            guard let srcBase = src.baseAddress, let outBase = out.baseAddress else { return }
+            let accumulator = UnsafeMutablePointer<Int32>.allocate(capacity: max(rowBytes, 1))
+            defer { accumulator.deallocate() }
+            coefficients.weights.withUnsafeBufferPointer { weightBuffer in
+                guard let weights = weightBuffer.baseAddress else { return }
+                for yy in 0..<outputs {
+                    let ymin = coefficients.first[yy] - rowBase
+                    let n = coefficients.count[yy]
+                    let k = weights + yy * ksize
+                    accumulator.initialize(repeating: half, count: rowBytes)
+                    for y in 0..<n {
+                        let w = k[y]
+                        let line = srcBase + (ymin + y) * stride + columnOffset
+                        var i = 0
+                        while i + 8 <= rowBytes {
+                            let raw = UnsafeRawPointer(line + i).loadUnaligned(as: SIMD8<UInt8>.self)
+                            let acc = UnsafeRawPointer(accumulator + i).loadUnaligned(as: SIMD8<Int32>.self)
+                            let sum = acc &+ SIMD8<Int32>(truncatingIfNeeded: raw) &* w
+                            UnsafeMutableRawPointer(accumulator + i).storeBytes(of: sum, as: SIMD8<Int32>.self)
+                            i += 8
+                        }
+                        while i < rowBytes {
+                            accumulator[i] &+= Int32(line[i]) &* w
+                            i += 1
+                        }
                     }
-                    while i < rowBytes {
-                        accumulator[i] &+= Int32(line[i]) &* w
-                        i += 1
-                    }
+                    let dst = outBase + yy * rowBytes
+                    for i in 0..<rowBytes { dst[i] = clip8(accumulator[i]) }
                 }
-                let dst = outBase + yy * rowBytes
-                for i in 0..<rowBytes { dst[i] = clip8(accumulator[i]) }
             }
-        }
         #endif
     }
 
@@ -461,7 +475,9 @@ extension PillowResampler {
         let needHorizontal = outputWidth != width || box.x0 != 0 || box.x1 != Float(outputWidth)
         let needVertical = outputHeight != height || box.y0 != 0 || box.y1 != Float(outputHeight)
         func coefficients(inputSize: Int, in0: Float, in1: Float, outputSize: Int) -> NormalizedWeights {
-            NormalizedWeights(inputSize: inputSize, in0: in0, in1: in1, outputSize: outputSize, outputs: 0..<outputSize, kernel: kernel)
+            NormalizedWeights(
+                inputSize: inputSize, in0: in0, in1: in1, outputSize: outputSize, outputs: 0..<outputSize,
+                kernel: kernel)
         }
         @inline(__always) func store(_ ss: Double, _ out: inout [UInt8], _ at: Int) {
             // Pillow 13 (python-pillow/Pillow#9480): CLIP16(ROUND_UP(ss)), then low and high byte.
@@ -475,7 +491,8 @@ extension PillowResampler {
         }
         // One pass along x (horizontal) or y over a `w × h` 16-bit image.
         func pass(_ data: [UInt8], w: Int, h: Int, horizontal: Bool) -> ([UInt8], Int, Int) {
-            let c = horizontal
+            let c =
+                horizontal
                 ? coefficients(inputSize: w, in0: box.x0, in1: box.x1, outputSize: outputWidth)
                 : coefficients(inputSize: h, in0: box.y0, in1: box.y1, outputSize: outputHeight)
             let ow = horizontal ? outputWidth : w, oh = horizontal ? h : outputHeight
@@ -494,9 +511,10 @@ extension PillowResampler {
             return (out, ow, oh)
         }
         var image = (source, width, height)
-        let order: [Bool] = verticalFirst(
-            inputWidth: Float(width), inputHeight: Float(height),
-            outputWidth: outputWidth, outputHeight: outputHeight) ? [false, true] : [true, false]
+        let order: [Bool] =
+            verticalFirst(
+                inputWidth: Float(width), inputHeight: Float(height),
+                outputWidth: outputWidth, outputHeight: outputHeight) ? [false, true] : [true, false]
         for horizontal in order where horizontal ? needHorizontal : needVertical {
             image = pass(image.0, w: image.1, h: image.2, horizontal: horizontal)
         }

@@ -10,6 +10,7 @@ enum PixelConversion {
     }
 
     /// "RGBA" → "RGBa" or "LA" → "La": multiplies the colour samples by alpha/255 in place.
+    ///
     /// `channels` is 4 (alpha last) or 2 (gray, alpha).
     static func premultiply(_ pixels: inout [UInt8], channels: Int) {
         let colour = channels - 1

@@ -1,6 +1,8 @@
 internal import CTurboJPEG
 
-/// Owns one TurboJPEG handle and frees it in `deinit`. Not `Sendable`: a handle is used by one
+/// Owns one TurboJPEG handle and frees it in `deinit`.
+///
+/// Not `Sendable`: a handle is used by one
 /// decode or encode call at a time and never escapes it.
 final class TurboJPEGHandle {
     let handle: tjhandle
@@ -95,7 +97,8 @@ func turbo_decompress_header(
     _ bytes: UnsafeRawBufferPointer, decoder existing: TurboJPEGHandle? = nil
 ) throws -> (width: Int, height: Int, mode: Image.Mode) {
     guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count > 0,
-          bytes.count <= Int(UInt32.max) else {
+        bytes.count <= Int(UInt32.max)
+    else {
         throw DataCompError(.imageDecodingFailed, "the JPEG data is empty or too large", position: .offset(0))
     }
     let decoder = try existing ?? TurboJPEGHandle(compressing: false)

@@ -17,7 +17,8 @@ func webp_decode(_ bytes: UnsafeRawBufferPointer) throws -> Image {
     var ok = false
     let pixels = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
         let stride = Int32(width * mode.bytesPerPixel)
-        let result = mode == .rgba
+        let result =
+            mode == .rgba
             ? WebPDecodeRGBAInto(base, bytes.count, buffer.baseAddress, count, stride)
             : WebPDecodeRGBInto(base, bytes.count, buffer.baseAddress, count, stride)
         ok = result != nil
@@ -40,7 +41,8 @@ func webp_features(_ bytes: UnsafeRawBufferPointer) throws -> (width: Int, heigh
     let status = WebPGetFeatures(base, bytes.count, &features)
     guard status == VP8_STATUS_OK else {
         let code: DataCompError.Code = status == VP8_STATUS_NOT_ENOUGH_DATA ? .truncatedFile : .imageDecodingFailed
-        throw DataCompError(code, "not a readable WebP header (libwebp status \(status.rawValue))", position: .offset(0))
+        throw DataCompError(
+            code, "not a readable WebP header (libwebp status \(status.rawValue))", position: .offset(0))
     }
     guard features.has_animation == 0 else {
         throw DataCompError(.unsupportedFormat, "animated WebP files are not supported; extract a frame first")

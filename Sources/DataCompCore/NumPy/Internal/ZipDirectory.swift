@@ -26,21 +26,29 @@ enum ZipDirectory {
         var directorySize = Int(try end.readUInt32())
         var directoryOffset = Int(try end.readUInt32())
         guard disk == 0 || disk == 0xFFFF, directoryDisk == 0 || directoryDisk == 0xFFFF else {
-            throw DataCompError(.unsupportedFormat, "multi-part (spanned) ZIP archives are not supported", position: .offset(endOffset))
+            throw DataCompError(
+                .unsupportedFormat, "multi-part (spanned) ZIP archives are not supported", position: .offset(endOffset))
         }
         // ZIP64: a locator sits right before the classic end record.
-        if endOffset >= 20, bytes.loadUnaligned(fromByteOffset: endOffset - 20, as: UInt32.self) == ZipFormat.end64LocatorSignature.littleEndian {
+        if endOffset >= 20,
+            bytes.loadUnaligned(fromByteOffset: endOffset - 20, as: UInt32.self)
+                == ZipFormat.end64LocatorSignature.littleEndian
+        {
             var locator = ByteReader(bytes, offset: endOffset - 12, context: "ZIP64 end locator")
-            let end64Offset = try checkedOffset(try locator.readUInt64(), limit: bytes.count, what: "ZIP64 end record offset", at: endOffset - 12)
+            let end64Offset = try checkedOffset(
+                try locator.readUInt64(), limit: bytes.count, what: "ZIP64 end record offset", at: endOffset - 12)
             var end64 = ByteReader(bytes, offset: end64Offset, context: "ZIP64 end of central directory")
             guard try end64.readUInt32(for: "signature") == ZipFormat.end64Signature else {
                 throw end64.error(.invalidFormat, "no ZIP64 end record where the locator points", at: end64Offset)
             }
             try end64.skip(8 + 2 + 2 + 4 + 4, for: "ZIP64 end record")
             _ = try end64.readUInt64()
-            entryCount = try checkedOffset(try end64.readUInt64(), limit: bytes.count, what: "entry count", at: end64.offset - 8)
-            directorySize = try checkedOffset(try end64.readUInt64(), limit: bytes.count, what: "central directory size", at: end64.offset - 8)
-            directoryOffset = try checkedOffset(try end64.readUInt64(), limit: bytes.count, what: "central directory offset", at: end64.offset - 8)
+            entryCount = try checkedOffset(
+                try end64.readUInt64(), limit: bytes.count, what: "entry count", at: end64.offset - 8)
+            directorySize = try checkedOffset(
+                try end64.readUInt64(), limit: bytes.count, what: "central directory size", at: end64.offset - 8)
+            directoryOffset = try checkedOffset(
+                try end64.readUInt64(), limit: bytes.count, what: "central directory offset", at: end64.offset - 8)
         }
         guard directoryOffset <= bytes.count, directorySize <= bytes.count - directoryOffset else {
             throw DataCompError(
@@ -75,20 +83,27 @@ enum ZipDirectory {
             var localOffset = UInt64(try reader.readUInt32())
             let nameBytes = try reader.readBytes(nameLength, for: "member name")
             let name = String(decoding: nameBytes, as: UTF8.self)
-            var extra = ByteReader(try reader.readBytes(extraLength, for: "extra field"), baseOffset: reader.offset - extraLength, context: "ZIP extra field of '\(name)'")
+            var extra = ByteReader(
+                try reader.readBytes(extraLength, for: "extra field"), baseOffset: reader.offset - extraLength,
+                context: "ZIP extra field of '\(name)'")
             try reader.skip(commentLength, for: "member comment")
             while extra.remaining >= 4 {
                 let id = try extra.readUInt16()
                 let size = Int(try extra.readUInt16())
-                var field = ByteReader(try extra.readBytes(size, for: "extra block"), baseOffset: extra.baseOffset + extra.offset - size, context: extra.context)
+                var field = ByteReader(
+                    try extra.readBytes(size, for: "extra block"), baseOffset: extra.baseOffset + extra.offset - size,
+                    context: extra.context)
                 guard id == ZipFormat.zip64ExtraID else { continue }
                 if uncompressed == 0xFFFF_FFFF { uncompressed = try field.readUInt64(for: "ZIP64 size") }
                 if compressed == 0xFFFF_FFFF { compressed = try field.readUInt64(for: "ZIP64 compressed size") }
                 if localOffset == 0xFFFF_FFFF { localOffset = try field.readUInt64(for: "ZIP64 header offset") }
             }
-            let compressedSize = try checkedOffset(compressed, limit: bytes.count, what: "compressed size of '\(name)'", at: entryOffset)
-            let uncompressedSize = try checkedOffset(uncompressed, limit: Int.max / 2, what: "size of '\(name)'", at: entryOffset)
-            let localHeaderOffset = try checkedOffset(localOffset, limit: bytes.count, what: "header offset of '\(name)'", at: entryOffset)
+            let compressedSize = try checkedOffset(
+                compressed, limit: bytes.count, what: "compressed size of '\(name)'", at: entryOffset)
+            let uncompressedSize = try checkedOffset(
+                uncompressed, limit: Int.max / 2, what: "size of '\(name)'", at: entryOffset)
+            let localHeaderOffset = try checkedOffset(
+                localOffset, limit: bytes.count, what: "header offset of '\(name)'", at: entryOffset)
             var local = ByteReader(bytes, offset: localHeaderOffset, context: "ZIP local header of '\(name)'")
             guard try local.readUInt32(for: "signature") == ZipFormat.localSignature else {
                 throw DataCompError(
@@ -122,7 +137,8 @@ enum ZipDirectory {
 
     private static func checkedOffset(_ value: UInt64, limit: Int, what: String, at position: Int) throws -> Int {
         guard value <= UInt64(limit) else {
-            throw DataCompError(.corruptData, "the \(what) (\(value)) is larger than possible", position: .offset(position))
+            throw DataCompError(
+                .corruptData, "the \(what) (\(value)) is larger than possible", position: .offset(position))
         }
         return Int(value)
     }
@@ -137,7 +153,8 @@ enum ZipDirectory {
         var candidate = bytes.count - 22
         while candidate >= lowest {
             if bytes.loadUnaligned(fromByteOffset: candidate, as: UInt32.self) == ZipFormat.endSignature.littleEndian {
-                let commentLength = Int(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: candidate + 20, as: UInt16.self)))
+                let commentLength = Int(
+                    UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: candidate + 20, as: UInt16.self)))
                 if candidate + 22 + commentLength <= bytes.count { return candidate }
             }
             candidate -= 1

@@ -2,16 +2,22 @@ internal import CLZ4
 internal import CSnappy
 internal import CZstd
 
-/// Thin wrappers over the compression libraries Parquet pages use. Each C function is called
+/// Thin wrappers over the compression libraries Parquet pages use.
+///
+/// Each C function is called
 /// from exactly one wrapper, which turns its status into a ``DataCompError``.
 package enum ParquetCodecs {
     private static func failure(_ codec: String, _ detail: String) -> DataCompError {
         DataCompError(.corruptData, "cannot decompress a \(codec) page: \(detail); the file is corrupted")
     }
 
-    /// Decompresses a raw Snappy block into exactly `output.count` bytes. The corresponding C
+    /// Decompresses a raw Snappy block into exactly `output.count` bytes.
+    ///
+    /// The corresponding C
     /// function is `snappy_uncompress`.
-    package static func snappy_uncompress(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws {
+    package static func snappy_uncompress(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer)
+        throws
+    {
         guard let raw = input.baseAddress else { throw failure("SNAPPY", "the page is empty") }
         let source = raw.assumingMemoryBound(to: CChar.self)
         var length = 0
@@ -24,20 +30,24 @@ package enum ParquetCodecs {
         if length == 0 { return }
         guard let target = output.baseAddress else { throw failure("SNAPPY", "no output") }
         var produced = output.count
-        guard CSnappy.snappy_uncompress(source, input.count, target.assumingMemoryBound(to: CChar.self), &produced) == SNAPPY_OK,
+        guard
+            CSnappy.snappy_uncompress(source, input.count, target.assumingMemoryBound(to: CChar.self), &produced)
+                == SNAPPY_OK,
             produced == output.count
         else {
             throw failure("SNAPPY", "the compressed stream is invalid")
         }
     }
 
-    /// Compresses with Snappy. The corresponding C function is `snappy_compress`.
+    /// Compresses with Snappy.
+    ///
+    /// The corresponding C function is `snappy_compress`.
     package static func snappy_compress(_ input: UnsafeRawBufferPointer) -> [UInt8] {
         let bound = snappy_max_compressed_length(input.count)
         var empty: CChar = 0
         return [UInt8](unsafeUninitializedCapacity: max(bound, 1)) { buffer, count in
             var produced = bound
-            let target = UnsafeMutableRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
+            let target = UnsafeMutableRawPointer(buffer.requiredBaseAddress).assumingMemoryBound(to: CChar.self)
             let status = withUnsafeMutablePointer(to: &empty) { fallback in
                 CSnappy.snappy_compress(
                     input.baseAddress.map { $0.assumingMemoryBound(to: CChar.self) } ?? UnsafePointer(fallback),
@@ -47,9 +57,13 @@ package enum ParquetCodecs {
         }
     }
 
-    /// Decompresses one or more Zstandard frames into exactly `output.count` bytes. The
+    /// Decompresses one or more Zstandard frames into exactly `output.count` bytes.
+    ///
+    /// The
     /// corresponding C function is `ZSTD_decompress`.
-    package static func zstd_decompress(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws {
+    package static func zstd_decompress(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer)
+        throws
+    {
         guard let source = input.baseAddress else { throw failure("ZSTD", "the page is empty") }
         let declared = ZSTD_getFrameContentSize(source, input.count)
         if declared == ZSTD_CONTENTSIZE_ERROR { throw failure("ZSTD", "the frame header is invalid") }
@@ -68,21 +82,29 @@ package enum ParquetCodecs {
         }
     }
 
-    /// Compresses with Zstandard at `level`. The corresponding C function is `ZSTD_compress`.
+    /// Compresses with Zstandard at `level`.
+    ///
+    /// The corresponding C function is `ZSTD_compress`.
     package static func zstd_compress(_ input: UnsafeRawBufferPointer, level: Int32) -> [UInt8] {
         let bound = ZSTD_compressBound(input.count)
         var empty: UInt8 = 0
         return [UInt8](unsafeUninitializedCapacity: bound) { buffer, count in
             let produced = withUnsafeMutablePointer(to: &empty) { fallback in
-                ZSTD_compress(buffer.baseAddress!, bound, input.baseAddress ?? UnsafeRawPointer(fallback), input.count, level)
+                ZSTD_compress(
+                    buffer.requiredBaseAddress, bound, input.baseAddress ?? UnsafeRawPointer(fallback), input.count,
+                    level)
             }
             count = ZSTD_isError(produced) != 0 ? 0 : produced
         }
     }
 
-    /// Decompresses a raw LZ4 block into exactly `output.count` bytes. The corresponding C
+    /// Decompresses a raw LZ4 block into exactly `output.count` bytes.
+    ///
+    /// The corresponding C
     /// function is `LZ4_decompress_safe`.
-    package static func lz4_decompress_safe(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws {
+    package static func lz4_decompress_safe(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer)
+        throws
+    {
         guard input.count <= Int(Int32.max), output.count <= Int(Int32.max), let source = input.baseAddress else {
             throw failure("LZ4_RAW", "the page size is out of range")
         }
@@ -94,13 +116,19 @@ package enum ParquetCodecs {
                 Int32(input.count), Int32(output.count))
         }
         guard produced == output.count else {
-            throw failure("LZ4_RAW", produced < 0 ? "the block is invalid" : "the block holds \(produced) bytes but the page header declares \(output.count)")
+            throw failure(
+                "LZ4_RAW",
+                produced < 0
+                    ? "the block is invalid"
+                    : "the block holds \(produced) bytes but the page header declares \(output.count)")
         }
     }
 
     /// Inflates a GZIP (or zlib) stream, possibly of several members, into exactly
     /// `output.count` bytes, through the shared zlib wrapper.
-    package static func parquet_gzip_inflate(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws {
+    package static func parquet_gzip_inflate(
+        _ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer
+    ) throws {
         do {
             try Deflate.zlib_inflate(input, into: output, format: .gzipOrZlib)
         } catch let error as DataCompError {

@@ -6,6 +6,8 @@ enum Terminal {
     /// Writes `text` to standard error; errors are ignored (progress is best effort).
     static func writeToStandardError(_ text: String) {
         var text = text
-        text.withUTF8 { bytes in try? POSIX.system_writeAll(POSIX.standardError, UnsafeRawBufferPointer(bytes), path: nil) }
+        text.withUTF8 { bytes in
+            try? POSIX.system_writeAll(POSIX.standardError, UnsafeRawBufferPointer(bytes), path: nil)
+        }
     }
 }

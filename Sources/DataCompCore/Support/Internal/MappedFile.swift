@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A read-only memory map of a whole file.
@@ -51,7 +51,9 @@ package final class MappedFile: @unchecked Sendable {
         if let base { munmap(base, bytes.count) }
     }
 
-    /// Maps `path` and parses it with `body`: the one way readers open a file. Any
+    /// Maps `path` and parses it with `body`: the one way readers open a file.
+    ///
+    /// Any
     /// ``DataCompError`` that `body` throws without naming a file is given `path`, and the
     /// mapping stays alive until `body` returns (values that keep the bytes keep the file).
     ///

@@ -82,7 +82,8 @@ package struct TarParser {
             if header.allSatisfy({ $0 == 0 }) {
                 guard wrappers.isEmpty else {
                     throw DataCompError(
-                        .corruptData, "an extension header is followed by an end-of-archive block instead of a member header",
+                        .corruptData,
+                        "an extension header is followed by an end-of-archive block instead of a member header",
                         position: .offset(position))
                 }
                 finished = true
@@ -92,7 +93,8 @@ package struct TarParser {
             let type = header[156]
             let size = try Self.number(header, 124, 12, field: "size", at: position)
             guard size >= 0 else {
-                throw DataCompError(.corruptData, "negative member size \(size) in tar header", position: .offset(position + 124))
+                throw DataCompError(
+                    .corruptData, "negative member size \(size) in tar header", position: .offset(position + 124))
             }
             let dataStart = position + Self.blockSize
             switch type {
@@ -134,7 +136,8 @@ package struct TarParser {
             if !prefix.isEmpty { name = prefix + "/" + name }
             var entry = TarEntry(name: name, typeFlag: typeFlag, headerOffset: start, dataOffset: dataStart, size: size)
             let skipsData = entry.isRegular || !Self.knownTypes.contains(typeFlag)
-            var next = try Self.offset(dataStart, plus: skipsData ? Self.paddedSize(size, at: position) : 0, at: position)
+            var next = try Self.offset(
+                dataStart, plus: skipsData ? Self.paddedSize(size, at: position) : 0, at: position)
             // Global records patch every member (tarfile's _proc_builtin), without moving `next`.
             try Self.apply(globalRecords, to: &entry, at: position)
             // Extension headers apply from the innermost outwards, so the outermost wins.
@@ -146,7 +149,8 @@ package struct TarParser {
                     try Self.apply(records, to: &entry, at: position)
                     if records["size"] != nil {
                         let moves = entry.isRegular || !Self.knownTypes.contains(entry.typeFlag)
-                        next = try Self.offset(dataStart, plus: moves ? Self.paddedSize(entry.size, at: position) : 0, at: position)
+                        next = try Self.offset(
+                            dataStart, plus: moves ? Self.paddedSize(entry.size, at: position) : 0, at: position)
                     }
                 }
             }
@@ -181,7 +185,8 @@ package struct TarParser {
     private static func offset(_ base: Int, plus length: Int, at position: Int) throws -> Int {
         let (sum, overflow) = base.addingReportingOverflow(length)
         guard !overflow else {
-            throw DataCompError(.corruptData, "impossible member size \(length) in tar header", position: .offset(position + 124))
+            throw DataCompError(
+                .corruptData, "impossible member size \(length) in tar header", position: .offset(position + 124))
         }
         return sum
     }
@@ -189,7 +194,8 @@ package struct TarParser {
     private static func paddedSize(_ size: Int, at position: Int) throws -> Int {
         let (padded, overflow) = size.addingReportingOverflow(blockSize - 1)
         guard !overflow else {
-            throw DataCompError(.corruptData, "impossible member size \(size) in tar header", position: .offset(position + 124))
+            throw DataCompError(
+                .corruptData, "impossible member size \(size) in tar header", position: .offset(position + 124))
         }
         return padded / blockSize * blockSize
     }
@@ -312,7 +318,8 @@ package struct TarParser {
             let valueStart = cursor + 1
             let (limit, overflow) = pos.addingReportingOverflow(length - 1)
             let valueEnd = overflow ? data.count : min(max(limit, valueStart), data.count)
-            let value = String(decoding: UnsafeRawBufferPointer(rebasing: data[min(valueStart, valueEnd)..<valueEnd]), as: UTF8.self)
+            let value = String(
+                decoding: UnsafeRawBufferPointer(rebasing: data[min(valueStart, valueEnd)..<valueEnd]), as: UTF8.self)
             records.append((keyword, value))
             let (nextPos, o) = pos.addingReportingOverflow(length)
             if o { break }
@@ -331,7 +338,8 @@ package struct TarParser {
             var size = 0
             if let parsed = Int(trimmed.replacingUnderscoresBetweenDigits()) { size = parsed }
             guard size >= 0 else {
-                throw DataCompError(.corruptData, "negative member size \(size) in PAX header", position: .offset(position))
+                throw DataCompError(
+                    .corruptData, "negative member size \(size) in PAX header", position: .offset(position))
             }
             entry.size = size
         }

@@ -1,5 +1,7 @@
 /// A growable byte buffer backed by a Swift array, so that the finished bytes become a
-/// `[UInt8]` without a copy. Bytes are written through ``write(reserving:_:)``, whose pointer
+/// `[UInt8]` without a copy.
+///
+/// Bytes are written through ``write(reserving:_:)``, whose pointer
 /// is valid only inside the closure.
 package final class ParquetByteBuilder {
     /// The storage; `storage.count` is the capacity, bytes past `count` are scratch.
@@ -18,20 +20,24 @@ package final class ParquetByteBuilder {
         storage = [UInt8](unsafeUninitializedCapacity: newCapacity) { buffer, initialized in
             parquetAdviseHugePages(UnsafeMutableRawBufferPointer(buffer))
             // The bytes past `used` are scratch that is always written before it is read.
-            old.withUnsafeBytes { UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[0..<used])) }
+            old.withUnsafeBytes {
+                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[0..<used]))
+            }
             initialized = newCapacity
         }
     }
 
     /// Reserves `additional` bytes and calls `body` with the storage's base and the current
     /// count; `body` writes at `base + count` and returns how many bytes it appended (at most
-    /// `additional`). The pointer must not escape `body`.
+    /// `additional`).
+    ///
+    /// The pointer must not escape `body`.
     @inline(__always)
     package func write(reserving additional: Int, _ body: (UnsafeMutableRawPointer, Int) throws -> Int) rethrows {
         reserve(max(1, additional))
         let start = count
         let written = try storage.withUnsafeMutableBytes { raw in
-            try body(raw.baseAddress!, start)
+            try body(raw.requiredBaseAddress, start)
         }
         count = start + min(max(0, written), additional)
     }
@@ -65,7 +71,10 @@ package final class ParquetByteBuilder {
         return withUnsafeBytes { raw in
             [T](unsafeUninitializedCapacity: n) { out, initialized in
                 parquetAdviseHugePages(UnsafeMutableRawBufferPointer(out))
-                if n > 0 { UnsafeMutableRawPointer(out.baseAddress!).copyMemory(from: raw.baseAddress!, byteCount: n * MemoryLayout<T>.stride) }
+                if n > 0 {
+                    UnsafeMutableRawPointer(out.requiredBaseAddress).copyMemory(
+                        from: raw.requiredBaseAddress, byteCount: n * MemoryLayout<T>.stride)
+                }
                 initialized = n
             }
         }

@@ -17,13 +17,19 @@ package enum ParquetChunkDecoder {
     ) throws {
         let descriptor = column.descriptor
         guard let meta = chunk.metaData else {
-            throw corrupt("the chunk of column '\(descriptor.dottedPath)' has no metadata", at: Int(clamping: chunk.fileOffset))
+            throw corrupt(
+                "the chunk of column '\(descriptor.dottedPath)' has no metadata", at: Int(clamping: chunk.fileOffset))
         }
         guard chunk.filePath == nil else {
-            throw DataCompError(.unsupportedFormat, "column '\(descriptor.dottedPath)' is stored in another file ('\(chunk.filePath ?? "")'); external column chunks are not supported")
+            throw DataCompError(
+                .unsupportedFormat,
+                "column '\(descriptor.dottedPath)' is stored in another file ('\(chunk.filePath ?? "")'); external column chunks are not supported"
+            )
         }
         guard ParquetPhysicalType(thrift: meta.type) == descriptor.physicalType else {
-            throw corrupt("the chunk of column '\(descriptor.dottedPath)' has physical type \(meta.type) but the schema says \(descriptor.physicalType)", at: Int(clamping: chunk.fileOffset))
+            throw corrupt(
+                "the chunk of column '\(descriptor.dottedPath)' has physical type \(meta.type) but the schema says \(descriptor.physicalType)",
+                at: Int(clamping: chunk.fileOffset))
         }
         let codec = ParquetCompression(rawValue: meta.codec)
         guard [0, 1, 2, 6, 7].contains(meta.codec) else {
@@ -36,10 +42,13 @@ package enum ParquetChunkDecoder {
         if let dictionary = meta.dictionaryPageOffset, dictionary > 0, dictionary < start { start = dictionary }
         let (end64, overflow) = start.addingReportingOverflow(meta.totalCompressedSize)
         guard start >= 4, meta.totalCompressedSize >= 0, !overflow, end64 <= Int64(file.count) else {
-            throw corrupt("the chunk of column '\(descriptor.dottedPath)' claims bytes \(start)..<\(end64), outside the file of \(file.count) bytes", at: Int(clamping: start))
+            throw corrupt(
+                "the chunk of column '\(descriptor.dottedPath)' claims bytes \(start)..<\(end64), outside the file of \(file.count) bytes",
+                at: Int(clamping: start))
         }
         guard meta.numValues >= 0 else {
-            throw corrupt("the chunk of column '\(descriptor.dottedPath)' declares \(meta.numValues) values", at: Int(start))
+            throw corrupt(
+                "the chunk of column '\(descriptor.dottedPath)' declares \(meta.numValues) values", at: Int(start))
         }
         let end = Int(end64)
         var offset = Int(start)
@@ -65,7 +74,9 @@ package enum ParquetChunkDecoder {
                     position: .offset(offset))
             }
             let pageStart = offset
-            var reader = ThriftCompactReader(UnsafeRawBufferPointer(rebasing: file[offset..<end]), baseOffset: offset, context: "page header of column '\(descriptor.dottedPath)'")
+            var reader = ThriftCompactReader(
+                UnsafeRawBufferPointer(rebasing: file[offset..<end]), baseOffset: offset,
+                context: "page header of column '\(descriptor.dottedPath)'")
             let header = try ThriftPageHeader.decode(&reader)
             offset += reader.offset
             guard header.compressedPageSize >= 0, Int(header.compressedPageSize) <= end - offset,
@@ -80,16 +91,29 @@ package enum ParquetChunkDecoder {
             do {
                 switch header.type {
                 case 2:
-                    guard let dictionaryHeader = header.dictionaryPageHeader else { throw corrupt("a dictionary page lacks its header", at: pageStart) }
-                    guard dictionary == nil else { throw corrupt("a chunk holds a second dictionary page", at: pageStart) }
-                    guard dictionaryHeader.encoding == 0 || dictionaryHeader.encoding == 2 else {
-                        throw DataCompError(.unsupportedFormat, "a dictionary page uses \(ParquetEncoding(rawValue: dictionaryHeader.encoding)); only PLAIN dictionaries exist")
+                    guard let dictionaryHeader = header.dictionaryPageHeader else {
+                        throw corrupt("a dictionary page lacks its header", at: pageStart)
                     }
-                    let body = try decompress(payload, codec: codec, size: Int(header.uncompressedPageSize), scratch: scratch)
+                    guard dictionary == nil else {
+                        throw corrupt("a chunk holds a second dictionary page", at: pageStart)
+                    }
+                    guard dictionaryHeader.encoding == 0 || dictionaryHeader.encoding == 2 else {
+                        throw DataCompError(
+                            .unsupportedFormat,
+                            "a dictionary page uses \(ParquetEncoding(rawValue: dictionaryHeader.encoding)); only PLAIN dictionaries exist"
+                        )
+                    }
+                    let body = try decompress(
+                        payload, codec: codec, size: Int(header.uncompressedPageSize), scratch: scratch)
                     let count = Int(dictionaryHeader.numValues)
-                    guard count >= 0, count <= body.count * 8 + 64 else { throw corrupt("a dictionary page declares \(count) values in \(body.count) bytes", at: pageStart) }
-                    let built = ParquetValuesBuilder(width: column.values.width, fixedByteArrayLength: column.values.fixedByteArrayLength)
-                    _ = try ParquetValueDecoding.plain(body, count: count, isBoolean: descriptor.physicalType == .boolean, into: built)
+                    guard count >= 0, count <= body.count * 8 + 64 else {
+                        throw corrupt(
+                            "a dictionary page declares \(count) values in \(body.count) bytes", at: pageStart)
+                    }
+                    let built = ParquetValuesBuilder(
+                        width: column.values.width, fixedByteArrayLength: column.values.fixedByteArrayLength)
+                    _ = try ParquetValueDecoding.plain(
+                        body, count: count, isBoolean: descriptor.physicalType == .boolean, into: built)
                     dictionary = built
                     // Dictionary-encoded byte arrays expand; size the output from the dictionary's
                     // average value length so that it does not have to regrow.
@@ -100,14 +124,18 @@ package enum ParquetChunkDecoder {
                         column.values.reserve(bytes: min(estimate + estimate / 8, 1 << 31), values: 0)
                     }
                 case 0, 3:
-                    let entries = try decodeDataPage(header: header, payload: payload, codec: codec, column: column, dictionary: dictionary, scratch: scratch, pageStart: pageStart, remaining: totalEntries - Int64(entriesSeen))
+                    let entries = try decodeDataPage(
+                        header: header, payload: payload, codec: codec, column: column, dictionary: dictionary,
+                        scratch: scratch, pageStart: pageStart, remaining: totalEntries - Int64(entriesSeen))
                     entriesSeen += entries
                 default:
                     continue  // index pages and unknown page types carry no values
                 }
             } catch var error as DataCompError {
                 if error.position == nil { error.position = .offset(pageStart) }
-                if !error.message.contains(descriptor.dottedPath) { error.message = "column '\(descriptor.dottedPath)': " + error.message }
+                if !error.message.contains(descriptor.dottedPath) {
+                    error.message = "column '\(descriptor.dottedPath)': " + error.message
+                }
                 throw error
             }
         }
@@ -117,14 +145,20 @@ package enum ParquetChunkDecoder {
         }
         let decodedRows = descriptor.maxRepetitionLevel == 0 ? column.values.valueCount - slotsBefore : rows
         guard decodedRows == rowGroupRows else {
-            throw corrupt("column '\(descriptor.dottedPath)' holds \(decodedRows) rows in a row group that declares \(rowGroupRows)", at: Int(start))
+            throw corrupt(
+                "column '\(descriptor.dottedPath)' holds \(decodedRows) rows in a row group that declares \(rowGroupRows)",
+                at: Int(start))
         }
     }
 
-    private static func decompress(_ payload: UnsafeRawBufferPointer, codec: ParquetCompression, size: Int, scratch: ParquetPageScratch) throws -> UnsafeRawBufferPointer {
+    private static func decompress(
+        _ payload: UnsafeRawBufferPointer, codec: ParquetCompression, size: Int, scratch: ParquetPageScratch
+    ) throws -> UnsafeRawBufferPointer {
         if codec == .uncompressed {
             guard size == payload.count else {
-                throw DataCompError(.corruptData, "impossible page size: an uncompressed page declares \(size) bytes but stores \(payload.count)")
+                throw DataCompError(
+                    .corruptData,
+                    "impossible page size: an uncompressed page declares \(size) bytes but stores \(payload.count)")
             }
             return payload
         }
@@ -134,7 +168,8 @@ package enum ParquetChunkDecoder {
         // Every codec has a bounded compression ratio; reject sizes no real page can have.
         let ratio = codec == .gzip ? 1100 : codec == .lz4Raw ? 256 : codec == .snappy ? 256 : Int.max / (1 << 31)
         guard size <= payload.count &* ratio + 1024 || codec == .zstd else {
-            throw DataCompError(.corruptData, "impossible page size: \(payload.count) \(codec) bytes cannot hold \(size) bytes")
+            throw DataCompError(
+                .corruptData, "impossible page size: \(payload.count) \(codec) bytes cannot hold \(size) bytes")
         }
         scratch.decompressed.removeAll()
         let target = UnsafeMutableRawBufferPointer(start: scratch.decompressed.reserve(size), count: size)
@@ -159,10 +194,14 @@ package enum ParquetChunkDecoder {
         let bitWidth = maxLevel == 0 ? 0 : (Int.bitWidth - maxLevel.leadingZeroBitCount)
         var body: UnsafeRawBufferPointer
         if prefixed {
-            guard data.count - offset >= 4 else { throw DataCompError(.corruptData, "the \(what) level length is cut off") }
+            guard data.count - offset >= 4 else {
+                throw DataCompError(.corruptData, "the \(what) level length is cut off")
+            }
             let length = Int(UInt32(littleEndian: data.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
             offset += 4
-            guard length <= data.count - offset else { throw DataCompError(.corruptData, "\(what) levels of \(length) bytes run past the page") }
+            guard length <= data.count - offset else {
+                throw DataCompError(.corruptData, "\(what) levels of \(length) bytes run past the page")
+            }
             body = UnsafeRawBufferPointer(rebasing: data[offset..<(offset + length)])
             offset += length
         } else {
@@ -177,7 +216,8 @@ package enum ParquetChunkDecoder {
         var largest: UInt32 = 0
         for i in 0..<count { largest = max(largest, output[i]) }
         guard Int(largest) <= maxLevel else {
-            throw DataCompError(.corruptData, "a \(what) level of \(largest) exceeds the column's maximum of \(maxLevel)")
+            throw DataCompError(
+                .corruptData, "a \(what) level of \(largest) exceeds the column's maximum of \(maxLevel)")
         }
         return false
     }
@@ -195,7 +235,9 @@ package enum ParquetChunkDecoder {
         let valuesData: UnsafeRawBufferPointer
         var allDefined = false
         if header.type == 0 {
-            guard let page = header.dataPageHeader else { throw DataCompError(.corruptData, "a data page lacks its header") }
+            guard let page = header.dataPageHeader else {
+                throw DataCompError(.corruptData, "a data page lacks its header")
+            }
             entries = Int(page.numValues)
             encoding = page.encoding
             try checkEntries(entries, remaining: remaining)
@@ -204,19 +246,31 @@ package enum ParquetChunkDecoder {
             var cursor = 0
             if maxRep > 0 {
                 guard page.repetitionLevelEncoding == 3 else {
-                    throw DataCompError(.unsupportedFormat, "repetition levels use \(ParquetEncoding(rawValue: page.repetitionLevelEncoding)); only RLE is supported")
+                    throw DataCompError(
+                        .unsupportedFormat,
+                        "repetition levels use \(ParquetEncoding(rawValue: page.repetitionLevelEncoding)); only RLE is supported"
+                    )
                 }
-                try decodeLevels(body, offset: &cursor, prefixed: true, maxLevel: maxRep, count: entries, into: scratch.repetition, what: "repetition")
+                try decodeLevels(
+                    body, offset: &cursor, prefixed: true, maxLevel: maxRep, count: entries, into: scratch.repetition,
+                    what: "repetition")
             }
             if maxDef > 0 {
                 guard page.definitionLevelEncoding == 3 else {
-                    throw DataCompError(.unsupportedFormat, "definition levels use \(ParquetEncoding(rawValue: page.definitionLevelEncoding)); only RLE is supported")
+                    throw DataCompError(
+                        .unsupportedFormat,
+                        "definition levels use \(ParquetEncoding(rawValue: page.definitionLevelEncoding)); only RLE is supported"
+                    )
                 }
-                allDefined = try decodeLevels(body, offset: &cursor, prefixed: true, maxLevel: maxDef, count: entries, into: scratch.definition, what: "definition", uniformMaximum: maxRep == 0)
+                allDefined = try decodeLevels(
+                    body, offset: &cursor, prefixed: true, maxLevel: maxDef, count: entries, into: scratch.definition,
+                    what: "definition", uniformMaximum: maxRep == 0)
             }
             valuesData = UnsafeRawBufferPointer(rebasing: body[cursor...])
         } else {
-            guard let page = header.dataPageHeaderV2 else { throw DataCompError(.corruptData, "a data page (v2) lacks its header") }
+            guard let page = header.dataPageHeaderV2 else {
+                throw DataCompError(.corruptData, "a data page (v2) lacks its header")
+            }
             entries = Int(page.numValues)
             encoding = page.encoding
             try checkEntries(entries, remaining: remaining)
@@ -225,16 +279,23 @@ package enum ParquetChunkDecoder {
             guard repLength >= 0, defLength >= 0, repLength + defLength <= payload.count,
                 repLength + defLength <= Int(header.uncompressedPageSize)
             else {
-                throw DataCompError(.corruptData, "impossible level sizes: \(repLength) + \(defLength) bytes in a page of \(payload.count) bytes")
+                throw DataCompError(
+                    .corruptData,
+                    "impossible level sizes: \(repLength) + \(defLength) bytes in a page of \(payload.count) bytes")
             }
             scratch.reserveLevels(entries)
             if maxRep > 0 {
                 var cursor = 0
-                try decodeLevels(UnsafeRawBufferPointer(rebasing: payload[0..<repLength]), offset: &cursor, prefixed: false, maxLevel: maxRep, count: entries, into: scratch.repetition, what: "repetition")
+                try decodeLevels(
+                    UnsafeRawBufferPointer(rebasing: payload[0..<repLength]), offset: &cursor, prefixed: false,
+                    maxLevel: maxRep, count: entries, into: scratch.repetition, what: "repetition")
             }
             if maxDef > 0 {
                 var cursor = 0
-                allDefined = try decodeLevels(UnsafeRawBufferPointer(rebasing: payload[repLength..<(repLength + defLength)]), offset: &cursor, prefixed: false, maxLevel: maxDef, count: entries, into: scratch.definition, what: "definition", uniformMaximum: maxRep == 0)
+                allDefined = try decodeLevels(
+                    UnsafeRawBufferPointer(rebasing: payload[repLength..<(repLength + defLength)]), offset: &cursor,
+                    prefixed: false, maxLevel: maxDef, count: entries, into: scratch.definition, what: "definition",
+                    uniformMaximum: maxRep == 0)
             }
             let compressedValues = UnsafeRawBufferPointer(rebasing: payload[(repLength + defLength)...])
             let valuesSize = Int(header.uncompressedPageSize) - repLength - defLength
@@ -242,7 +303,10 @@ package enum ParquetChunkDecoder {
                 valuesData = try decompress(compressedValues, codec: codec, size: valuesSize, scratch: scratch)
             } else {
                 guard valuesSize == compressedValues.count else {
-                    throw DataCompError(.corruptData, "impossible page size: the uncompressed values declare \(valuesSize) bytes but the page stores \(compressedValues.count)")
+                    throw DataCompError(
+                        .corruptData,
+                        "impossible page size: the uncompressed values declare \(valuesSize) bytes but the page stores \(compressedValues.count)"
+                    )
                 }
                 valuesData = compressedValues
             }
@@ -300,9 +364,16 @@ package enum ParquetChunkDecoder {
                 if r == 0 {
                     rows += 1
                 } else {
-                    guard rows > 0 else { throw DataCompError(.corruptData, "the first level entry of a column chunk continues a list (repetition level \(r))") }
+                    guard rows > 0 else {
+                        throw DataCompError(
+                            .corruptData,
+                            "the first level entry of a column chunk continues a list (repetition level \(r))")
+                    }
                     guard d >= elementLevels[r - 1] else {
-                        throw DataCompError(.corruptData, "a repeated entry (repetition level \(r)) has definition level \(d), below \(elementLevels[r - 1])")
+                        throw DataCompError(
+                            .corruptData,
+                            "a repeated entry (repetition level \(r)) has definition level \(d), below \(elementLevels[r - 1])"
+                        )
                     }
                     counts[r - 1] += 1
                 }
@@ -325,9 +396,12 @@ package enum ParquetChunkDecoder {
             }
             slotCount = slotValid.count
         }
-        try decodeValues(valuesData, encoding: encoding, count: nonNull, column: column, dictionary: dictionary, scratch: scratch.indices)
+        try decodeValues(
+            valuesData, encoding: encoding, count: nonNull, column: column, dictionary: dictionary,
+            scratch: scratch.indices)
         guard column.values.valueCount - slotsBefore == nonNull else {
-            throw DataCompError(.corruptData, "the page decoded \(column.values.valueCount - slotsBefore) values, expected \(nonNull)")
+            throw DataCompError(
+                .corruptData, "the page decoded \(column.values.valueCount - slotsBefore) values, expected \(nonNull)")
         }
         if anyNull {
             scratch.slotValid.withUnsafeBufferPointer { column.values.spread(denseCount: nonNull, valid: $0) }
@@ -360,7 +434,8 @@ package enum ParquetChunkDecoder {
                 if count == 0 { return }
                 throw DataCompError(.corruptData, "a dictionary-encoded page has no dictionary page before it")
             }
-            try ParquetValueDecoding.dictionary(data, count: count, dictionary: dictionary, into: builder, indices: scratch)
+            try ParquetValueDecoding.dictionary(
+                data, count: count, dictionary: dictionary, into: builder, indices: scratch)
         case 3:
             guard type == .boolean else { throw unsupported() }
             try ParquetValueDecoding.rleBoolean(data, count: count, into: builder, scratch: scratch)
@@ -376,9 +451,11 @@ package enum ParquetChunkDecoder {
         case 9:
             switch type {
             case .float, .double, .int32, .int64:
-                try ParquetValueDecoding.byteStreamSplit(data, count: count, width: builder.width ?? 0, fixedByteArray: false, into: builder)
+                try ParquetValueDecoding.byteStreamSplit(
+                    data, count: count, width: builder.width ?? 0, fixedByteArray: false, into: builder)
             case .fixedLengthByteArray:
-                try ParquetValueDecoding.byteStreamSplit(data, count: count, width: builder.fixedByteArrayLength ?? 0, fixedByteArray: true, into: builder)
+                try ParquetValueDecoding.byteStreamSplit(
+                    data, count: count, width: builder.fixedByteArrayLength ?? 0, fixedByteArray: true, into: builder)
             default: throw unsupported()
             }
         default:

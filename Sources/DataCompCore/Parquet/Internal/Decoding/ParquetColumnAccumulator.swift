@@ -15,7 +15,8 @@ package final class ParquetColumnAccumulator {
         case .int32, .float: values = ParquetValuesBuilder(width: 4, fixedByteArrayLength: nil)
         case .int64, .double: values = ParquetValuesBuilder(width: 8, fixedByteArrayLength: nil)
         case .byteArray: values = ParquetValuesBuilder(width: nil, fixedByteArrayLength: nil)
-        case .int96, .fixedLengthByteArray: values = ParquetValuesBuilder(width: nil, fixedByteArrayLength: descriptor.typeLength ?? 0)
+        case .int96, .fixedLengthByteArray:
+            values = ParquetValuesBuilder(width: nil, fixedByteArrayLength: descriptor.typeLength ?? 0)
         }
         let depth = descriptor.maxRepetitionLevel
         listStarts = Array(repeating: [], count: depth)
@@ -41,10 +42,12 @@ package final class ParquetColumnAccumulator {
         var lists: [ParquetListLevel] = []
         for level in 0..<listStarts.count {
             let validity = listValidity[level]
-            lists.append(ParquetListLevel(
-                offsets: listStarts[level] + [elementCounts[level]],
-                validity: validity.nullCount == 0 ? nil : validity))
+            lists.append(
+                ParquetListLevel(
+                    offsets: listStarts[level] + [elementCounts[level]],
+                    validity: validity.nullCount == 0 ? nil : validity))
         }
-        return ParquetColumn(descriptor: descriptor, values: typed, validity: validity.nullCount == 0 ? nil : validity, lists: lists)
+        return ParquetColumn(
+            descriptor: descriptor, values: typed, validity: validity.nullCount == 0 ? nil : validity, lists: lists)
     }
 }

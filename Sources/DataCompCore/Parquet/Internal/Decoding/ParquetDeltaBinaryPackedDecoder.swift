@@ -2,14 +2,16 @@
 // every length against the bytes available and throw `DataCompError` (without a position: the
 // page reader adds the page's file offset).
 
-/// Reads `width` (0...64) bits starting at bit `bit` of `bytes`, LSB first. The caller makes
+/// Reads `width` (0...64) bits starting at bit `bit` of `bytes`, LSB first.
+///
+/// The caller makes
 /// sure the bits lie inside the buffer.
 @inline(__always)
 private func readBits(_ bytes: UnsafeRawBufferPointer, bit: Int, width: Int) -> UInt64 {
     if width == 0 { return 0 }
     let byte = bit >> 3
     let shift = UInt64(bit & 7)
-    let base = bytes.baseAddress!
+    let base = bytes.requiredBaseAddress
     var low: UInt64
     if byte + 8 <= bytes.count {
         low = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: byte, as: UInt64.self))
@@ -58,13 +60,16 @@ package struct ParquetDeltaBinaryPackedDecoder {
         let total = try varint()
         var last = try zigzag()
         guard blockSize > 0, blockSize % 128 == 0, blockSize <= 1 << 20 else {
-            throw parquetPageCorruption("a DELTA_BINARY_PACKED block size of \(blockSize) is impossible (a positive multiple of 128 expected)")
+            throw parquetPageCorruption(
+                "a DELTA_BINARY_PACKED block size of \(blockSize) is impossible (a positive multiple of 128 expected)")
         }
         guard miniblocks > 0, blockSize % miniblocks == 0, (blockSize / miniblocks) % 32 == 0 else {
-            throw parquetPageCorruption("\(miniblocks) DELTA_BINARY_PACKED miniblocks per block of \(blockSize) is impossible")
+            throw parquetPageCorruption(
+                "\(miniblocks) DELTA_BINARY_PACKED miniblocks per block of \(blockSize) is impossible")
         }
         guard total <= UInt64(limit) else {
-            throw parquetPageCorruption("DELTA_BINARY_PACKED declares \(total) values but the page holds at most \(limit)")
+            throw parquetPageCorruption(
+                "DELTA_BINARY_PACKED declares \(total) values but the page holds at most \(limit)")
         }
         let count = Int(total)
         let perMiniblock = Int(blockSize / miniblocks)
@@ -75,16 +80,22 @@ package struct ParquetDeltaBinaryPackedDecoder {
         while result.count < count {
             let minDelta = try zigzag()
             let widthsStart = offset
-            guard Int(miniblocks) <= bytes.count - offset else { throw parquetPageCorruption("DELTA_BINARY_PACKED bit widths are cut off") }
+            guard Int(miniblocks) <= bytes.count - offset else {
+                throw parquetPageCorruption("DELTA_BINARY_PACKED bit widths are cut off")
+            }
             offset += Int(miniblocks)
             for m in 0..<Int(miniblocks) where result.count < count {
                 let width = Int(bytes[widthsStart + m])
-                guard width <= 64 else { throw parquetPageCorruption("a DELTA_BINARY_PACKED bit width of \(width) is impossible") }
+                guard width <= 64 else {
+                    throw parquetPageCorruption("a DELTA_BINARY_PACKED bit width of \(width) is impossible")
+                }
                 let runBytes = perMiniblock * width / 8
                 let n = min(perMiniblock, count - result.count)
                 let needed = (n * width + 7) / 8
                 let available = min(runBytes, bytes.count - offset)
-                guard needed <= available else { throw parquetPageCorruption("a DELTA_BINARY_PACKED miniblock is cut off") }
+                guard needed <= available else {
+                    throw parquetPageCorruption("a DELTA_BINARY_PACKED miniblock is cut off")
+                }
                 let run = UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + available)])
                 var bit = 0
                 for _ in 0..<n {

@@ -9,7 +9,9 @@ package struct ParquetHybridDecoder {
     private let bitWidth: Int
 
     package init(_ bytes: UnsafeRawBufferPointer, bitWidth: Int) throws {
-        guard (0...32).contains(bitWidth) else { throw parquetPageCorruption("a bit width of \(bitWidth) is impossible (0 to 32 allowed)") }
+        guard (0...32).contains(bitWidth) else {
+            throw parquetPageCorruption("a bit width of \(bitWidth) is impossible (0 to 32 allowed)")
+        }
         self.bytes = bytes
         self.bitWidth = bitWidth
     }
@@ -32,9 +34,13 @@ package struct ParquetHybridDecoder {
         while done < count {
             let header = try varint()
             if header & 1 == 0 {
-                guard header >> 1 <= UInt64(Int32.max) else { throw parquetPageCorruption("an RLE run of \(header >> 1) values is impossible") }
+                guard header >> 1 <= UInt64(Int32.max) else {
+                    throw parquetPageCorruption("an RLE run of \(header >> 1) values is impossible")
+                }
                 let run = Int(header >> 1)
-                guard valueBytes <= bytes.count - offset else { throw parquetPageCorruption("an RLE run's value is cut off") }
+                guard valueBytes <= bytes.count - offset else {
+                    throw parquetPageCorruption("an RLE run's value is cut off")
+                }
                 var value: UInt32 = 0
                 for i in 0..<valueBytes { value |= UInt32(bytes[offset + i]) << UInt32(8 * i) }
                 offset += valueBytes
@@ -42,7 +48,9 @@ package struct ParquetHybridDecoder {
                 (output + done).initialize(repeating: value, count: n)
                 done += n
             } else {
-                guard header >> 1 <= UInt64(Int32.max / 8) else { throw parquetPageCorruption("a bit-packed run of \(header >> 1) groups is impossible") }
+                guard header >> 1 <= UInt64(Int32.max / 8) else {
+                    throw parquetPageCorruption("a bit-packed run of \(header >> 1) groups is impossible")
+                }
                 let values = Int(header >> 1) * 8
                 let runBytes = Int(header >> 1) * bitWidth
                 let n = min(values, count - done)
@@ -57,7 +65,9 @@ package struct ParquetHybridDecoder {
         }
     }
 
-    private func unpack(_ run: UnsafeRawBufferPointer, width: Int, count: Int, into output: UnsafeMutablePointer<UInt32>) {
+    private func unpack(
+        _ run: UnsafeRawBufferPointer, width: Int, count: Int, into output: UnsafeMutablePointer<UInt32>
+    ) {
         if width == 0 {
             output.initialize(repeating: 0, count: count)
             return
@@ -73,7 +83,9 @@ package struct ParquetHybridDecoder {
         for i in 0..<count {
             if bits < width {
                 if position + 4 <= end {
-                    accumulator |= UInt64(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: position, as: UInt32.self))) << UInt64(bits)
+                    accumulator |=
+                        UInt64(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: position, as: UInt32.self)))
+                        << UInt64(bits)
                     position += 4
                     bits += 32
                 } else {

@@ -24,7 +24,8 @@ package final class ParquetScratchBuffer {
             base = newBase
             capacity = newCapacity
         }
-        return base! + count
+        guard let base else { preconditionFailure("the scratch buffer has no storage after growing") }
+        return base + count
     }
 
     /// Marks `n` reserved bytes as written.
@@ -48,7 +49,10 @@ package final class ParquetScratchBuffer {
     package func array<T>(of: T.Type) -> [T] {
         let n = count / MemoryLayout<T>.stride
         return [T](unsafeUninitializedCapacity: n) { out, initialized in
-            if n > 0, let base { UnsafeMutableRawPointer(out.baseAddress!).copyMemory(from: base, byteCount: n * MemoryLayout<T>.stride) }
+            if n > 0, let base {
+                UnsafeMutableRawPointer(out.requiredBaseAddress).copyMemory(
+                    from: base, byteCount: n * MemoryLayout<T>.stride)
+            }
             initialized = n
         }
     }

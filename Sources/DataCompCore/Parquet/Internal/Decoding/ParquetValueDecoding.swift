@@ -21,19 +21,26 @@ private func blockCopy(_ target: UnsafeMutableRawPointer, _ source: UnsafeRawPoi
 
 package enum ParquetValueDecoding {
     /// PLAIN fixed-width values (INT32, INT64, FLOAT, DOUBLE).
-    package static func plainFixed(_ data: UnsafeRawBufferPointer, count: Int, width: Int, into builder: ParquetValuesBuilder) throws -> Int {
+    package static func plainFixed(
+        _ data: UnsafeRawBufferPointer, count: Int, width: Int, into builder: ParquetValuesBuilder
+    ) throws -> Int {
         let (bytes, overflow) = count.multipliedReportingOverflow(by: width)
         guard !overflow, bytes <= data.count else {
-            throw parquetPageCorruption("the page declares \(count) values of \(width) bytes but holds \(data.count) bytes")
+            throw parquetPageCorruption(
+                "the page declares \(count) values of \(width) bytes but holds \(data.count) bytes")
         }
         builder.data.append(UnsafeRawBufferPointer(rebasing: data[0..<bytes]))
         return bytes
     }
 
     /// PLAIN booleans: one bit per value, LSB first.
-    package static func plainBoolean(_ data: UnsafeRawBufferPointer, count: Int, into builder: ParquetValuesBuilder) throws -> Int {
+    package static func plainBoolean(_ data: UnsafeRawBufferPointer, count: Int, into builder: ParquetValuesBuilder)
+        throws -> Int
+    {
         let bytes = (count + 7) / 8
-        guard bytes <= data.count else { throw parquetPageCorruption("the page declares \(count) booleans but holds \(data.count) bytes") }
+        guard bytes <= data.count else {
+            throw parquetPageCorruption("the page declares \(count) booleans but holds \(data.count) bytes")
+        }
         builder.data.write(reserving: count) { base, start in
             let out = (base + start).assumingMemoryBound(to: UInt8.self)
             for i in 0..<count { out[i] = (data[i >> 3] >> UInt8(i & 7)) & 1 }
@@ -43,10 +50,15 @@ package enum ParquetValueDecoding {
     }
 
     /// RLE-encoded booleans (a 4-byte length, then the hybrid encoding with bit width 1).
-    package static func rleBoolean(_ data: UnsafeRawBufferPointer, count: Int, into builder: ParquetValuesBuilder, scratch: UnsafeMutablePointer<UInt32>) throws {
+    package static func rleBoolean(
+        _ data: UnsafeRawBufferPointer, count: Int, into builder: ParquetValuesBuilder,
+        scratch: UnsafeMutablePointer<UInt32>
+    ) throws {
         guard data.count >= 4 else { throw parquetPageCorruption("the RLE boolean length prefix is cut off") }
         let length = Int(UInt32(littleEndian: data.loadUnaligned(as: UInt32.self)))
-        guard length <= data.count - 4 else { throw parquetPageCorruption("the RLE boolean data of \(length) bytes runs past the page") }
+        guard length <= data.count - 4 else {
+            throw parquetPageCorruption("the RLE boolean data of \(length) bytes runs past the page")
+        }
         var decoder = try ParquetHybridDecoder(UnsafeRawBufferPointer(rebasing: data[4..<(4 + length)]), bitWidth: 1)
         try decoder.decode(into: scratch, count: count)
         builder.data.write(reserving: count) { base, start in
@@ -57,8 +69,12 @@ package enum ParquetValueDecoding {
     }
 
     /// PLAIN byte arrays: a 4-byte length before each value.
-    package static func plainByteArray(_ data: UnsafeRawBufferPointer, count: Int, into builder: ParquetValuesBuilder) throws -> Int {
-        guard count <= data.count / 4 else { throw parquetPageCorruption("the page declares \(count) byte arrays but holds only \(data.count) bytes") }
+    package static func plainByteArray(_ data: UnsafeRawBufferPointer, count: Int, into builder: ParquetValuesBuilder)
+        throws -> Int
+    {
+        guard count <= data.count / 4 else {
+            throw parquetPageCorruption("the page declares \(count) byte arrays but holds only \(data.count) bytes")
+        }
         guard count > 0, let source = data.baseAddress else { return 0 }
         var offsets = builder.offsets
         builder.offsets = []
@@ -100,12 +116,17 @@ package enum ParquetValueDecoding {
     }
 
     /// PLAIN fixed-length byte arrays (FIXED_LEN_BYTE_ARRAY, INT96).
-    package static func plainFixedByteArray(_ data: UnsafeRawBufferPointer, count: Int, length: Int, into builder: ParquetValuesBuilder) throws -> Int {
+    package static func plainFixedByteArray(
+        _ data: UnsafeRawBufferPointer, count: Int, length: Int, into builder: ParquetValuesBuilder
+    ) throws -> Int {
         let (bytes, overflow) = count.multipliedReportingOverflow(by: length)
         guard !overflow, bytes <= data.count else {
-            throw parquetPageCorruption("the page declares \(count) values of \(length) bytes but holds \(data.count) bytes")
+            throw parquetPageCorruption(
+                "the page declares \(count) values of \(length) bytes but holds \(data.count) bytes")
         }
-        guard count <= data.count * 8 + 64 else { throw parquetPageCorruption("the page declares \(count) values in \(data.count) bytes") }
+        guard count <= data.count * 8 + 64 else {
+            throw parquetPageCorruption("the page declares \(count) values in \(data.count) bytes")
+        }
         let start = builder.data.count
         builder.data.append(UnsafeRawBufferPointer(rebasing: data[0..<bytes]))
         builder.offsets.reserveCapacity(builder.offsets.count + count)
@@ -114,17 +135,22 @@ package enum ParquetValueDecoding {
     }
 
     /// Decodes `count` plain values of the builder's kind; returns the bytes consumed.
-    package static func plain(_ data: UnsafeRawBufferPointer, count: Int, isBoolean: Bool, into builder: ParquetValuesBuilder) throws -> Int {
+    package static func plain(
+        _ data: UnsafeRawBufferPointer, count: Int, isBoolean: Bool, into builder: ParquetValuesBuilder
+    ) throws -> Int {
         if isBoolean { return try plainBoolean(data, count: count, into: builder) }
         if let width = builder.width { return try plainFixed(data, count: count, width: width, into: builder) }
-        if let length = builder.fixedByteArrayLength { return try plainFixedByteArray(data, count: count, length: length, into: builder) }
+        if let length = builder.fixedByteArrayLength {
+            return try plainFixedByteArray(data, count: count, length: length, into: builder)
+        }
         return try plainByteArray(data, count: count, into: builder)
     }
 
     /// Dictionary indices (a bit-width byte, then the hybrid encoding), gathered from
     /// `dictionary`.
     package static func dictionary(
-        _ data: UnsafeRawBufferPointer, count: Int, dictionary: ParquetValuesBuilder, into builder: ParquetValuesBuilder,
+        _ data: UnsafeRawBufferPointer, count: Int, dictionary: ParquetValuesBuilder,
+        into builder: ParquetValuesBuilder,
         indices: UnsafeMutablePointer<UInt32>
     ) throws {
         guard count > 0 else { return }
@@ -135,7 +161,8 @@ package enum ParquetValueDecoding {
         var largest: UInt32 = 0
         for i in 0..<count { largest = max(largest, indices[i]) }
         guard Int(largest) < dictionaryCount else {
-            throw parquetPageCorruption("a dictionary index \(largest) is out of range for a dictionary of \(dictionaryCount) values")
+            throw parquetPageCorruption(
+                "a dictionary index \(largest) is out of range for a dictionary of \(dictionaryCount) values")
         }
         if let width = builder.width {
             dictionary.data.withUnsafeBytes { sourceBytes in
@@ -145,14 +172,20 @@ package enum ParquetValueDecoding {
                     switch width {
                     case 4:
                         for i in 0..<count {
-                            out.storeBytes(of: source.loadUnaligned(fromByteOffset: Int(indices[i]) * 4, as: UInt32.self), toByteOffset: i * 4, as: UInt32.self)
+                            out.storeBytes(
+                                of: source.loadUnaligned(fromByteOffset: Int(indices[i]) * 4, as: UInt32.self),
+                                toByteOffset: i * 4, as: UInt32.self)
                         }
                     case 8:
                         for i in 0..<count {
-                            out.storeBytes(of: source.loadUnaligned(fromByteOffset: Int(indices[i]) * 8, as: UInt64.self), toByteOffset: i * 8, as: UInt64.self)
+                            out.storeBytes(
+                                of: source.loadUnaligned(fromByteOffset: Int(indices[i]) * 8, as: UInt64.self),
+                                toByteOffset: i * 8, as: UInt64.self)
                         }
                     default:
-                        for i in 0..<count { (out + i * width).copyMemory(from: source + Int(indices[i]) * width, byteCount: width) }
+                        for i in 0..<count {
+                            (out + i * width).copyMemory(from: source + Int(indices[i]) * width, byteCount: width)
+                        }
                     }
                     return count * width
                 }
@@ -202,16 +235,21 @@ package enum ParquetValueDecoding {
     }
 
     /// DELTA_BINARY_PACKED integers of `width` 4 or 8 bytes.
-    package static func deltaBinaryPacked(_ data: UnsafeRawBufferPointer, count: Int, width: Int, into builder: ParquetValuesBuilder) throws -> Int {
+    package static func deltaBinaryPacked(
+        _ data: UnsafeRawBufferPointer, count: Int, width: Int, into builder: ParquetValuesBuilder
+    ) throws -> Int {
         var decoder = ParquetDeltaBinaryPackedDecoder(data)
         let values = try decoder.decodeAll(limit: max(count, 0))
         guard values.count == count else {
-            throw parquetPageCorruption("DELTA_BINARY_PACKED holds \(values.count) values but the page declares \(count)")
+            throw parquetPageCorruption(
+                "DELTA_BINARY_PACKED holds \(values.count) values but the page declares \(count)")
         }
         builder.data.write(reserving: count * width) { base, start in
             let out = base + start
             if width == 4 {
-                for i in 0..<count { out.storeBytes(of: UInt32(truncatingIfNeeded: values[i]), toByteOffset: i * 4, as: UInt32.self) }
+                for i in 0..<count {
+                    out.storeBytes(of: UInt32(truncatingIfNeeded: values[i]), toByteOffset: i * 4, as: UInt32.self)
+                }
             } else {
                 for i in 0..<count { out.storeBytes(of: values[i], toByteOffset: i * 8, as: UInt64.self) }
             }
@@ -225,23 +263,37 @@ package enum ParquetValueDecoding {
         result.reserveCapacity(values.count)
         for value in values {
             let length = Int64(bitPattern: value)
-            guard length >= 0, length <= Int64(limit) else { throw parquetPageCorruption("a byte array length of \(length) is impossible") }
+            guard length >= 0, length <= Int64(limit) else {
+                throw parquetPageCorruption("a byte array length of \(length) is impossible")
+            }
             result.append(Int(length))
         }
         return result
     }
 
     /// DELTA_LENGTH_BYTE_ARRAY: delta-encoded lengths, then the concatenated bytes.
-    package static func deltaLengthByteArray(_ data: UnsafeRawBufferPointer, count: Int, into builder: ParquetValuesBuilder) throws -> Int {
+    package static func deltaLengthByteArray(
+        _ data: UnsafeRawBufferPointer, count: Int, into builder: ParquetValuesBuilder
+    ) throws -> Int {
         var decoder = ParquetDeltaBinaryPackedDecoder(data)
         let raw = try decoder.decodeAll(limit: max(count, 0))
-        guard raw.count == count else { throw parquetPageCorruption("DELTA_LENGTH_BYTE_ARRAY holds \(raw.count) lengths but the page declares \(count)") }
+        guard raw.count == count else {
+            throw parquetPageCorruption(
+                "DELTA_LENGTH_BYTE_ARRAY holds \(raw.count) lengths but the page declares \(count)")
+        }
         let lengths = try lengths(raw, limit: data.count)
         let offset = decoder.offset
         var total = 0
         for length in lengths { total += length }
         guard total <= data.count - offset, let base = data.baseAddress else {
-            if total == 0 { builder.appendByteArrays(lengths: lengths, from: UnsafeRawPointer(bitPattern: 1)!); return offset }
+            if total == 0 {
+                // All values are empty: no byte is read, so any non-null address will do.
+                guard let nowhere = UnsafeRawPointer(bitPattern: 1) else {
+                    preconditionFailure("address 1 is not representable")
+                }
+                builder.appendByteArrays(lengths: lengths, from: nowhere)
+                return offset
+            }
             throw parquetPageCorruption("DELTA_LENGTH_BYTE_ARRAY values of \(total) bytes run past the page")
         }
         builder.appendByteArrays(lengths: lengths, from: base + offset)
@@ -249,15 +301,23 @@ package enum ParquetValueDecoding {
     }
 
     /// DELTA_BYTE_ARRAY: delta-encoded prefix lengths, then DELTA_LENGTH_BYTE_ARRAY suffixes.
-    package static func deltaByteArray(_ data: UnsafeRawBufferPointer, count: Int, into builder: ParquetValuesBuilder) throws {
+    package static func deltaByteArray(_ data: UnsafeRawBufferPointer, count: Int, into builder: ParquetValuesBuilder)
+        throws
+    {
         var prefixDecoder = ParquetDeltaBinaryPackedDecoder(data)
         let prefixRaw = try prefixDecoder.decodeAll(limit: max(count, 0))
-        guard prefixRaw.count == count else { throw parquetPageCorruption("DELTA_BYTE_ARRAY holds \(prefixRaw.count) prefixes but the page declares \(count)") }
+        guard prefixRaw.count == count else {
+            throw parquetPageCorruption(
+                "DELTA_BYTE_ARRAY holds \(prefixRaw.count) prefixes but the page declares \(count)")
+        }
         let prefixes = try lengths(prefixRaw, limit: Int(Int32.max))
         let rest = UnsafeRawBufferPointer(rebasing: data[prefixDecoder.offset...])
         var suffixDecoder = ParquetDeltaBinaryPackedDecoder(rest)
         let suffixRaw = try suffixDecoder.decodeAll(limit: max(count, 0))
-        guard suffixRaw.count == count else { throw parquetPageCorruption("DELTA_BYTE_ARRAY holds \(suffixRaw.count) suffixes but the page declares \(count)") }
+        guard suffixRaw.count == count else {
+            throw parquetPageCorruption(
+                "DELTA_BYTE_ARRAY holds \(suffixRaw.count) suffixes but the page declares \(count)")
+        }
         let suffixes = try lengths(suffixRaw, limit: rest.count)
         // Validate every prefix and suffix and size the output before writing anything.
         var offset = suffixDecoder.offset
@@ -265,13 +325,19 @@ package enum ParquetValueDecoding {
         var total = 0
         for i in 0..<count {
             guard prefixes[i] <= previousLength else {
-                throw parquetPageCorruption("a DELTA_BYTE_ARRAY prefix of \(prefixes[i]) bytes is longer than the previous value (\(previousLength) bytes)")
+                throw parquetPageCorruption(
+                    "a DELTA_BYTE_ARRAY prefix of \(prefixes[i]) bytes is longer than the previous value (\(previousLength) bytes)"
+                )
             }
-            guard suffixes[i] <= rest.count - offset else { throw parquetPageCorruption("a DELTA_BYTE_ARRAY suffix of \(suffixes[i]) bytes runs past the page") }
+            guard suffixes[i] <= rest.count - offset else {
+                throw parquetPageCorruption("a DELTA_BYTE_ARRAY suffix of \(suffixes[i]) bytes runs past the page")
+            }
             offset += suffixes[i]
             previousLength = prefixes[i] + suffixes[i]
             total += previousLength
-            guard total <= 1 << 32 else { throw parquetPageCorruption("DELTA_BYTE_ARRAY values expand to more than 4 GiB") }
+            guard total <= 1 << 32 else {
+                throw parquetPageCorruption("DELTA_BYTE_ARRAY values expand to more than 4 GiB")
+            }
         }
         var output = builder.offsets
         builder.offsets = []
@@ -284,7 +350,9 @@ package enum ParquetValueDecoding {
             for i in 0..<count {
                 let target = base + start + written
                 if prefixes[i] > 0 { target.copyMemory(from: base + start + previousStart, byteCount: prefixes[i]) }
-                if suffixes[i] > 0 { (target + prefixes[i]).copyMemory(from: rest.baseAddress! + cursor, byteCount: suffixes[i]) }
+                if suffixes[i] > 0 {
+                    (target + prefixes[i]).copyMemory(from: rest.requiredBaseAddress + cursor, byteCount: suffixes[i])
+                }
                 cursor += suffixes[i]
                 previousStart = written
                 written += prefixes[i] + suffixes[i]
@@ -295,10 +363,14 @@ package enum ParquetValueDecoding {
     }
 
     /// BYTE_STREAM_SPLIT: byte k of every value stored together, for values of `width` bytes.
-    package static func byteStreamSplit(_ data: UnsafeRawBufferPointer, count: Int, width: Int, fixedByteArray: Bool, into builder: ParquetValuesBuilder) throws {
+    package static func byteStreamSplit(
+        _ data: UnsafeRawBufferPointer, count: Int, width: Int, fixedByteArray: Bool, into builder: ParquetValuesBuilder
+    ) throws {
         guard width > 0 else { throw parquetPageCorruption("BYTE_STREAM_SPLIT needs a positive value width") }
         let stride = data.count / width
-        guard count <= stride else { throw parquetPageCorruption("BYTE_STREAM_SPLIT holds \(stride) values but the page declares \(count)") }
+        guard count <= stride else {
+            throw parquetPageCorruption("BYTE_STREAM_SPLIT holds \(stride) values but the page declares \(count)")
+        }
         guard count > 0, let source = data.baseAddress else { return }
         let start = builder.data.count
         builder.data.write(reserving: count * width) { base, start in

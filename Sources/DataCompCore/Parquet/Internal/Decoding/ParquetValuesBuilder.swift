@@ -22,7 +22,9 @@ package final class ParquetValuesBuilder {
             offsets = [Int](unsafeUninitializedCapacity: needed) { buffer, initialized in
                 parquetAdviseHugePages(UnsafeMutableRawBufferPointer(buffer))
                 old.withUnsafeBufferPointer { source in
-                    if let from = source.baseAddress { buffer.baseAddress!.initialize(from: from, count: source.count) }
+                    if let from = source.baseAddress {
+                        buffer.requiredBaseAddress.initialize(from: from, count: source.count)
+                    }
                 }
                 initialized = old.count
             }

@@ -1,14 +1,19 @@
 package enum ParquetPlainEncoder {
     /// Appends the PLAIN encoding of slots `slots` (skipping null slots) of `values`.
-    package static func encode(_ values: ParquetColumn.Values, validity: ParquetValidity?, slots: Range<Int>, into out: inout [UInt8]) {
+    package static func encode(
+        _ values: ParquetColumn.Values, validity: ParquetValidity?, slots: Range<Int>, into out: inout [UInt8]
+    ) {
         func fixed<T>(_ array: [T]) {
             array.withUnsafeBytes { raw in
                 let width = MemoryLayout<T>.stride
                 if validity == nil || validity?.nullCount == 0 {
-                    out.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[(slots.lowerBound * width)..<(slots.upperBound * width)]))
+                    out.append(
+                        contentsOf: UnsafeRawBufferPointer(
+                            rebasing: raw[(slots.lowerBound * width)..<(slots.upperBound * width)]))
                 } else if let validity {
                     for slot in slots where validity[slot] {
-                        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[(slot * width)..<((slot + 1) * width)]))
+                        out.append(
+                            contentsOf: UnsafeRawBufferPointer(rebasing: raw[(slot * width)..<((slot + 1) * width)]))
                     }
                 }
             }

@@ -127,7 +127,9 @@ package struct ThriftCompactReader {
     package mutating func readStruct(_ body: (inout ThriftCompactReader, Int16, UInt8) throws -> Void) throws {
         depth += 1
         defer { depth -= 1 }
-        guard depth <= Self.maximumDepth else { throw error("structures are nested more than \(Self.maximumDepth) deep") }
+        guard depth <= Self.maximumDepth else {
+            throw error("structures are nested more than \(Self.maximumDepth) deep")
+        }
         var lastID: Int16 = 0
         while true {
             let header = try readByte()

@@ -89,7 +89,8 @@ package struct ThriftCompactWriter {
         }
     }
 
-    package mutating func writeStructList<T>(_ id: Int16, _ values: [T], _ body: (inout ThriftCompactWriter, T) -> Void) {
+    package mutating func writeStructList<T>(_ id: Int16, _ values: [T], _ body: (inout ThriftCompactWriter, T) -> Void)
+    {
         writeListHeader(id, count: values.count, elementType: ThriftType.struct)
         for value in values {
             beginStruct()

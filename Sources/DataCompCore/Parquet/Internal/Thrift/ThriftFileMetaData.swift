@@ -74,7 +74,10 @@ package struct ThriftDataPageHeader: Sendable {
     package var definitionLevelEncoding: Int32 = 3
     package var repetitionLevelEncoding: Int32 = 3
 
-    package init(numValues: Int32 = 0, encoding: Int32 = 0, definitionLevelEncoding: Int32 = 3, repetitionLevelEncoding: Int32 = 3) {
+    package init(
+        numValues: Int32 = 0, encoding: Int32 = 0, definitionLevelEncoding: Int32 = 3,
+        repetitionLevelEncoding: Int32 = 3
+    ) {
         self.numValues = numValues
         self.encoding = encoding
         self.definitionLevelEncoding = definitionLevelEncoding
@@ -128,9 +131,15 @@ extension ThriftFileMetaData {
             seen.insert(id)
             switch id {
             case 1: result.version = try r.readI32(type, field: "FileMetaData.version")
-            case 2: result.schema = try r.readStructList(type, field: "FileMetaData.schema") { try ThriftSchemaElement.decode(&$0) }
+            case 2:
+                result.schema = try r.readStructList(type, field: "FileMetaData.schema") {
+                    try ThriftSchemaElement.decode(&$0)
+                }
             case 3: result.numRows = try r.readI64(type, field: "FileMetaData.num_rows")
-            case 4: result.rowGroups = try r.readStructList(type, field: "FileMetaData.row_groups") { try ThriftRowGroup.decode(&$0) }
+            case 4:
+                result.rowGroups = try r.readStructList(type, field: "FileMetaData.row_groups") {
+                    try ThriftRowGroup.decode(&$0)
+                }
             case 5:
                 result.keyValueMetadata = try r.readStructList(type, field: "FileMetaData.key_value_metadata") { r in
                     var key = ""
@@ -189,7 +198,8 @@ extension ThriftRowGroup {
         var g = ThriftRowGroup()
         try reader.readStruct { r, id, type in
             switch id {
-            case 1: g.columns = try r.readStructList(type, field: "RowGroup.columns") { try ThriftColumnChunk.decode(&$0) }
+            case 1:
+                g.columns = try r.readStructList(type, field: "RowGroup.columns") { try ThriftColumnChunk.decode(&$0) }
             case 2: g.totalByteSize = try r.readI64(type, field: "RowGroup.total_byte_size")
             case 3: g.numRows = try r.readI64(type, field: "RowGroup.num_rows")
             case 5: g.fileOffset = try r.readI64(type, field: "RowGroup.file_offset")
@@ -258,14 +268,20 @@ extension ThriftPageHeader {
                     switch id {
                     case 1: d.numValues = try r.readI32(type, field: "DataPageHeader.num_values")
                     case 2: d.encoding = try r.readI32(type, field: "DataPageHeader.encoding")
-                    case 3: d.definitionLevelEncoding = try r.readI32(type, field: "DataPageHeader.definition_level_encoding")
-                    case 4: d.repetitionLevelEncoding = try r.readI32(type, field: "DataPageHeader.repetition_level_encoding")
+                    case 3:
+                        d.definitionLevelEncoding = try r.readI32(
+                            type, field: "DataPageHeader.definition_level_encoding")
+                    case 4:
+                        d.repetitionLevelEncoding = try r.readI32(
+                            type, field: "DataPageHeader.repetition_level_encoding")
                     default: try r.skip(type)
                     }
                 }
                 h.dataPageHeader = d
             case 7:
-                guard type == ThriftType.struct else { throw r.error("PageHeader.dictionary_page_header is not a structure") }
+                guard type == ThriftType.struct else {
+                    throw r.error("PageHeader.dictionary_page_header is not a structure")
+                }
                 var d = ThriftDictionaryPageHeader()
                 try r.readStruct { r, id, type in
                     switch id {
@@ -277,7 +293,9 @@ extension ThriftPageHeader {
                 }
                 h.dictionaryPageHeader = d
             case 8:
-                guard type == ThriftType.struct else { throw r.error("PageHeader.data_page_header_v2 is not a structure") }
+                guard type == ThriftType.struct else {
+                    throw r.error("PageHeader.data_page_header_v2 is not a structure")
+                }
                 var d = ThriftDataPageHeaderV2()
                 try r.readStruct { r, id, type in
                     switch id {
@@ -285,8 +303,12 @@ extension ThriftPageHeader {
                     case 2: d.numNulls = try r.readI32(type, field: "DataPageHeaderV2.num_nulls")
                     case 3: d.numRows = try r.readI32(type, field: "DataPageHeaderV2.num_rows")
                     case 4: d.encoding = try r.readI32(type, field: "DataPageHeaderV2.encoding")
-                    case 5: d.definitionLevelsByteLength = try r.readI32(type, field: "DataPageHeaderV2.definition_levels_byte_length")
-                    case 6: d.repetitionLevelsByteLength = try r.readI32(type, field: "DataPageHeaderV2.repetition_levels_byte_length")
+                    case 5:
+                        d.definitionLevelsByteLength = try r.readI32(
+                            type, field: "DataPageHeaderV2.definition_levels_byte_length")
+                    case 6:
+                        d.repetitionLevelsByteLength = try r.readI32(
+                            type, field: "DataPageHeaderV2.repetition_levels_byte_length")
                     case 7: d.isCompressed = try r.readBool(type, field: "DataPageHeaderV2.is_compressed")
                     default: try r.skip(type)
                     }

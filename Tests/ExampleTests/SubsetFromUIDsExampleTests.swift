@@ -5,16 +5,9 @@ import _DataCompTestSupport
 /// Runs the `subset-from-uids` example (Examples/subset-from-uids) end to end.
 @Suite struct SubsetFromUIDsExampleTests {
     private static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = CommandRunner.executable.deletingLastPathComponent().appendingPathComponent("subset-from-uids")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let binary = CommandRunner.executable.deletingLastPathComponent().appendingPathComponent("subset-from-uids")
+        let result = try CommandRunner.run(executable: binary, arguments)
+        return (result.status, result.standardOutput + result.standardError)
     }
 
     @Test("Builds the same subset file as np.save")
