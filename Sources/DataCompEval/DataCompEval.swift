@@ -1,3 +1,3 @@
 // DataCompEval builds on the core images and shards; the zero-shot evaluators are added by
-// the evaluation milestone (see Documentation/Roadmap.md). Importing it today gives the core layer.
+// the evaluation milestone (see its DocC catalog). Importing it today gives the core layer.
 @_exported import DataCompCore
