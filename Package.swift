@@ -28,7 +28,7 @@ let package = Package(
         // MARK: Public API
         .target(
             name: "DataCompCore",
-            dependencies: ["DataCompKernels", "CTurboJPEG", "CWebP", "CZlib", "CSnappy", "CZstd", "CLZ4"],
+            dependencies: ["DataCompKernels", "CTurboJPEG", "CWebP", "CZlib", "CSnappy", "CZstd", "CLZ4", "CBrotli"],
             swiftSettings: swiftSettings
         ),
         .target(name: "DataCompFilters", dependencies: ["DataCompCore"], swiftSettings: swiftSettings),
@@ -92,6 +92,11 @@ let package = Package(
             name: "CZstd",
             pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]
+        ),
+        .systemLibrary(
+            name: "CBrotli",
+            pkgConfig: "libbrotlidec",
+            providers: [.apt(["libbrotli-dev"]), .brew(["brotli"])]
         ),
         .systemLibrary(
             name: "CLZ4",

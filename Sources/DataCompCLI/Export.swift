@@ -7,10 +7,16 @@ struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print the rows of a Parquet file as JSON lines.",
         discussion: """
-            One JSON object per row, keys in column order: floats in shortest round-trip form \
-            (FLOAT widened to double, as pyarrow's to_pylist does), strings exact (non-ASCII \
-            escaped as Python's json.dumps does), lists nested, null as null, binary values as \
-            lowercase hex. Only the requested columns are decoded, one row group at a time.
+            One JSON object per row, keys in column order, equal to Python's \
+            json.dumps(row, default=str) of pyarrow's to_pylist() rows: floats in shortest \
+            round-trip form (FLOAT widened to double), strings exact (non-ASCII escaped), lists \
+            nested, null as null, unsigned integers as unsigned (UINT_64 up to 2^64-1), and \
+            decimals, dates, times and timestamps as the strings Python prints for them \
+            ("1.23", "-1E-10", "2024-01-02", "12:34:56.789000", "2024-01-02 03:04:05.123456+00:00"; \
+            nanosecond timestamps, INT96 included, as pandas.Timestamp prints them). Where \
+            Python would print a repr, binary values are lowercase hex, float16 values numbers \
+            and UUIDs 8-4-4-4-12 hex. Only the requested columns are decoded, one row group at \
+            a time.
             """
     )
 

@@ -13,7 +13,8 @@ import _DataCompTestSupport
         let swift = URL(fileURLWithPath: "/usr/bin/env")
         let build = try CommandRunner.run(executable: swift, ["swift", "build", "--package-path", Self.package.path])
         try #require(build.status == 0, "swift build failed:\n\(build.standardOutput)\n\(build.standardError)")
-        let binPath = try CommandRunner.run(executable: swift, ["swift", "build", "--package-path", Self.package.path, "--show-bin-path"])
+        let binPath = try CommandRunner.run(
+            executable: swift, ["swift", "build", "--package-path", Self.package.path, "--show-bin-path"])
         let binary = URL(fileURLWithPath: binPath.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines))
             .appendingPathComponent("pool-filter")
         let folder = try Fixtures.temporaryDirectory("pool-filter")
@@ -30,9 +31,12 @@ import _DataCompTestSupport
         let stem = pool.shards[0].stem
         let columns = try PoolFixtures.jsonObject("pool/expected_columns.json")
         let languages = (columns["extra"] as? [String: [String: Any]])?[stem]?["language"] as? [String] ?? []
-        let scores = ((columns["sidecars"] as? [String: [String: Any]])?[stem]?["dfn_score"] as? [NSNumber] ?? []).map(\.floatValue)
+        let scores = ((columns["sidecars"] as? [String: [String: Any]])?[stem]?["dfn_score"] as? [NSNumber] ?? []).map(
+            \.floatValue)
         let uids = try #require(try PoolFixtures.shards().first { $0.stem == stem }).strings("uid")
-        let expected = try uids.indices.filter { languages[$0] == "en" && scores[$0] >= 0.5 }.map { try SampleID(hex: uids[$0]) }.sorted()
+        let expected = try uids.indices.filter { languages[$0] == "en" && scores[$0] >= 0.5 }.map {
+            try SampleID(hex: uids[$0])
+        }.sorted()
         #expect(!expected.isEmpty)
         #expect(Array(try SubsetFile.read(from: output)) == expected)
         #expect(run.standardOutput.contains("kept \(expected.count) of \(uids.count) samples"))

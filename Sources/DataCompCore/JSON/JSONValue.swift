@@ -19,6 +19,9 @@ public enum JSONValue: Sendable, Equatable {
     case bool(Bool)
     /// An integer.
     case int(Int)
+    /// An unsigned integer above `Int.max` (for example a Parquet UINT_64 value); parsing gives
+    /// this case only for integer literals that do not fit in `Int`.
+    case uint(UInt64)
     /// A floating-point number; non-finite values are written as Python's `json` module writes
     /// them (`NaN`, `Infinity`, `-Infinity`).
     case double(Double)
@@ -67,6 +70,7 @@ public enum JSONValue: Sendable, Equatable {
         case .null: output += "null"
         case .bool(let value): output += value ? "true" : "false"
         case .int(let value): output += String(value)
+        case .uint(let value): output += String(value)
         case .double(let value): output += Self.format(value)
         case .string(let value): Self.writeString(value, escaping: style.escaping, to: &output)
         case .array(let values):
@@ -156,6 +160,7 @@ extension JSONValue {
         case (.null, .null): return true
         case (.bool(let a), .bool(let b)): return a == b
         case (.int(let a), .int(let b)): return a == b
+        case (.uint(let a), .uint(let b)): return a == b
         case (.double(let a), .double(let b)): return a == b || (a.isNaN && b.isNaN)
         case (.string(let a), .string(let b)): return a == b
         case (.array(let a), .array(let b)): return a == b
@@ -185,6 +190,7 @@ extension JSONValue {
     public var intValue: Int? {
         switch self {
         case .int(let value): value
+        case .uint(let value): Int(exactly: value)
         case .double(let value): Int(exactly: value)
         default: nil
         }
@@ -194,6 +200,7 @@ extension JSONValue {
     public var doubleValue: Double? {
         switch self {
         case .int(let value): Double(value)
+        case .uint(let value): Double(value)
         case .double(let value): value
         default: nil
         }

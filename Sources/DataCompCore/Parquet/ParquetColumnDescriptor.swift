@@ -15,6 +15,8 @@ public struct ParquetColumnDescriptor: Sendable, Hashable {
     public var maxRepetitionLevel: Int
     /// The definition level at which each list level has an element, outermost first.
     package var elementDefinitionLevels: [Int]
+    /// What the physical values mean (unsigned, decimal, date, timestamp, …), when the file says.
+    public var logicalType: ParquetLogicalType? = nil
 
     /// The top-level field this column belongs to.
     public var name: String { path.first ?? "" }

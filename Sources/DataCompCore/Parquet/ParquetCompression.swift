@@ -12,6 +12,10 @@ public struct ParquetCompression: Hashable, Sendable, CustomStringConvertible {
     public static let snappy = ParquetCompression(rawValue: 1)
     /// GZIP streams.
     public static let gzip = ParquetCompression(rawValue: 2)
+    /// Brotli streams.
+    public static let brotli = ParquetCompression(rawValue: 4)
+    /// Legacy LZ4: Hadoop-framed blocks (parquet-mr) or one raw block (old parquet-cpp).
+    public static let lz4 = ParquetCompression(rawValue: 5)
     /// Zstandard frames.
     public static let zstd = ParquetCompression(rawValue: 6)
     /// Raw LZ4 blocks.

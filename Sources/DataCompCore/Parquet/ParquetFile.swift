@@ -42,13 +42,16 @@ public struct ParquetFile: Sendable {
     public let path: String
     /// The schema.
     public let schema: ParquetSchema
-    /// The total number of rows.
+    /// The total number of rows: the sum of the row groups' counts (which is what a reader
+    /// gets; pyarrow reads files whose footer declares another total the same way).
     public let rowCount: Int
     /// The row groups, in file order.
     public let rowGroups: [ParquetRowGroupMetadata]
     /// The writer that produced the file, for example `parquet-cpp-arrow version 26.0.1`.
     public let createdBy: String?
     private let storage: ParquetStorage
+    /// Whether the writer is parquet-mr 1.2.8 or older (PARQUET-816).
+    private let writerOmitsDictionaryHeader: Bool
     private let metadata: ThriftFileMetaData
 
     /// Opens a Parquet file and reads its footer.
@@ -80,7 +83,8 @@ public struct ParquetFile: Sendable {
         }
         metadata = parsed.0
         schema = parsed.1
-        rowCount = Int(metadata.numRows)
+        rowCount = metadata.rowGroups.reduce(0) { $0 + Int($1.numRows) }
+        writerOmitsDictionaryHeader = Self.omitsDictionaryHeader(createdBy: metadata.createdBy)
         createdBy = metadata.createdBy
         rowGroups = metadata.rowGroups.map { group in
             ParquetRowGroupMetadata(
@@ -165,12 +169,19 @@ public struct ParquetFile: Sendable {
             }
             total = sum
         }
-        guard total == metadata.numRows else {
-            throw DataCompError(
-                .corruptData, "the row groups hold \(total) rows but the footer declares \(metadata.numRows)",
-                position: .offset(footerStart))
-        }
+        // A footer whose row count disagrees with its row groups is read by its row groups, as
+        // pyarrow reads it (``ParquetFile/rowCount`` is their sum).
         return (metadata, schema)
+    }
+
+    /// Whether `createdBy` names parquet-mr 1.2.8 or older, whose column chunk sizes leave out
+    /// the dictionary page header (Arrow's `PARQUET_816_FIXED_VERSION` check).
+    static func omitsDictionaryHeader(createdBy: String?) -> Bool {
+        guard let createdBy, createdBy.hasPrefix("parquet-mr version ") else { return false }
+        let version = createdBy.dropFirst("parquet-mr version ".count).prefix { $0 != " " }
+        let parts = version.split(separator: ".").map { Int($0.prefix { $0.isNumber }) ?? 0 }
+        let padded = parts + Array(repeating: 0, count: max(0, 3 - parts.count))
+        return padded.lexicographicallyPrecedes([1, 2, 9])
     }
 
     /// The indices (into ``ParquetSchema/columns``) of the leaf columns selected by `names`.
@@ -269,7 +280,7 @@ public struct ParquetFile: Sendable {
                 let rowGroup = metadata.rowGroups[group]
                 try ParquetChunkDecoder.decode(
                     file: bytes, chunk: rowGroup.columns[index], rowGroupRows: Int(rowGroup.numRows),
-                    into: accumulator, scratch: scratch)
+                    into: accumulator, scratch: scratch, writerOmitsDictionaryHeader: writerOmitsDictionaryHeader)
             }
             return accumulator.finish()
         }

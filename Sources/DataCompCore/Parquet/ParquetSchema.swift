@@ -82,7 +82,8 @@ extension ParquetSchema {
             columns.append(
                 ParquetColumnDescriptor(
                     path: childPath, physicalType: physical, typeLength: length, isString: isString,
-                    maxDefinitionLevel: def, maxRepetitionLevel: repLevel, elementDefinitionLevels: levels))
+                    maxDefinitionLevel: def, maxRepetitionLevel: repLevel, elementDefinitionLevels: levels,
+                    logicalType: ParquetLogicalType(element: element)))
             return ParquetSchemaNode(
                 name: element.name, repetition: rep, physicalType: physical, typeLength: length, annotation: annotation,
                 children: [])

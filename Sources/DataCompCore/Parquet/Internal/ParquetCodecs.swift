@@ -1,3 +1,4 @@
+internal import CBrotli
 internal import CLZ4
 internal import CSnappy
 internal import CZstd
@@ -121,6 +122,67 @@ package enum ParquetCodecs {
                 produced < 0
                     ? "the block is invalid"
                     : "the block holds \(produced) bytes but the page header declares \(output.count)")
+        }
+    }
+
+    /// Decompresses a legacy LZ4 page (codec 5) as Arrow does: Hadoop framing first (blocks of a
+    /// big-endian decompressed size, a big-endian compressed size and a raw LZ4 block, as
+    /// parquet-mr writes them); if the page does not parse as that, one raw LZ4 block (as old
+    /// parquet-cpp and fastparquet write them).
+    package static func lz4_hadoop_or_raw(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer)
+        throws
+    {
+        if hadoopFrames(input, into: output) { return }
+        do {
+            try lz4_decompress_safe(input, into: output)
+        } catch {
+            throw failure("LZ4", "the page is neither Hadoop-framed LZ4 nor a raw LZ4 block")
+        }
+    }
+
+    /// Decodes Hadoop-framed LZ4 blocks; `false` when the page is not exactly that.
+    private static func hadoopFrames(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer)
+        -> Bool
+    {
+        var inputOffset = 0
+        var outputOffset = 0
+        while input.count - inputOffset >= 8 {
+            let expectedSize = Int(UInt32(bigEndian: input.loadUnaligned(fromByteOffset: inputOffset, as: UInt32.self)))
+            let compressedSize = Int(
+                UInt32(bigEndian: input.loadUnaligned(fromByteOffset: inputOffset + 4, as: UInt32.self)))
+            inputOffset += 8
+            guard compressedSize <= input.count - inputOffset, expectedSize <= output.count - outputOffset else {
+                return false
+            }
+            let block = UnsafeRawBufferPointer(rebasing: input[inputOffset..<(inputOffset + compressedSize)])
+            let target = UnsafeMutableRawBufferPointer(rebasing: output[outputOffset..<(outputOffset + expectedSize)])
+            guard (try? lz4_decompress_safe(block, into: target)) != nil else { return false }
+            inputOffset += compressedSize
+            outputOffset += expectedSize
+        }
+        return inputOffset == input.count && outputOffset == output.count
+    }
+
+    /// Decompresses a Brotli stream into exactly `output.count` bytes.
+    ///
+    /// The corresponding C function is `BrotliDecoderDecompress`.
+    package static func brotli_decompress(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer)
+        throws
+    {
+        guard let source = input.baseAddress else { throw failure("BROTLI", "the page is empty") }
+        var produced = output.count
+        var scratch: UInt8 = 0
+        let status = withUnsafeMutablePointer(to: &scratch) { fallback in
+            BrotliDecoderDecompress(
+                input.count, source.assumingMemoryBound(to: UInt8.self), &produced,
+                output.baseAddress.map { $0.assumingMemoryBound(to: UInt8.self) } ?? fallback)
+        }
+        guard status == BROTLI_DECODER_RESULT_SUCCESS, produced == output.count else {
+            throw failure(
+                "BROTLI",
+                status == BROTLI_DECODER_RESULT_SUCCESS
+                    ? "the stream holds \(produced) bytes but the page header declares \(output.count)"
+                    : "the stream is invalid or larger than the page header declares")
         }
     }
 

@@ -13,7 +13,7 @@ package enum ParquetChunkDecoder {
     /// Decodes one column chunk of a row group and appends its data to `column`.
     package static func decode(
         file: UnsafeRawBufferPointer, chunk: ThriftColumnChunk, rowGroupRows: Int,
-        into column: ParquetColumnAccumulator, scratch: ParquetPageScratch
+        into column: ParquetColumnAccumulator, scratch: ParquetPageScratch, writerOmitsDictionaryHeader: Bool = false
     ) throws {
         let descriptor = column.descriptor
         guard let meta = chunk.metaData else {
@@ -32,15 +32,23 @@ package enum ParquetChunkDecoder {
                 at: Int(clamping: chunk.fileOffset))
         }
         let codec = ParquetCompression(rawValue: meta.codec)
-        guard [0, 1, 2, 6, 7].contains(meta.codec) else {
+        guard [0, 1, 2, 4, 5, 6, 7].contains(meta.codec) else {
             throw DataCompError(
                 .unsupportedFormat,
-                "column '\(descriptor.dottedPath)' is compressed with \(codec), which this reader does not support; rewrite the file with SNAPPY, ZSTD, GZIP, LZ4_RAW or no compression (for example pyarrow.parquet.write_table(..., compression='zstd'))",
+                "column '\(descriptor.dottedPath)' is compressed with \(codec), which this reader does not support (pyarrow does not either); rewrite the file with SNAPPY, ZSTD, GZIP, BROTLI, LZ4_RAW or no compression",
                 position: .offset(Int(clamping: meta.dataPageOffset)))
         }
+        // A chunk without values (a 0-row row group, as pq.write_table writes for an empty
+        // table) has nothing to read; pyarrow does not look at its offsets, which may be 0.
+        if meta.numValues == 0 && rowGroupRows == 0 { return }
         var start = meta.dataPageOffset
         if let dictionary = meta.dictionaryPageOffset, dictionary > 0, dictionary < start { start = dictionary }
-        let (end64, overflow) = start.addingReportingOverflow(meta.totalCompressedSize)
+        var (end64, overflow) = start.addingReportingOverflow(meta.totalCompressedSize)
+        // PARQUET-816: parquet-mr up to 1.2.8 left the dictionary page header out of the chunk's
+        // sizes; Arrow reads up to 100 more bytes for such files, and so do we.
+        if !overflow, writerOmitsDictionaryHeader, meta.dictionaryPageOffset != nil {
+            end64 += min(100, max(0, Int64(file.count - 8) - end64))
+        }
         guard start >= 4, meta.totalCompressedSize >= 0, !overflow, end64 <= Int64(file.count) else {
             throw corrupt(
                 "the chunk of column '\(descriptor.dottedPath)' claims bytes \(start)..<\(end64), outside the file of \(file.count) bytes",
@@ -54,9 +62,12 @@ package enum ParquetChunkDecoder {
         var offset = Int(start)
         // Reserve the decoded size up front so that large columns never regrow (bounded so
         // that corrupted sizes cannot force huge allocations).
+        // Declared counts are only trusted as far as the chunk's bytes could hold them: a page of
+        // n bytes holds at most 8n bit-packed entries.
+        let plausibleEntries = min(Int(clamping: meta.numValues), (end - Int(start)) &* 8 &+ 64, 1 << 27)
         if let width = column.values.width {
             // Fixed-width values: at most one slot per level entry.
-            column.values.reserve(bytes: min(Int(clamping: meta.numValues), 1 << 27) * width, values: 0)
+            column.values.reserve(bytes: plausibleEntries * width, values: 0)
         } else {
             let expected = min(Int(clamping: meta.totalUncompressedSize), (end - Int(start)) &* 64 &+ 4096, 1 << 31)
             column.values.reserve(bytes: expected, values: min(Int(clamping: meta.numValues), expected))
@@ -119,7 +130,7 @@ package enum ParquetChunkDecoder {
                     // average value length so that it does not have to regrow.
                     if built.width == nil, count > 0 {
                         let average = built.data.count / count + 1
-                        let remaining = Int(clamping: totalEntries) - entriesSeen
+                        let remaining = min(Int(clamping: totalEntries) - entriesSeen, (end - offset) &* 8 &+ 64)
                         let estimate = min(remaining, 1 << 26) &* average
                         column.values.reserve(bytes: min(estimate + estimate / 8, 1 << 31), values: 0)
                     }
@@ -166,8 +177,9 @@ package enum ParquetChunkDecoder {
             throw DataCompError(.corruptData, "impossible page size: a page declares \(size) uncompressed bytes")
         }
         // Every codec has a bounded compression ratio; reject sizes no real page can have.
-        let ratio = codec == .gzip ? 1100 : codec == .lz4Raw ? 256 : codec == .snappy ? 256 : Int.max / (1 << 31)
-        guard size <= payload.count &* ratio + 1024 || codec == .zstd else {
+        let ratio =
+            codec == .gzip ? 1100 : (codec == .lz4Raw || codec == .lz4 || codec == .snappy) ? 256 : Int.max / (1 << 31)
+        guard size <= payload.count &* ratio + 1024 || codec == .zstd || codec == .brotli else {
             throw DataCompError(
                 .corruptData, "impossible page size: \(payload.count) \(codec) bytes cannot hold \(size) bytes")
         }
@@ -178,6 +190,8 @@ package enum ParquetChunkDecoder {
         case .gzip: try ParquetCodecs.parquet_gzip_inflate(payload, into: target)
         case .zstd: try ParquetCodecs.zstd_decompress(payload, into: target)
         case .lz4Raw: try ParquetCodecs.lz4_decompress_safe(payload, into: target)
+        case .lz4: try ParquetCodecs.lz4_hadoop_or_raw(payload, into: target)
+        case .brotli: try ParquetCodecs.brotli_decompress(payload, into: target)
         default: throw DataCompError(.unsupportedFormat, "the \(codec) codec is not supported")
         }
         scratch.decompressed.commit(size)
@@ -299,7 +313,11 @@ package enum ParquetChunkDecoder {
             }
             let compressedValues = UnsafeRawBufferPointer(rebasing: payload[(repLength + defLength)...])
             let valuesSize = Int(header.uncompressedPageSize) - repLength - defLength
-            if page.isCompressed && codec != .uncompressed {
+            if compressedValues.isEmpty && valuesSize == 0 {
+                // No value bytes at all (an all-null page): some writers store nothing rather
+                // than a compressed empty stream, and Arrow reads that.
+                valuesData = compressedValues
+            } else if page.isCompressed && codec != .uncompressed {
                 valuesData = try decompress(compressedValues, codec: codec, size: valuesSize, scratch: scratch)
             } else {
                 guard valuesSize == compressedValues.count else {

@@ -14,6 +14,22 @@ package struct ThriftSchemaElement: Sendable {
     package var fieldID: Int32?
     /// The field id of the `LogicalType` union member that is set (1 = STRING, 3 = LIST, ...).
     package var logicalType: Int16?
+    /// The parameters of the `LogicalType` member (DECIMAL, TIME, TIMESTAMP, INTEGER).
+    package var logicalParameters = ThriftLogicalParameters()
+
+    package init() {}
+}
+
+/// The fields of `DecimalType`, `TimeType`, `TimestampType` and `IntType` that a logical type
+/// carries (only those of its own member are set).
+package struct ThriftLogicalParameters: Sendable, Hashable {
+    package var scale: Int32?
+    package var precision: Int32?
+    package var isAdjustedToUTC: Bool?
+    /// The `TimeUnit` union member: 1 = MILLIS, 2 = MICROS, 3 = NANOS.
+    package var unit: Int16?
+    package var bitWidth: Int8?
+    package var isSigned: Bool?
 
     package init() {}
 }
@@ -181,11 +197,31 @@ extension ThriftSchemaElement {
             case 10:
                 guard type == ThriftType.struct else { throw r.error("SchemaElement.logicalType is not a structure") }
                 var member: Int16?
+                var parameters = ThriftLogicalParameters()
                 try r.readStruct { r, id, type in
-                    if member == nil { member = id }
-                    try r.skip(type)
+                    guard member == nil, type == ThriftType.struct else { return try r.skip(type) }
+                    member = id
+                    try r.readStruct { r, field, type in
+                        switch (id, field) {
+                        case (5, 1): parameters.scale = try r.readI32(type, field: "DecimalType.scale")
+                        case (5, 2): parameters.precision = try r.readI32(type, field: "DecimalType.precision")
+                        case (7, 1), (8, 1): parameters.isAdjustedToUTC = try r.readBool(type, field: "isAdjustedToUTC")
+                        case (7, 2), (8, 2):
+                            guard type == ThriftType.struct else { return try r.skip(type) }
+                            try r.readStruct { r, unit, type in
+                                if parameters.unit == nil { parameters.unit = unit }
+                                try r.skip(type)
+                            }
+                        case (10, 1):
+                            guard type == ThriftType.byte else { return try r.skip(type) }
+                            parameters.bitWidth = Int8(bitPattern: try r.readByte())
+                        case (10, 2): parameters.isSigned = try r.readBool(type, field: "IntType.isSigned")
+                        default: try r.skip(type)
+                        }
+                    }
                 }
                 e.logicalType = member
+                e.logicalParameters = parameters
             default: try r.skip(type)
             }
         }
