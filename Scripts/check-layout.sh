@@ -14,13 +14,13 @@ while IFS= read -r file; do
     */Internal/*) ;;
     *) echo "layout: $file imports a C module outside an Internal/ folder: $(grep -E -m1 "$c_imports" "$file")"; status=1 ;;
   esac
-done < <(grep -rlE "$c_imports" Sources Examples --include='*.swift' || true)
+done < <(grep -rlE "$c_imports" Sources Examples --include='*.swift' --exclude-dir=.build || true)
 while IFS= read -r file; do
   case "$file" in
     Sources/DataCompKernels/*) ;;
     *) echo "layout: $file imports COpenBLAS; only DataCompKernels may"; status=1 ;;
   esac
-done < <(grep -rlE '^[[:space:]]*((internal|private|package|public)[[:space:]]+)?import[[:space:]]+COpenBLAS\b' Sources Examples Tests --include='*.swift' || true)
+done < <(grep -rlE '^[[:space:]]*((internal|private|package|public)[[:space:]]+)?import[[:space:]]+COpenBLAS\b' Sources Examples Tests --include='*.swift' --exclude-dir=.build || true)
 if grep -rnE '\b(Pool[A-Z][A-Za-z]*|CandidatePool|SampleID|Subset[A-Za-z]*|Image[A-Za-z]*|Tensor|WebDataset[A-Za-z]*|CLIPTokenizer)\b' Sources/DataCompCore/Parquet --include='*.swift'; then
   echo "layout: Parquet/ must not name Pool, Image or other DataComp types (lines above)"; status=1
 fi

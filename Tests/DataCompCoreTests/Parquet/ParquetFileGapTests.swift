@@ -35,7 +35,8 @@ import _DataCompTestSupport
         #expect(types["ts_ms"] == .timestamp(unit: .milliseconds, isAdjustedToUTC: false))
         #expect(types["ts_us_utc"] == .timestamp(unit: .microseconds, isAdjustedToUTC: true))
         #expect(types["ts_ns"] == .timestamp(unit: .nanoseconds, isAdjustedToUTC: false))
-        #expect(types["time_ms"] == .time(unit: .milliseconds, isAdjustedToUTC: false))  // pyarrow: Time(isAdjustedToUTC=false, timeUnit=milliseconds)
+        // pyarrow's schema: Time(isAdjustedToUTC=false, timeUnit=milliseconds).
+        #expect(types["time_ms"] == .time(unit: .milliseconds, isAdjustedToUTC: false))
         #expect(types["f16"] == .float16)
         let unsigned = try ParquetFile(path: Fixtures.path("parquet-gaps/unsigned.parquet"))
         #expect(
