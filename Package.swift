@@ -75,7 +75,7 @@ let package = Package(
         ),
         .systemLibrary(
             name: "CWebP",
-            pkgConfig: "libwebp",
+            pkgConfig: "libwebpdemux",
             providers: [.apt(["libwebp-dev"]), .brew(["webp"])]
         ),
         .systemLibrary(

@@ -2,4 +2,5 @@
 #define DATACOMP_CWEBP_SHIM_H
 #include <webp/decode.h>
 #include <webp/encode.h>
+#include <webp/demux.h>
 #endif

@@ -1,4 +1,4 @@
-/// Reads the samples of one WebDataset shard (an uncompressed `.tar`) one at a time, grouping
+/// Reads the samples of one WebDataset shard (a `.tar`, or a gzip-compressed `.tar.gz`) one at a time, grouping
 /// members exactly like Python webdataset 1.0.2's `tar_file_expander` + `group_by_keys`.
 ///
 /// The shard is memory-mapped and read sequentially; only the current sample is assembled, and
@@ -52,14 +52,26 @@ public struct WebDatasetShardReader {
 
     /// Opens a shard.
     ///
+    /// A gzip-compressed shard (`.tar.gz`, `.tgz`, recognised by its magic bytes, as webdataset
+    /// reads it) is decompressed into memory first; an uncompressed one is memory-mapped.
+    ///
     /// - Parameters:
-    ///   - path: The `.tar` file.
+    ///   - path: The `.tar` (or gzip-compressed `.tar.gz`) file.
     ///   - duplicatePolicy: What to do when an extension repeats within a sample.
-    /// - Throws: ``DataCompError`` with code `fileNotFound` or `io`.
+    /// - Throws: ``DataCompError`` with code `fileNotFound` or `io`, or `corruptData` /
+    ///   `truncatedFile` for a damaged gzip stream.
     public init(path: String, duplicatePolicy: DuplicateExtensionPolicy = .throwError) throws {
         self.path = path
         self.duplicatePolicy = duplicatePolicy
-        file = try MappedFile(path: path)
+        let mapped = try MappedFile(path: path)
+        if mapped.count >= 2, mapped.bytes[0] == 0x1F, mapped.bytes[1] == 0x8B {
+            let contents = try DataCompError.attributing(to: path) {
+                try Gzip.zlib_gunzip(mapped.bytes, maximumSize: 1 << 36)
+            }
+            file = MappedFile(contents: contents, path: path)
+        } else {
+            file = mapped
+        }
         parser = TarParser(bytes: file.bytes)
     }
 

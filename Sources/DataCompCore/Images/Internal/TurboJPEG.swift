@@ -74,7 +74,9 @@ func turbo_decompress(_ bytes: UnsafeRawBufferPointer) throws -> TurboJPEGDecode
         if status != 0 {
             let message = decoder.errorMessage
             if !decoder.isWarning {
-                failure = DataCompError(.imageDecodingFailed, "the JPEG data is corrupt: \(message)")
+                failure = DataCompError(
+                    .imageDecodingFailed, "the JPEG data is corrupt: \(message)",
+                    position: .offset(JPEGMarkers.firstAnomaly(bytes) ?? 0))
             } else if message.contains("Premature end") {
                 failure = DataCompError(
                     .truncatedFile, "the JPEG data ends before the image is complete (\(message))",
@@ -103,9 +105,14 @@ func turbo_decompress_header(
     }
     let decoder = try existing ?? TurboJPEGHandle(compressing: false)
     var width: Int32 = 0, height: Int32 = 0, subsampling: Int32 = 0, colorspace: Int32 = 0
-    if tjDecompressHeader3(decoder.handle, base, UInt(bytes.count), &width, &height, &subsampling, &colorspace) != 0 {
+    let status = tjDecompressHeader3(
+        decoder.handle, base, UInt(bytes.count), &width, &height, &subsampling, &colorspace)
+    // libjpeg's warnings (stray bytes between segments, an unknown APP marker) do not stop Pillow
+    // from reading the header, so they do not stop us either.
+    if status != 0 && !(decoder.isWarning && width > 0 && height > 0) {
         throw DataCompError(
-            .imageDecodingFailed, "not a readable JPEG header: \(decoder.errorMessage)", position: .offset(0))
+            .imageDecodingFailed, "not a readable JPEG header: \(decoder.errorMessage)",
+            position: .offset(JPEGMarkers.firstAnomaly(bytes) ?? 0))
     }
     let mode: Image.Mode
     switch colorspace {

@@ -14,6 +14,8 @@ package final class MappedFile: @unchecked Sendable {
     /// The mapped bytes (empty for an empty file).
     package let bytes: UnsafeRawBufferPointer
     private let base: UnsafeMutableRawPointer?
+    /// Whether `base` was allocated (``init(contents:path:)``) rather than mapped.
+    private var isOwned = false
 
     /// Maps the file at `path` read-only.
     ///
@@ -47,8 +49,28 @@ package final class MappedFile: @unchecked Sendable {
         bytes = UnsafeRawBufferPointer(start: mapped, count: size)
     }
 
+    /// Bytes that were produced in memory (a decompressed archive) and stand in for a file.
+    ///
+    /// - Parameters:
+    ///   - contents: The bytes.
+    ///   - path: The file they came from, for error messages.
+    package init(contents: [UInt8], path: String) {
+        self.path = path
+        isOwned = true
+        guard !contents.isEmpty else {
+            base = nil
+            bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+            return
+        }
+        let storage = UnsafeMutableRawPointer.allocate(byteCount: contents.count, alignment: 16)
+        contents.withUnsafeBytes { storage.copyMemory(from: $0.requiredBaseAddress, byteCount: contents.count) }
+        base = storage
+        bytes = UnsafeRawBufferPointer(start: storage, count: contents.count)
+    }
+
     deinit {
-        if let base { munmap(base, bytes.count) }
+        guard let base else { return }
+        if isOwned { base.deallocate() } else { munmap(base, bytes.count) }
     }
 
     /// Maps `path` and parses it with `body`: the one way readers open a file.

@@ -329,6 +329,15 @@ package struct TarParser {
     }
 
     private static func apply(_ records: [String: String], to entry: inout TarEntry, at position: Int) throws {
+        if records.keys.contains(where: { $0.hasPrefix("GNU.sparse.") }) {
+            // PAX-format GNU sparse files (formats 0.x and 1.0): the member's data is a sparse map
+            // plus the packed non-zero blocks, not the file; webdataset would read those bytes.
+            let name = records["GNU.sparse.name"] ?? records["path"] ?? entry.name
+            throw DataCompError(
+                .unsupportedFormat,
+                "member '\(name)' is a GNU sparse file (PAX GNU.sparse records): its data is a sparse map and packed blocks, not the file; re-create the archive without --sparse",
+                position: .member(name))
+        }
         if let path = records["path"] {
             entry.name = strippingTrailingSlashes(path)
         }
