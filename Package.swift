@@ -141,6 +141,21 @@ let package = Package(
     ]
 )
 
+// Coverage-guided fuzz targets (Scripts/fuzz.sh sets DATACOMP_FUZZ=1 and builds them with
+// -sanitize=fuzzer,address): one executable per parser, entered through LLVMFuzzerRunDriver.
+if Context.environment["DATACOMP_FUZZ"] != nil {
+    package.targets.append(
+        .target(
+            name: "_FuzzSupport", dependencies: ["DataCompCore"], path: "Fuzz/_FuzzSupport",
+            swiftSettings: swiftSettings))
+    for name in ["npy", "npz", "subset", "tar", "safetensors", "parquet", "image", "png", "tokenizer", "json"] {
+        package.targets.append(
+            .executableTarget(
+                name: "fuzz-\(name)", dependencies: ["DataCompCore", "_FuzzSupport"], path: "Fuzz/fuzz-\(name)",
+                swiftSettings: swiftSettings))
+    }
+}
+
 // The DocC plugin is only resolved when documentation is built (Scripts/docs.sh sets
 // DATACOMP_DOCS=1), so that users of the SDK never fetch it.
 if Context.environment["DATACOMP_DOCS"] != nil {

@@ -128,26 +128,24 @@ struct Demo: AsyncParsableCommand {
         // 4. OpenCLIP evaluation preprocessing of the kept images, in parallel.
         step = clock.now
         let preprocessor = ImagePreprocessor(size: size)
-        let tensors = try await preprocessor.evaluationTensors(
+        let pixels = try preprocessor.evaluationBatch(
             decoding: keptImages, concurrency: ConcurrencyBudget(width: workers))
-        var batch: [Float] = []
-        batch.reserveCapacity(tensors.count * 3 * size * size)
-        for tensor in tensors { batch.append(contentsOf: tensor.scalars) }
-        let pixels = Tensor(shape: [tensors.count, 3, size, size], scalars: batch)
         try SafetensorsFile.write(
             [SafetensorsTensor(name: "pixel_values", tensor: pixels, dataType: .float16)],
             metadata: ["transform": "open_clip evaluation, \(size)px, OpenAI mean/std"],
             to: output + "/pixels.safetensors")
         print(
-            line("4. preprocess", "[\(tensors.count), 3, \(size), \(size)] float16 -> pixels.safetensors", since: step))
+            line(
+                "4. preprocess", "[\(pixels.shape[0]), 3, \(size), \(size)] float16 -> pixels.safetensors", since: step)
+        )
 
         // 5. Duplicate images: cosine similarity of pixel vectors through one BLAS GEMM.
         step = clock.now
-        let features = pixels.reshaped([tensors.count, 3 * size * size]).rowNormalized()
+        let features = pixels.reshaped([pixels.shape[0], 3 * size * size]).rowNormalized()
         let similarity = features.matmul(features, transposeB: true)
         var duplicatePairs = 0
-        for i in 0..<tensors.count {
-            for j in (i + 1)..<tensors.count where similarity[i, j] > 0.9999 { duplicatePairs += 1 }
+        for i in 0..<pixels.shape[0] {
+            for j in (i + 1)..<pixels.shape[0] where similarity[i, j] > 0.9999 { duplicatePairs += 1 }
         }
         print(line("5. duplicates", "\(duplicatePairs) pairs of identical images among the kept samples", since: step))
         report.append(("duplicate_pairs", .int(duplicatePairs)))

@@ -29,40 +29,72 @@ struct Preprocess: ParsableCommand {
         guard size > 0 else { throw ValidationError("--size must be positive") }
     }
 
-    @Flag(help: "Print the decode + transform throughput (excluding the output write) to stderr.")
+    @Option(help: "How many images are decoded and preprocessed at once (default: the number of cores).")
+    var workers: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Flag(help: "Time decoding and the transform separately, image by image, and print both to stderr.")
     var reportThroughput = false
 
     func run() throws {
+        guard workers > 0 else { throw ValidationError("--workers must be positive") }
         let preprocessor = ImagePreprocessor(size: size)
-        var tensors: [Tensor] = []
-        tensors.reserveCapacity(images.count)
+        let shape = images.count == 1 ? [3, size, size] : [images.count, 3, size, size]
         if reportThroughput {
-            // Decode and transform each image in turn, timing each phase separately.
-            // Process CPU time, so that other processes on the machine do not skew the numbers.
-            func cpuSeconds() -> Double { Double(clock()) / Double(CLOCKS_PER_SEC) }
-            var decodeSeconds = 0.0, transformSeconds = 0.0
-            for path in images {
-                let start = cpuSeconds()
-                let image = try Image(contentsOfFile: path)
-                let middle = cpuSeconds()
-                tensors.append(try preprocessor.evaluationTensor(for: image))
-                decodeSeconds += middle - start
-                transformSeconds += cpuSeconds() - middle
-            }
-            let n = Double(images.count)
-            let line =
-                "\(images.count) images, CPU time: decode \(decodeSeconds * 1000 / n) ms/image, "
-                + "transform \(transformSeconds * 1000 / n) ms/image, \(n / (decodeSeconds + transformSeconds)) images/s\n"
-            FileHandle.standardError.write(Data(line.utf8))
-        } else {
-            for path in images {
-                tensors.append(try preprocessor.evaluationTensor(for: try Image(contentsOfFile: path)))
+            try runTimed(preprocessor, shape: shape)
+            return
+        }
+        // The files are memory-mapped and decoded in place; the output streams into the .npy in
+        // batches through one reused buffer (no tensor per image, no stacked copy).
+        let files = try images.map { path in
+            do {
+                return try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+            } catch {
+                let missing = !FileManager.default.fileExists(atPath: path)
+                throw DataCompError(
+                    missing ? .fileNotFound : .io, "cannot read the image: \(error.localizedDescription)", path: path)
             }
         }
-        let shape = images.count == 1 ? [3, size, size] : [images.count, 3, size, size]
-        var scalars: [Float] = []
-        scalars.reserveCapacity(tensors.reduce(0) { $0 + $1.count })
-        for tensor in tensors { scalars.append(contentsOf: tensor.scalars) }
-        try NPYArray(shape: shape, scalars: scalars).write(to: output)
+        do {
+            try AtomicFile.write(to: output) { sink in
+                try sink.write(NPYHeader.encoded(dataType: .float32, shape: shape))
+                try preprocessor.forEachEvaluationBatch(
+                    decoding: files, batchSize: 16, concurrency: ConcurrencyBudget(width: workers)
+                ) { _, values in
+                    try sink.write(UnsafeRawBufferPointer(values))
+                }
+            }
+        } catch var error as DataCompError {
+            // Batch errors name the image by index; name its file instead.
+            if error.path == nil, let row = error.position?.row, images.indices.contains(row) {
+                error.path = images[row]
+                error.position = nil
+            }
+            throw error
+        }
+    }
+
+    /// `--report-throughput`: decode and transform each image in turn, timing each phase in
+    /// process CPU time (so that other processes on the machine do not skew the numbers).
+    private func runTimed(_ preprocessor: ImagePreprocessor, shape: [Int]) throws {
+        func cpuSeconds() -> Double { Double(clock()) / Double(CLOCKS_PER_SEC) }
+        var decodeSeconds = 0.0, transformSeconds = 0.0
+        var tensors: [Tensor] = []
+        for path in images {
+            let start = cpuSeconds()
+            let image = try Image(contentsOfFile: path)
+            let middle = cpuSeconds()
+            tensors.append(try preprocessor.evaluationTensor(for: image))
+            decodeSeconds += middle - start
+            transformSeconds += cpuSeconds() - middle
+        }
+        let n = Double(images.count)
+        let line =
+            "\(images.count) images, CPU time: decode \(decodeSeconds * 1000 / n) ms/image, "
+            + "transform \(transformSeconds * 1000 / n) ms/image, \(n / (decodeSeconds + transformSeconds)) images/s\n"
+        FileHandle.standardError.write(Data(line.utf8))
+        try AtomicFile.write(to: output) { sink in
+            try sink.write(NPYHeader.encoded(dataType: .float32, shape: shape))
+            for tensor in tensors { try tensor.scalars.withUnsafeBytes { try sink.write($0) } }
+        }
     }
 }

@@ -11,6 +11,9 @@ import _DataCompTestSupport
     @Test("A downstream package filters on an extra column and a sidecar score and writes a subset")
     func filtersOnExtraColumnAndSidecar() throws {
         let swift = URL(fileURLWithPath: "/usr/bin/env")
+        // SwiftPM caches the source list of a path dependency; drop it so that files added to or
+        // removed from this package since the last build are seen (a fresh clone has none).
+        try? FileManager.default.removeItem(at: Self.package.appendingPathComponent(".build/debug/description.json"))
         let build = try CommandRunner.run(executable: swift, ["swift", "build", "--package-path", Self.package.path])
         try #require(build.status == 0, "swift build failed:\n\(build.standardOutput)\n\(build.standardError)")
         let binPath = try CommandRunner.run(

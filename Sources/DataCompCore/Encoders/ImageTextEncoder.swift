@@ -14,8 +14,8 @@ import Foundation
 /// texts arrive as raw captions, which the encoder tokenizes as its model requires.
 ///
 /// ```swift
-/// func clipScores(_ encoder: some ImageTextEncoder, images: [MemberBytes], captions: StringColumn) async throws -> [Float] {
-///     let pixels = try await encoder.imagePreprocessor.evaluationBatch(decoding: images)
+/// func clipScores(_ encoder: some ImageTextEncoder, images: [MemberBytes], captions: StringColumn) throws -> [Float] {
+///     let pixels = try encoder.imagePreprocessor.evaluationBatch(decoding: images)
 ///     let imageEmbeddings = try encoder.encodeImages(pixels)
 ///     let textEmbeddings = try encoder.encodeTexts(captions)
 ///     return (0..<captions.count).map { row in
@@ -66,7 +66,7 @@ extension ImageTextEncoder {
     ///   ``encodeImages(_:)`` throws.
     public func encodeImages<Bytes: ContiguousBytes & Sendable>(
         decoding encoded: [Bytes], concurrency: ConcurrencyBudget = .machine
-    ) async throws -> Tensor {
-        try encodeImages(try await imagePreprocessor.evaluationBatch(decoding: encoded, concurrency: concurrency))
+    ) throws -> Tensor {
+        try encodeImages(try imagePreprocessor.evaluationBatch(decoding: encoded, concurrency: concurrency))
     }
 }

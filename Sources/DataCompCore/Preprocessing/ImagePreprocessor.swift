@@ -106,32 +106,21 @@ public struct ImagePreprocessor: Sendable, Hashable {
 
     /// The resized, centre-cropped RGB image of the evaluation transform, before normalisation.
     func evaluationImage(for image: Image) throws -> Image {
-        let short = min(image.width, image.height), long = max(image.width, image.height)
-        let (product, overflow) = size.multipliedReportingOverflow(by: long)
-        guard !overflow, product / short <= Int(Int32.max) else {
-            throw DataCompError(
-                .unsupportedFormat,
-                "the image is \(image.width)×\(image.height): resizing its shorter side to \(size) would make the longer side \(overflow ? "overflow" : "\(product / short) pixels"), more than 2³¹ − 1 (Pillow raises OverflowError on it too); skip such extreme-aspect images"
-            )
-        }
-        let target = resizedSize(width: image.width, height: image.height)
+        let geometry = try evaluationGeometry(width: image.width, height: image.height)
+        let target = geometry.target
         let n = size
-        // torchvision center_crop: pad (floor left/top) when smaller, then round-half-even offsets.
-        func offset(_ extent: Int) -> Int {
-            if n > extent { return -((n - extent) / 2) }
-            return Int((Double(extent - n) / 2.0).rounded(.toNearestOrEven))
-        }
-        let left = offset(target.width), top = offset(target.height)
         let cropped: Image
-        if target.width == image.width && target.height == image.height {
-            cropped = image.cropped(left: left, top: top, width: n, height: n)
-        } else if left >= 0 && top >= 0 && left + n <= target.width && top + n <= target.height {
-            cropped = image.resized(
-                width: target.width, height: target.height, filter: filter, box: nil,
-                window: (left, top, n, n))
+        if let window = geometry.window {
+            if target.width == image.width && target.height == image.height {
+                cropped = image.cropped(left: window.x, top: window.y, width: n, height: n)
+            } else {
+                cropped = image.resized(
+                    width: target.width, height: target.height, filter: filter, box: nil, window: window)
+            }
         } else {
+            // The crop pads: resize everything, then crop with zero padding (torchvision's rule).
             cropped = image.resized(width: target.width, height: target.height, filter: filter)
-                .cropped(left: left, top: top, width: n, height: n)
+                .cropped(left: cropOffset(target.width), top: cropOffset(target.height), width: n, height: n)
         }
         return cropped.convertedToRGB()
     }
@@ -210,24 +199,9 @@ public struct ImagePreprocessor: Sendable, Hashable {
     /// channel planes one after the other).
     func normalize(fromRGB image: Image, into out: UnsafeMutableBufferPointer<Float>) {
         precondition(image.mode == .rgb, "normalize(fromRGB:into:) needs an RGB image")
-        let plane = image.width * image.height
-        precondition(out.count == 3 * plane, "the output holds \(out.count) values, not 3 × \(plane)")
-        let mean = self.mean, std = self.standardDeviation
-        // One lookup table per channel: the same Float operations torch performs per value.
-        var tables = [Float](repeating: 0, count: 3 * 256)
-        for c in 0..<3 {
-            for v in 0..<256 { tables[c * 256 + v] = (Float(v) / 255 - mean[c]) / std[c] }
-        }
-        image.pixels.withUnsafeBufferPointer { src in
-            tables.withUnsafeBufferPointer { lut in
-                // One pass over the interleaved pixels, writing the three planes.
-                for i in 0..<plane {
-                    let p = 3 &* i
-                    out[i] = lut[Int(src[p])]
-                    out[plane &+ i] = lut[256 &+ Int(src[p &+ 1])]
-                    out[2 &* plane &+ i] = lut[512 &+ Int(src[p &+ 2])]
-                }
-            }
+        image.pixels.withUnsafeBufferPointer { pixels in
+            normalize(
+                pixels, rowStride: 3 * image.width, channels: 3, width: image.width, height: image.height, into: out)
         }
     }
 }

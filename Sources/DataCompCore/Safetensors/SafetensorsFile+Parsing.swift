@@ -1,5 +1,5 @@
 extension SafetensorsFile {
-    struct ParsedHeader {
+    package struct ParsedHeader {
         var metadata: [(key: String, value: String)]?
         var tensors: [TensorInfo]
         var dataStart: Int
@@ -8,7 +8,7 @@ extension SafetensorsFile {
     /// Parses and validates a complete safetensors file held in memory.
     ///
     /// - Throws: ``DataCompError`` without a path.
-    static func parse(_ bytes: UnsafeRawBufferPointer) throws -> ParsedHeader {
+    package static func parse(_ bytes: UnsafeRawBufferPointer) throws -> ParsedHeader {
         var reader = ByteReader(bytes, context: "safetensors header")
         let declared = try reader.readUInt64(for: "the 8-byte header length")
         guard declared <= UInt64(maximumHeaderLength) else {

@@ -35,6 +35,20 @@ import _DataCompTestSupport
         #expect(worstFile <= 0.02, "end-to-end max \(worstFile)")
     }
 
+    @Test("The decoding fast path matches OpenCLIP like the Image path", arguments: cases)
+    func decodingPathMatchesOpenCLIP(_ testCase: Case) throws {
+        // JPEGs in RGB and L are decoded into reused buffers and resampled without an Image;
+        // every other file takes the Image path. Both must give the very same bits, and stay
+        // within the OpenCLIP tolerance above.
+        let bytes = try testCase.fixture.bytes(testCase.fixture.file)
+        let preprocessor = ImagePreprocessor(size: testCase.size)
+        let viaImage = try preprocessor.evaluationTensor(for: Image(decoding: bytes))
+        let viaDecoding = try preprocessor.evaluationTensors(decoding: [bytes, bytes], concurrency: .serial)
+        #expect(viaDecoding == [viaImage, viaImage], "reused buffers must not leak between images")
+        let expected = try testCase.fixture.floats(testCase.file)
+        #expect(maxAbsoluteDifference(viaDecoding[0].scalars, expected) <= 0.02)
+    }
+
     @Test("Training transform is shaped, deterministic per seed and seed-dependent")
     func trainingTransformIsDeterministic() throws {
         let image = try ImageFixture.named("rgb_q90.jpg")[0].pillowImage()
@@ -79,23 +93,23 @@ import _DataCompTestSupport
     }
 
     @Test("Batch preprocessing equals one-by-one preprocessing")
-    func batchMatchesSingle() async throws {
+    func batchMatchesSingle() throws {
         let images = try ImageFixture.all.prefix(8).map { try $0.pillowImage() }
         let preprocessor = ImagePreprocessor(size: 32)
         let single = try images.map { try preprocessor.evaluationTensor(for: $0) }
-        let batch = try await preprocessor.evaluationTensors(for: images, concurrency: ConcurrencyBudget(width: 3))
+        let batch = try preprocessor.evaluationTensors(for: images, concurrency: ConcurrencyBudget(width: 3))
         #expect(batch == single)
         let encoded = try ImageFixture.all.prefix(8).map { try $0.bytes($0.file) }
         let decoded = try encoded.map { try preprocessor.evaluationTensor(for: Image(decoding: $0)) }
-        let decodedBatch = try await preprocessor.evaluationTensors(
+        let decodedBatch = try preprocessor.evaluationTensors(
             decoding: encoded, concurrency: ConcurrencyBudget(width: 2))
         #expect(decodedBatch == decoded)
         // One [N, 3, H, W] buffer holds the same values, image after image; members are read in place.
-        let stacked = try await preprocessor.evaluationBatch(
+        let stacked = try preprocessor.evaluationBatch(
             decoding: encoded.map { MemberBytes($0) }, concurrency: ConcurrencyBudget(width: 2))
         #expect(stacked.shape == [8, 3, 32, 32])
         #expect(stacked.scalars == decoded.flatMap(\.scalars))
-        let stackedImages = try await preprocessor.evaluationBatch(for: images)
+        let stackedImages = try preprocessor.evaluationBatch(for: images)
         #expect(stackedImages.scalars == single.flatMap(\.scalars))
     }
 }

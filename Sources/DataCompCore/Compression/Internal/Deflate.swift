@@ -2,13 +2,13 @@ internal import CZlib
 
 /// Thin wrappers around zlib: CRC-32 and the raw-deflate streams ZIP needs, and the zlib
 /// streams PNG needs.
-enum Deflate {
+package enum Deflate {
     /// Updates a CRC-32 (the ZIP/PNG polynomial) with `bytes`.
     ///
     /// Start with 0.
     ///
     /// The corresponding C function is `crc32`.
-    static func zlib_crc32(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
+    package static func zlib_crc32(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
         var value = UInt(crc)
         var offset = 0
         while offset < bytes.count {

@@ -126,6 +126,33 @@ enum PillowResampler {
         kernel: Kernel,
         window: (x: Int, y: Int, width: Int, height: Int)
     ) -> [UInt8] {
+        let scratch = ReusableBuffer()
+        return [UInt8](unsafeUninitializedCapacity: window.width * window.height * channels) { output, initialized in
+            source.withUnsafeBufferPointer { src in
+                resample(
+                    src, width: width, height: height, channels: channels, outputWidth: outputWidth,
+                    outputHeight: outputHeight, box: box, kernel: kernel, window: window, intermediate: scratch,
+                    into: output)
+            }
+            initialized = output.count
+        }
+    }
+
+    /// The resampler on caller-owned memory, bit-identical to the array form.
+    ///
+    /// It writes the `window` of the resized image into `output` (`window.width ×
+    /// window.height × channels` bytes), using `intermediate` for the first pass; nothing is
+    /// allocated but coefficients.
+    static func resample(
+        _ source: UnsafeBufferPointer<UInt8>, width: Int, height: Int, channels: Int,
+        outputWidth: Int, outputHeight: Int,
+        box: (x0: Float, y0: Float, x1: Float, y1: Float),
+        kernel: Kernel,
+        window: (x: Int, y: Int, width: Int, height: Int),
+        intermediate scratch: ReusableBuffer,
+        into output: UnsafeMutableBufferPointer<UInt8>
+    ) {
+        precondition(output.count == window.width * window.height * channels, "the output does not hold the window")
         let needHorizontal = outputWidth != width || box.x0 != 0 || box.x1 != Float(outputWidth)
         let needVertical = outputHeight != height || box.y0 != 0 || box.y1 != Float(outputHeight)
         let columns = window.x..<(window.x + window.width)
@@ -143,23 +170,14 @@ enum PillowResampler {
             let firstColumn = horizontal.first[0]
             let columnCount = max(
                 0, horizontal.first[columns.count - 1] + horizontal.count[columns.count - 1] - firstColumn)
-            var intermediate = [UInt8](repeating: 0, count: columnCount * window.height * channels)
-            intermediate.withUnsafeMutableBufferPointer { out in
-                source.withUnsafeBufferPointer { src in
-                    verticalPass(
-                        src, stride: width * channels, columnOffset: firstColumn * channels,
-                        rowBytes: columnCount * channels, rowBase: 0, coefficients: vertical, into: out)
-                }
-            }
-            var output = [UInt8](repeating: 0, count: window.width * window.height * channels)
-            output.withUnsafeMutableBufferPointer { out in
-                intermediate.withUnsafeBufferPointer { src in
-                    horizontalPass(
-                        src, stride: columnCount * channels, firstRow: 0, rowCount: window.height,
-                        channels: channels, coefficients: horizontal, columnBase: firstColumn, into: out)
-                }
-            }
-            return output
+            let intermediate = scratch.bytes(columnCount * window.height * channels)
+            verticalPass(
+                source, stride: width * channels, columnOffset: firstColumn * channels,
+                rowBytes: columnCount * channels, rowBase: 0, coefficients: vertical, into: intermediate)
+            horizontalPass(
+                UnsafeBufferPointer(intermediate), stride: columnCount * channels, firstRow: 0, rowCount: window.height,
+                channels: channels, coefficients: horizontal, columnBase: firstColumn, into: output)
+            return
         }
         let vertical =
             needVertical
@@ -175,47 +193,49 @@ enum PillowResampler {
             let last = vertical.first[rows.count - 1] + vertical.count[rows.count - 1]
             rowCount = max(0, last - firstRow)
         }
-
-        var intermediate: [UInt8]
-        let intermediateStride: Int
-        let intermediateColumnOffset: Int
+        guard let vertical else {
+            if needHorizontal {
+                // No vertical pass: the horizontal pass produces exactly the window's rows.
+                let horizontal = Coefficients(
+                    inputSize: width, in0: box.x0, in1: box.x1, outputSize: outputWidth, outputs: columns,
+                    kernel: kernel)
+                horizontalPass(
+                    source, stride: width * channels, firstRow: firstRow, rowCount: rowCount,
+                    channels: channels, coefficients: horizontal, columnBase: 0, into: output)
+            } else {
+                // Neither pass: Pillow copies the image; the window of the source.
+                copyWindow(source, width: width, bytesPerPixel: channels, window: window, into: output)
+            }
+            return
+        }
         if needHorizontal {
             let horizontal = Coefficients(
                 inputSize: width, in0: box.x0, in1: box.x1, outputSize: outputWidth, outputs: columns, kernel: kernel)
-            intermediate = [UInt8](repeating: 0, count: window.width * rowCount * channels)
-            intermediate.withUnsafeMutableBufferPointer { out in
-                source.withUnsafeBufferPointer { src in
-                    horizontalPass(
-                        src, stride: width * channels, firstRow: firstRow, rowCount: rowCount,
-                        channels: channels, coefficients: horizontal, columnBase: 0, into: out)
-                }
-            }
-            intermediateStride = window.width * channels
-            intermediateColumnOffset = 0
-            firstRow = 0
+            let intermediate = scratch.bytes(window.width * rowCount * channels)
+            horizontalPass(
+                source, stride: width * channels, firstRow: firstRow, rowCount: rowCount,
+                channels: channels, coefficients: horizontal, columnBase: 0, into: intermediate)
+            verticalPass(
+                UnsafeBufferPointer(intermediate), stride: window.width * channels, columnOffset: 0,
+                rowBytes: window.width * channels, rowBase: vertical.first.first ?? 0,
+                coefficients: vertical, into: output)
         } else {
-            intermediate = source
-            intermediateStride = width * channels
-            intermediateColumnOffset = window.x * channels
+            verticalPass(
+                source, stride: width * channels, columnOffset: window.x * channels,
+                rowBytes: window.width * channels, rowBase: 0, coefficients: vertical, into: output)
         }
+    }
 
-        if let vertical {
-            var output = [UInt8](repeating: 0, count: window.width * window.height * channels)
-            let base = needHorizontal ? vertical.first.first ?? 0 : 0
-            output.withUnsafeMutableBufferPointer { out in
-                intermediate.withUnsafeBufferPointer { src in
-                    verticalPass(
-                        src, stride: intermediateStride, columnOffset: intermediateColumnOffset,
-                        rowBytes: window.width * channels, rowBase: base,
-                        coefficients: vertical, into: out)
-                }
-            }
-            return output
+    /// Copies the `window` of a tightly packed image into `output`.
+    static func copyWindow(
+        _ source: UnsafeBufferPointer<UInt8>, width: Int, bytesPerPixel bpp: Int,
+        window: (x: Int, y: Int, width: Int, height: Int), into output: UnsafeMutableBufferPointer<UInt8>
+    ) {
+        let rowBytes = window.width * bpp
+        guard rowBytes > 0, let o = output.baseAddress, let s = source.baseAddress else { return }
+        for r in 0..<window.height {
+            (o + r * rowBytes).update(from: s + ((window.y + r) * width + window.x) * bpp, count: rowBytes)
         }
-        // No vertical pass: the horizontal pass already produced exactly the window's rows.
-        if needHorizontal { return intermediate }
-        // Neither pass: Pillow copies the image; return the window of the source.
-        return crop(source, width: width, bytesPerPixel: channels, window: window)
     }
 
     /// Copies the `window` out of a tightly packed image.

@@ -41,14 +41,37 @@ struct TurboJPEGDecoded {
 /// "Premature end of JPEG file" which means the file is truncated: Pillow raises
 /// "image file is truncated" for those, and so do we.
 func turbo_decompress(_ bytes: UnsafeRawBufferPointer) throws -> TurboJPEGDecoded {
+    let decoder = try TurboJPEGHandle(compressing: false)
+    let header = try turbo_decompress_header(bytes, decoder: decoder)
+    let count = try Image.byteCount(
+        width: header.width, height: header.height, mode: header.mode, code: .imageDecodingFailed)
+    try turbo_checkPlausible(header, byteCount: bytes.count)
+    var failure: (any Error)?
+    let pixels = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+        do {
+            try turbo_decompress(bytes, header: header, decoder: decoder, into: buffer)
+        } catch {
+            buffer.initialize(repeating: 0)
+            failure = error
+        }
+        initialized = count
+    }
+    if let failure { throw failure }
+    return TurboJPEGDecoded(width: header.width, height: header.height, mode: header.mode, pixels: pixels)
+}
+
+/// Decodes a JPEG whose header was read with ``turbo_decompress_header(_:decoder:)`` into
+/// `output` (`width × height × bytesPerPixel` bytes, in Pillow's mode), reusing `decoder`.
+func turbo_decompress(
+    _ bytes: UnsafeRawBufferPointer, header: (width: Int, height: Int, mode: Image.Mode), decoder: TurboJPEGHandle,
+    into output: UnsafeMutableBufferPointer<UInt8>
+) throws {
     guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count > 0 else {
         throw DataCompError(.imageDecodingFailed, "the JPEG data is empty", position: .offset(0))
     }
     guard bytes.count <= Int(UInt32.max) else {
         throw DataCompError(.imageDecodingFailed, "JPEG data larger than 4 GiB is not supported")
     }
-    let decoder = try TurboJPEGHandle(compressing: false)
-    let header = try turbo_decompress_header(bytes, decoder: decoder)
     let width = Int32(header.width), height = Int32(header.height), mode = header.mode
     let format: TJPF
     switch mode {
@@ -56,41 +79,37 @@ func turbo_decompress(_ bytes: UnsafeRawBufferPointer) throws -> TurboJPEGDecode
     case .cmyk: format = TJPF_CMYK
     default: format = TJPF_RGB
     }
-    let count = try Image.byteCount(width: Int(width), height: Int(height), mode: mode, code: .imageDecodingFailed)
-    // Even a flat progressive JPEG needs about one bit per 8×8 block; a header that claims
-    // more than 16,384 pixels per byte of file is corrupt (and would make us allocate for nothing).
-    guard Int(width) * Int(height) / 16_384 <= bytes.count else {
+    precondition(output.count == header.width * header.height * mode.bytesPerPixel, "the output does not fit the image")
+    try turbo_checkPlausible(header, byteCount: bytes.count)
+    let status = tjDecompress2(
+        decoder.handle, base, UInt(bytes.count), output.baseAddress, width,
+        width * Int32(mode.bytesPerPixel), height, Int32(format.rawValue), 0)
+    if status != 0 {
+        let message = decoder.errorMessage
+        if !decoder.isWarning {
+            throw DataCompError(
+                .imageDecodingFailed, "the JPEG data is corrupt: \(message)",
+                position: .offset(JPEGMarkers.firstAnomaly(bytes) ?? 0))
+        } else if message.contains("Premature end") {
+            throw DataCompError(
+                .truncatedFile, "the JPEG data ends before the image is complete (\(message))",
+                position: .offset(bytes.count))
+        }
+    }
+    if mode == .cmyk {
+        for i in output.indices { output[i] = 255 &- output[i] }
+    }
+}
+
+/// Even a flat progressive JPEG needs about one bit per 8×8 block; a header that claims more than
+/// 16,384 pixels per byte of file is corrupt (and would make us allocate for nothing).
+func turbo_checkPlausible(_ header: (width: Int, height: Int, mode: Image.Mode), byteCount: Int) throws {
+    guard header.width * header.height / 16_384 <= byteCount else {
         throw DataCompError(
             .imageDecodingFailed,
-            "the JPEG header claims \(width)×\(height) pixels, implausibly many for \(bytes.count) bytes",
+            "the JPEG header claims \(header.width)×\(header.height) pixels, implausibly many for \(byteCount) bytes",
             position: .offset(0))
     }
-    var failure: DataCompError?
-    var pixels = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-        let status = tjDecompress2(
-            decoder.handle, base, UInt(bytes.count), buffer.baseAddress, width,
-            width * Int32(mode.bytesPerPixel), height, Int32(format.rawValue), 0)
-        initialized = count
-        if status != 0 {
-            let message = decoder.errorMessage
-            if !decoder.isWarning {
-                failure = DataCompError(
-                    .imageDecodingFailed, "the JPEG data is corrupt: \(message)",
-                    position: .offset(JPEGMarkers.firstAnomaly(bytes) ?? 0))
-            } else if message.contains("Premature end") {
-                failure = DataCompError(
-                    .truncatedFile, "the JPEG data ends before the image is complete (\(message))",
-                    position: .offset(bytes.count))
-            }
-        }
-    }
-    if let failure { throw failure }
-    if mode == .cmyk {
-        pixels.withUnsafeMutableBufferPointer { buffer in
-            for i in buffer.indices { buffer[i] = 255 &- buffer[i] }
-        }
-    }
-    return TurboJPEGDecoded(width: Int(width), height: Int(height), mode: mode, pixels: pixels)
 }
 
 /// Reads a JPEG header with `tjDecompressHeader3`: the size and the Pillow mode ("L" for

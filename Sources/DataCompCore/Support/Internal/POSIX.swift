@@ -45,9 +45,9 @@ package enum POSIX {
     /// Flushes to disk (where the file system supports it) and closes.
     ///
     /// The corresponding C
-    /// functions are `fsync` and `close`.
+    /// functions are `fdatasync` and `close`.
     package static func system_syncAndClose(_ descriptor: Int32, path: String) throws {
-        guard fsync(descriptor) == 0 || errno == EINVAL, close(descriptor) == 0 else {
+        guard fdatasync(descriptor) == 0 || errno == EINVAL, close(descriptor) == 0 else {
             throw DataCompError(.io, "cannot finish writing: \(errorMessage())", path: path)
         }
     }
