@@ -12,8 +12,10 @@ git ls-files -z -- '*.swift' | xargs -0 swift format lint --strict
 echo "swift-format: no findings"
 # Layering: C modules only in Internal/ folders, COpenBLAS only in DataCompKernels, Parquet alone.
 bash Scripts/check-layout.sh
-# Documentation is part of the product: every public symbol documented, no DocC warnings.
+# Documentation is part of the product: every public symbol documented, no DocC warnings, and
+# every Swift example in it compiles against the package.
 bash Scripts/docs.sh
+python3 Scripts/check-doc-snippets.py
 swift build -c release --product datacomp
 # The tokenizer tests need OpenCLIP's BPE vocabulary (never committed): resolve it up front from
 # $DATACOMP_BPE_VOCAB or the cache, else `pip download` open-clip-torch and check its sha256.

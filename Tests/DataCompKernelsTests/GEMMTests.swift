@@ -144,12 +144,3 @@ private func values(_ count: Int, seed: UInt64) -> [Float] {
         #expect(c == [0.5, 1, 1.5, 2])
     }
 }
-
-@Suite struct BLASThreadsTests {
-    @Test("The thread count is set, read back and restored")
-    func setsAndRestores() {
-        let before = BLASThreads.count
-        BLASThreads.withCount(1) { #expect(BLASThreads.count == 1) }
-        #expect(BLASThreads.count == before)
-    }
-}

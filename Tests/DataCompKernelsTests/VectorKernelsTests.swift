@@ -52,29 +52,3 @@ import Testing
         for r in 0..<rows { for c in 0..<columns { #expect(transposed[c * rows + r] == source[r * columns + c]) } }
     }
 }
-
-@Suite struct KernelWorkspaceTests {
-    @Test("Buffers grow once and are then reused without allocating")
-    func reusesStorage() {
-        let workspace = KernelWorkspace()
-        for _ in 0..<10 {
-            workspace.withBuffer(0, count: 1000) { $0.initialize(repeating: 1) }
-            workspace.withBuffers((1, 10), (2, 500)) { a, b in
-                a.initialize(repeating: 2)
-                b.initialize(repeating: 3)
-            }
-            workspace.withBuffer(0, count: 10) { #expect($0.count == 10) }
-        }
-        #expect(workspace.allocationCount == 3)
-        workspace.withBuffer(0, count: 2000) { #expect($0.count == 2000) }
-        #expect(workspace.allocationCount == 4)
-    }
-}
-
-@Suite struct HalfPrecisionTests {
-    @Test("Widening and narrowing round-trip every float16 bit pattern, NaN payloads included")
-    func roundTrips() {
-        let failures = (0...UInt16.max).filter { HalfPrecision.narrow(HalfPrecision.widen($0)) != $0 }
-        #expect(failures.isEmpty, "\(failures.count) patterns change, first \(failures.first ?? 0)")
-    }
-}

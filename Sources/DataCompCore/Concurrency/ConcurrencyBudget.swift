@@ -1,3 +1,4 @@
+internal import DataCompKernels
 import Foundation
 
 /// How much parallel work one call may start: the package's single rule for sharing cores
@@ -44,6 +45,16 @@ public struct ConcurrencyBudget: Sendable, Hashable, CustomStringConvertible {
     public func split(over count: Int) -> (outer: Int, inner: ConcurrencyBudget) {
         let outer = max(1, min(count, width))
         return (outer, ConcurrencyBudget(width: max(1, width / outer)))
+    }
+
+    /// Runs `body` with OpenBLAS limited to this budget's width, then restores the previous
+    /// count: a fan-out calls it with each item's inner budget, so that matrix products inside
+    /// concurrent items do not each start a thread per core.
+    package func withBLASThreads<R>(_ body: () async throws -> R) async rethrows -> R {
+        let previous = BLASThreads.count
+        BLASThreads.setCount(width)
+        defer { BLASThreads.setCount(previous) }
+        return try await body()
     }
 
     /// `width N`.

@@ -33,8 +33,11 @@ private final class ParquetStorage: @unchecked Sendable {
 ///
 /// ```swift
 /// let file = try ParquetFile(path: "00000000.parquet")
+/// var high = 0
 /// try file.forEachRowGroup(columns: ["uid", "clip_b32_similarity_score"]) { group in
-///     if case .float(let scores)? = group["clip_b32_similarity_score"]?.values { ... }
+///     if case .float(let scores)? = group["clip_b32_similarity_score"]?.values {
+///         high += scores.filter { $0 >= 0.3 }.count
+///     }
 /// }
 /// ```
 public struct ParquetFile: Sendable {

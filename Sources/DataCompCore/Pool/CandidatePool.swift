@@ -1,7 +1,7 @@
 import Foundation
 
 /// A DataComp candidate pool: the metadata folder of paired `<stem>.parquet` and `<stem>.npz`
-/// files that `download_upstream.py` writes (`datacomp.md` §1.2–1.5).
+/// files that `download_upstream.py` writes (see the article File Formats and Parity).
 ///
 /// Discovery lists the folder **non-recursively** and keeps regular files whose name **ends in**
 /// `.parquet` and does not start with a dot, in sorted byte order of their names — the order
@@ -137,7 +137,7 @@ public struct CandidatePool: Sendable {
     /// The budget is split as ``ConcurrencyBudget/split(over:)`` says: `min(shards, width)`
     /// shards run at once and each reader gets the rest of the width as its
     /// ``PoolShardReader/concurrency`` (for its Parquet decoding and for `transform`'s own inner
-    /// work). Shards are opened inside the tasks, so at most that many shards are in memory at
+    /// work, OpenBLAS included). Shards are opened inside the tasks, so at most that many shards are in memory at
     /// once. The first error cancels the shards not yet started. Each finished shard advances
     /// `progress` (label `pool scan`, unit `shards`).
     ///
@@ -157,11 +157,14 @@ public struct CandidatePool: Sendable {
         let shards = self.shards
         let tracker = ProgressTracker(label: "pool scan", total: shards.count, unit: "shards", reporter: progress)
         defer { tracker.finish() }
-        return try await BoundedFanOut.map(shards.count, width: width) { index in
-            let reader = try PoolShardReader(shard: shards[index], columns: columns, concurrency: inner)
-            let result = try transform(reader)
-            tracker.advance()
-            return result
+        // OpenBLAS gets each shard's share too, for products inside `transform`.
+        return try await inner.withBLASThreads {
+            try await BoundedFanOut.map(shards.count, width: width) { index in
+                let reader = try PoolShardReader(shard: shards[index], columns: columns, concurrency: inner)
+                let result = try transform(reader)
+                tracker.advance()
+                return result
+            }
         }
     }
 }

@@ -1,5 +1,5 @@
 extension ParquetTable {
-    /// A table with the nine columns of a DataComp metadata file (`datacomp.md` §1.3), typed
+    /// A table with the nine columns of a DataComp metadata file (``PoolColumn/dataCompMetadata``), typed
     /// and nullable as pyarrow writes them from pandas.
     ///
     /// - Parameters:

@@ -9,7 +9,11 @@
 /// let aesthetic = PoolColumn.metadata("aesthetic_score", .float)              // an extra Parquet column
 /// let dfn = PoolColumn.sidecar("dfn_score", in: "scores/dfn", .float)          // scores/dfn/<stem>.parquet
 /// let language = PoolColumn.derived("language", .string)                      // added with PoolBatch.adding
-/// try pool.forEachBatch(columns: [.uid, aesthetic, dfn]) { batch in … }
+/// try pool.forEachBatch(columns: [.uid, aesthetic, dfn]) { batch in
+///     let scores = batch.floats(dfn)                                          // one per row
+///     let tagged = batch.adding(language, .strings(StringColumn(Array(repeating: "en", count: batch.count))))
+///     print(scores.count, tagged.columns.contains(language))
+/// }
 /// ```
 ///
 /// A reader decodes only the columns it is asked for: declare exactly what a computation needs.

@@ -6,7 +6,10 @@ import Foundation
 /// ```swift
 /// let tracker = ProgressTracker(label: "scan", total: pool.shards.count, unit: "shards", reporter: reporter)
 /// defer { tracker.finish() }
-/// … tracker.advance()      // from each finished task
+/// for shard in pool.shards {
+///     _ = try PoolShardReader(shard: shard, columns: [.uid]).rowCount
+///     tracker.advance()      // any thread may call it
+/// }
 /// ```
 public final class ProgressTracker: Sendable {
     private struct State {

@@ -3,24 +3,6 @@ import Foundation
 import Testing
 import _DataCompTestSupport
 
-/// Reads a raw little-endian fixture written by Scripts/fixtures/tensor_fixtures.py.
-func littleEndianFixture<T: FixedWidthInteger>(_ name: String, as: T.Type) throws -> [T] {
-    let bytes = try Fixtures.bytes("tensor/" + name)
-    return stride(from: 0, to: bytes.count, by: MemoryLayout<T>.size).map { offset in
-        bytes.withUnsafeBytes { T(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: T.self)) }
-    }
-}
-
-func jsonFixture(_ name: String) throws -> [String: Any] {
-    let data = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("tensor/" + name)))
-    return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-}
-
-func matrix(_ value: Any?) throws -> Tensor {
-    let rows = try #require(value as? [[Double]])
-    return Tensor(shape: [rows.count, rows.first?.count ?? 0], scalars: rows.flatMap { $0.map(Float.init) })
-}
-
 @Suite struct TensorHalfPrecisionTests {
     @Test("Float32 → Float16 rounds exactly like numpy astype(np.float16)")
     func float32ToFloat16MatchesNumpy() throws {
@@ -73,53 +55,5 @@ func matrix(_ value: Any?) throws -> Tensor {
         #expect(bits == [0x3F80, 0x3F80, 0x3F82, 0xC020, 0x7F80, 0xFFFF, 0x7F7F])
         let widened = Tensor(shape: [3], bfloat16Bits: [0x3F80, 0xC020, 0x0001])
         #expect(widened.scalars == [1, -2.5, Float(bitPattern: 0x0001_0000)])
-    }
-}
-
-@Suite struct TensorBLASTests {
-    @Test("matmul agrees with numpy for every transpose combination")
-    func matmulMatchesNumpy() throws {
-        // Reference: numpy float32 `@` (Scripts/fixtures/tensor_fixtures.py); tolerance 1e-5 absolute for
-        // |values| < 10 (different summation order in different BLAS builds).
-        let json = try jsonFixture("matmul.json")
-        let a = try matrix(json["a"]), b = try matrix(json["b"])
-        let aT = try matrix(json["aT"]), bT = try matrix(json["bT"])
-        let cases: [(Tensor, String)] = [
-            (Tensor.matmul(a, b), "ab"),
-            (Tensor.matmul(aT, b, transposeA: true), "aTT_b"),
-            (Tensor.matmul(a, bT, transposeB: true), "a_bTT"),
-            (Tensor.matmul(aT, bT, transposeA: true, transposeB: true), "aTT_bTT"),
-            (a.matmul(bT, transposeB: true), "ab"),
-        ]
-        for (product, name) in cases {
-            let expected = try matrix(json[name])
-            #expect(product.shape == [7, 3])
-            #expect(maxAbsoluteDifference(product.scalars, expected.scalars) < 1e-5, "\(name)")
-        }
-        #expect(aT.transposed() == a)
-    }
-
-    @Test("matmul with an empty inner dimension is all zeros")
-    func emptyInnerDimension() {
-        let product = Tensor.matmul(Tensor(shape: [2, 0]), Tensor(shape: [0, 3]))
-        #expect(product == Tensor(shape: [2, 3]))
-    }
-}
-
-@Suite struct TensorNormalizationTests {
-    @Test("rowNormalized matches torch F.normalize(x, dim=-1), zero and tiny rows included")
-    func matchesTorchNormalize() throws {
-        // Reference: torch.nn.functional.normalize (eps=1e-12) in float32; tolerance 1e-6
-        // absolute on unit-norm rows, exact zeros for the zero row, 1e-14 for the tiny row.
-        let json = try jsonFixture("normalize.json")
-        let x = try matrix(json["x"])
-        let expected = try matrix(json["y"])
-        let y = x.rowNormalized()
-        #expect(maxAbsoluteDifference(y.scalars, expected.scalars) < 1e-6)
-        #expect(y.scalars[18..<27].allSatisfy { $0 == 0 })
-        #expect(zip(y.scalars[36..<45], expected.scalars[36..<45]).allSatisfy { abs($0 - $1) < 1e-14 })
-        let norms = y.rowNorms()
-        #expect(norms.shape == [6])
-        #expect(abs(norms[0] - 1) < 1e-6)
     }
 }
