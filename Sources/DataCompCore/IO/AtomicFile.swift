@@ -1,17 +1,21 @@
 /// Writes files so that readers never see a half-written output.
 ///
-/// Data goes to a temporary file next to the destination (`.name.tmp-<pid>-<random>`), is flushed
-/// to disk, and is then renamed over the destination in one step. An interrupted write leaves
-/// either the old file or the complete new one.
+/// Data goes to a temporary file next to the destination (`.name.tmp-<pid>-<random>`) and is
+/// renamed over the destination in one step when complete, so an interrupted or failed write
+/// leaves either the old file or the complete new one, never a half-written output. Pass
+/// `synchronizing: true` to also force the data to disk before the rename (checkpoints and other
+/// files that must survive a power loss); by default the kernel writes it back on its own
+/// schedule, as numpy's and pyarrow's writers leave it.
 public enum AtomicFile {
     /// Writes `bytes` to `path` atomically.
     ///
     /// - Parameters:
     ///   - bytes: The complete file content.
     ///   - path: The destination; its folder must exist.
+    ///   - synchronizing: Whether the data is forced to disk (`fdatasync`) before the rename.
     /// - Throws: ``DataCompError`` with code `io` naming the path.
-    public static func write(_ bytes: some Collection<UInt8>, to path: String) throws {
-        try write(to: path) { sink in try sink.write(bytes) }
+    public static func write(_ bytes: some Collection<UInt8>, to path: String, synchronizing: Bool = false) throws {
+        try write(to: path, synchronizing: synchronizing) { sink in try sink.write(bytes) }
     }
 
     /// Streams content into `path` atomically: `body` writes through the sink, and the file
@@ -19,12 +23,15 @@ public enum AtomicFile {
     ///
     /// - Parameters:
     ///   - path: The destination; its folder must exist.
+    ///   - synchronizing: Whether the data is forced to disk (`fdatasync`) before the rename.
     ///   - body: Writes the content. If it throws, the temporary file is removed and the error
     ///     is rethrown.
     /// - Returns: What `body` returns.
     /// - Throws: ``DataCompError`` with code `io`, or whatever `body` throws.
-    public static func write<R>(to path: String, _ body: (inout FileSink) throws -> R) throws -> R {
-        let session = try AtomicFileSession(path: path)
+    public static func write<R>(to path: String, synchronizing: Bool = false, _ body: (inout FileSink) throws -> R)
+        throws -> R
+    {
+        let session = try AtomicFileSession(path: path, synchronizing: synchronizing)
         do {
             let result = try body(&session.sink)
             try session.commit()
@@ -94,11 +101,15 @@ public struct FileSink: ~Copyable {
         try POSIX.system_writeAll(descriptor, bytes, path: path)
     }
 
-    mutating func close() throws {
+    mutating func close(synchronizing: Bool) throws {
         try flush()
         let fd = descriptor
         descriptor = -1
-        try POSIX.system_syncAndClose(fd, path: path)
+        if synchronizing {
+            try POSIX.system_syncAndClose(fd, path: path)
+        } else {
+            try POSIX.system_closeChecked(fd, path: path)
+        }
     }
 
     mutating func abandon() {

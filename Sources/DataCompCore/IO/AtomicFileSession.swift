@@ -7,18 +7,22 @@ package final class AtomicFileSession {
     package var sink: FileSink
     private var isOpen = true
 
-    package init(path: String) throws {
+    /// Whether ``commit()`` forces the data to disk before the rename.
+    package let synchronizing: Bool
+
+    package init(path: String, synchronizing: Bool = false) throws {
         self.path = path
+        self.synchronizing = synchronizing
         temporaryPath = AtomicFile.temporaryPath(for: path)
         sink = try FileSink(creating: temporaryPath)
     }
 
-    /// Flushes, syncs and renames the file into place.
+    /// Flushes (and, when ``synchronizing``, syncs) the file and renames it into place.
     package func commit() throws {
         guard isOpen else { return }
         isOpen = false
         do {
-            try sink.close()
+            try sink.close(synchronizing: synchronizing)
         } catch {
             POSIX.system_unlink(temporaryPath)
             throw error

@@ -181,7 +181,7 @@ extension JSONValue {
             let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
             // Integers that fit in Int stay integers; "-0" is a float, as serde_json reads it.
             if isInteger, let integer = Int(text), !(integer == 0 && text.hasPrefix("-")) { return .int(integer) }
-            if isInteger, let unsigned = UInt64(text) { return .uint(unsigned) }
+            if isInteger, !text.hasPrefix("-"), let unsigned = UInt64(text) { return .uint(unsigned) }
             guard let value = Double(text), value.isFinite else {
                 position = start
                 throw error("number out of range")

@@ -52,6 +52,15 @@ package enum POSIX {
         }
     }
 
+    /// Closes, reporting a failure (a delayed write error).
+    ///
+    /// The corresponding C function is `close`.
+    package static func system_closeChecked(_ descriptor: Int32, path: String) throws {
+        guard close(descriptor) == 0 else {
+            throw DataCompError(.io, "cannot finish writing: \(errorMessage())", path: path)
+        }
+    }
+
     /// Closes, ignoring errors (for abandoned files).
     ///
     /// The corresponding C function is `close`.
