@@ -4,7 +4,8 @@
 # committed fixtures plus hand-built extreme PNGs, runs the targets one after another for
 # SECONDS each (default 240) and prints executions, coverage and findings per target.
 # Usage: bash Scripts/fuzz.sh [SECONDS] [TARGET ...]
-# Corpora grow in .build-fuzz/corpus/<target>; crashing inputs go to .build-fuzz/findings/<target>.
+# Corpora grow in .build-fuzz/corpus/<target>; crashing inputs go to .build-fuzz/findings/<target>
+# (a target stops at its first finding; the table counts only the findings of this run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_TARGET="${1:-240}"
@@ -69,6 +70,8 @@ for name in "${TARGETS[@]}"; do
   findings="$BUILD/findings/$name"
   mkdir -p "$findings"
   log="$BUILD/fuzz-$name.log"
+  marker="$BUILD/fuzz-$name.started"
+  touch "$marker"
   "$BUILD/release/fuzz-$name" "$BUILD/corpus/$name" -max_total_time="$SECONDS_PER_TARGET" -timeout=20 \
     -rss_limit_mb=3072 -max_len=131072 -print_final_stats=1 -artifact_prefix="$findings/" > "$log" 2>&1 || true
   runs=$(grep -E "^stat::number_of_executed_units" "$log" | awk '{print $2}' || true)
@@ -76,6 +79,9 @@ for name in "${TARGETS[@]}"; do
   cov=$(echo "$stats" | sed -nE 's/.*cov: ([0-9]+).*/\1/p')
   ft=$(echo "$stats" | sed -nE 's/.*ft: ([0-9]+).*/\1/p')
   corp=$(echo "$stats" | sed -nE 's/.*corp: ([0-9]+).*/\1/p')
-  crashes=$(ls "$findings" | wc -l)
+  # Only this run's findings count (libFuzzer stops at the first one; earlier runs' files stay).
+  new=$(find "$findings" -maxdepth 1 -type f -newer "$marker" | sort)
+  crashes=$(printf "%s" "$new" | grep -c . || true)
   printf "%-12s %12s %10s %10s %8s %s\n" "$name" "${runs:-?}" "${cov:-?}" "${ft:-?}" "${corp:-?}" "$crashes"
+  if [ -n "$new" ]; then echo "  $new (see $log)"; fi
 done

@@ -13,7 +13,8 @@ extension ImagePreprocessor {
         guard ImageFormat.sniff(bytes) == .jpeg, filter == .bicubic || filter == .bilinear else {
             return try writeEvaluationTensor(for: Image.decode(bytes), into: out)
         }
-        let decoder = try scratch.jpegDecoder()
+        // A fresh decompressor per image, as Pillow: libjpeg carries tables over (see PreprocessingScratch).
+        let decoder = try TurboJPEGHandle(compressing: false)
         let header = try turbo_decompress_header(bytes, decoder: decoder)
         guard header.mode == .rgb || header.mode == .gray else {
             return try writeEvaluationTensor(for: Image.decode(bytes), into: out)

@@ -45,10 +45,10 @@ import _DataCompTestSupport
     }
 
     @Test(
-        "Decoded like Pillow: stray JPEG bytes, animated WebP, APNG and MPO first frames, a 9.5-megapixel strip",
+        "Decoded like Pillow: stray JPEG bytes, tables after the scan or none, animated WebP, APNG and MPO first frames, a 9.5-megapixel strip",
         arguments: [
-            "junk_header.jpg", "junk_before_eoi.jpg", "animated.webp", "animated_alpha.webp", "frames.apng",
-            "photo.mpo", "strip.png",
+            "junk_header.jpg", "junk_before_eoi.jpg", "cut_table_after_scan.jpg", "table_after_scan.jpg",
+            "no_huffman_tables.jpg", "animated.webp", "animated_alpha.webp", "frames.apng", "photo.mpo", "strip.png",
         ])
     func decodesLikePillow(name: String) throws {
         let expected = try #require(try Self.expectations()[name])
@@ -81,5 +81,67 @@ import _DataCompTestSupport
         bytes[sof + 3] = 0xFF
         let error = try #require(throws: DataCompError.self) { try Image(decoding: bytes) }
         #expect(error.position == .offset(sof))
+    }
+
+    /// A finding of fuzz-image.
+    ///
+    /// After a warning (stray bytes), a fatal error left pixels unwritten while TurboJPEG 2.1
+    /// still called it a warning, so uninitialized memory reached the tensor.
+    /// Pillow refuses the file at `load()`; every decoding path must refuse it too.
+    @Test("A fatal JPEG error after a warning is an error on every path, as in Pillow")
+    func fatalErrorAfterWarning() throws {
+        let name = "junk_then_undefined_table.jpg"
+        let object = try PoolFixtures.jsonObject("images-gaps/expected.json")
+        let entry = try #require(object[name] as? [String: Any])
+        #expect(entry["load_error"] as? String == "OSError", "Pillow 13 raises at load()")
+        let bytes = try Fixtures.bytes("images-gaps/" + name)
+        let info = try ImageInfo(decodingHeaderOf: bytes)
+        #expect([info.width, info.height] == (entry["size"] as? [NSNumber])?.map(\.intValue), "the header is readable")
+        let decoding = try #require(throws: DataCompError.self) { try Image(decoding: bytes) }
+        #expect(decoding.code == .imageDecodingFailed)
+        #expect(decoding.message.contains("Quantization table"))
+        let preprocessor = ImagePreprocessor(size: 32)
+        let batch = try #require(throws: DataCompError.self) {
+            try preprocessor.evaluationTensors(decoding: [bytes, bytes], concurrency: .serial)
+        }
+        #expect(batch.code == .imageDecodingFailed)
+    }
+
+    /// A complete but invalid Huffman table after the last scan.
+    ///
+    /// libjpeg fails in `jpeg_finish_decompress` with every pixel written. Pillow's `load()` still raises
+    /// ("broken data stream"), and so do we, on every path.
+    @Test("A fatal JPEG error after the last scanline is an error, as in Pillow")
+    func fatalErrorAfterLastScanline() throws {
+        let name = "bogus_table_after_scan.jpg"
+        let object = try PoolFixtures.jsonObject("images-gaps/expected.json")
+        let entry = try #require(object[name] as? [String: Any])
+        #expect(entry["load_error"] as? String == "OSError", "Pillow 13 raises at load()")
+        let bytes = try Fixtures.bytes("images-gaps/" + name)
+        let decoding = try #require(throws: DataCompError.self) { try Image(decoding: bytes) }
+        #expect(decoding.code == .imageDecodingFailed)
+        #expect(decoding.message.contains("Huffman"))
+        let batch = try #require(throws: DataCompError.self) {
+            try ImagePreprocessor(size: 32).evaluationTensors(decoding: [bytes], concurrency: .serial)
+        }
+        #expect(batch.code == .imageDecodingFailed)
+    }
+
+    /// Huffman tables of one image never reach the next.
+    ///
+    /// libjpeg keeps tables from one image to the next on a decompressor: a table after the scan
+    /// of one file would be used by a following file that defines none. Each image gets
+    /// its own decoder, so a batch gives every image the tensor it has alone (and Pillow's pixels).
+    @Test("Tables never carry over from one image of a batch to the next")
+    func tablesDoNotCarryOver() throws {
+        let first = try Fixtures.bytes("images-gaps/table_after_scan.jpg")
+        let second = try Fixtures.bytes("images-gaps/no_huffman_tables.jpg")
+        let expected = try #require(try Self.expectations()["no_huffman_tables.jpg"])
+        #expect(SHA256.hash(try Image(decoding: second).pixels).hexString == expected.sha256)
+        let preprocessor = ImagePreprocessor()
+        let batch = try preprocessor.evaluationTensors(decoding: [first, second, second], concurrency: .serial)
+        let alone = try preprocessor.evaluationTensors(decoding: [second], concurrency: .serial)
+        #expect(batch.count == 3 && alone.count == 1)
+        #expect(batch[1] == alone[0] && batch[2] == alone[0])
     }
 }

@@ -21,7 +21,32 @@ final class TurboJPEGHandle {
         return String(cString: text)
     }
 
-    var isWarning: Bool { tjGetErrorCode(handle) == Int32(TJERR_WARNING.rawValue) }
+    /// Whether the last failure was only a libjpeg *warning* (`JWRN_*`): the decoder went on
+    /// and wrote every pixel.
+    ///
+    /// TurboJPEG 2.1 keeps reporting `TJERR_WARNING` once any warning was emitted, even when a
+    /// fatal error stopped decoding afterwards and left pixels unwritten (a fuzzer found a JPEG
+    /// with stray bytes and then an undefined quantization table). The message is that of the
+    /// last event, so it decides: only libjpeg's warning texts count as warnings.
+    ///
+    /// The header reader still accepts any warning-flagged failure with a size, as Pillow's own
+    /// marker parser opens such files.
+    var isWarning: Bool {
+        guard hasWarned else { return false }
+        let message = errorMessage
+        return Self.warningPrefixes.contains { message.hasPrefix($0) }
+    }
+
+    /// Whether libjpeg emitted any warning on this handle (TurboJPEG's `TJERR_WARNING`), fatal
+    /// error afterwards or not.
+    var hasWarned: Bool { tjGetErrorCode(handle) == Int32(TJERR_WARNING.rawValue) }
+
+    /// The beginnings of libjpeg-turbo's `JWRN_*` messages (`jerror.h`).
+    private static let warningPrefixes = [
+        "Corrupt JPEG data", "Premature end of JPEG file", "Unknown Adobe color transform",
+        "Inconsistent progression sequence", "Warning: unknown JFIF revision",
+        "Invalid SOS parameters for sequential JPEG", "Application transferred too many scanlines",
+    ]
 }
 
 /// The decoded content of a JPEG, in Pillow's mode.
@@ -61,7 +86,9 @@ func turbo_decompress(_ bytes: UnsafeRawBufferPointer) throws -> TurboJPEGDecode
 }
 
 /// Decodes a JPEG whose header was read with ``turbo_decompress_header(_:decoder:)`` into
-/// `output` (`width × height × bytesPerPixel` bytes, in Pillow's mode), reusing `decoder`.
+/// `output` (`width × height × bytesPerPixel` bytes, in Pillow's mode), with the `decoder` that
+/// read the header (one decompressor per image: libjpeg carries tables from one image to the
+/// next).
 func turbo_decompress(
     _ bytes: UnsafeRawBufferPointer, header: (width: Int, height: Int, mode: Image.Mode), decoder: TurboJPEGHandle,
     into output: UnsafeMutableBufferPointer<UInt8>
@@ -86,19 +113,56 @@ func turbo_decompress(
         width * Int32(mode.bytesPerPixel), height, Int32(format.rawValue), 0)
     if status != 0 {
         let message = decoder.errorMessage
-        if !decoder.isWarning {
-            throw DataCompError(
-                .imageDecodingFailed, "the JPEG data is corrupt: \(message)",
-                position: .offset(JPEGMarkers.firstAnomaly(bytes) ?? 0))
-        } else if message.contains("Premature end") {
+        if message.hasPrefix("Premature end of JPEG file") {
             throw DataCompError(
                 .truncatedFile, "the JPEG data ends before the image is complete (\(message))",
                 position: .offset(bytes.count))
+        }
+        // Pillow's decoder suspends where the data runs out and refuses any fatal libjpeg error,
+        // even one after the last scanline. TurboJPEG's source instead pads a short file with a
+        // fake end marker and warns, so a table cut off after the last scan turns into a fatal
+        // "bogus table" error after a warning: only then does a complete image count as decoded.
+        if !decoder.isWarning {
+            let complete =
+                try decoder.hasWarned
+                && turbo_writesEveryPixel(bytes, header: header, format: format, into: output)
+            if !complete {
+                throw DataCompError(
+                    .imageDecodingFailed, "the JPEG data is corrupt: \(message)",
+                    position: .offset(JPEGMarkers.firstAnomaly(bytes) ?? 0))
+            }
         }
     }
     if mode == .cmyk {
         for i in output.indices { output[i] = 255 &- output[i] }
     }
+}
+
+/// Whether decoding `bytes` writes every pixel although libjpeg reported a fatal error.
+///
+/// Decodes it twice more, each time with a fresh decompressor, into `output` filled with 0x00
+/// and into a copy filled with 0xFF. libjpeg writes the same samples both times, so a sample that differs
+/// was never written. Runs only for failed decodes; leaves the decoded pixels in `output`.
+func turbo_writesEveryPixel(
+    _ bytes: UnsafeRawBufferPointer, header: (width: Int, height: Int, mode: Image.Mode), format: TJPF,
+    into output: UnsafeMutableBufferPointer<UInt8>
+) throws -> Bool {
+    guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
+    let width = Int32(header.width), height = Int32(header.height)
+    let pitch = width * Int32(header.mode.bytesPerPixel)
+    func decode(into buffer: UnsafeMutableBufferPointer<UInt8>, filling value: UInt8) throws {
+        buffer.update(repeating: value)
+        let decoder = try TurboJPEGHandle(compressing: false)
+        _ = tjDecompress2(
+            decoder.handle, base, UInt(bytes.count), buffer.baseAddress, width, pitch, height,
+            Int32(format.rawValue), 0)
+    }
+    try decode(into: output, filling: 0x00)
+    let other = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: output.count)
+    defer { other.deallocate() }
+    other.initialize(repeating: 0)
+    try decode(into: other, filling: 0xFF)
+    return output.elementsEqual(other)
 }
 
 /// Even a flat progressive JPEG needs about one bit per 8×8 block; a header that claims more than
@@ -128,7 +192,7 @@ func turbo_decompress_header(
         decoder.handle, base, UInt(bytes.count), &width, &height, &subsampling, &colorspace)
     // libjpeg's warnings (stray bytes between segments, an unknown APP marker) do not stop Pillow
     // from reading the header, so they do not stop us either.
-    if status != 0 && !(decoder.isWarning && width > 0 && height > 0) {
+    if status != 0 && !(decoder.hasWarned && width > 0 && height > 0) {
         throw DataCompError(
             .imageDecodingFailed, "not a readable JPEG header: \(decoder.errorMessage)",
             position: .offset(JPEGMarkers.firstAnomaly(bytes) ?? 0))

@@ -1,21 +1,17 @@
 /// The buffers one thread reuses while it decodes and preprocesses image after image: decoded
-/// pixels, the resampler's intermediate pass, the resized window and a JPEG decompressor — so
-/// that the steady state allocates nothing but coefficients.
+/// pixels, the resampler's intermediate pass and the resized window — so that the steady state
+/// allocates nothing but coefficients and a JPEG decompressor.
+///
+/// The decompressor is deliberately not reused: libjpeg keeps the quantization and Huffman
+/// tables of one image for the next (for abbreviated streams), so a damaged JPEG that defines
+/// fewer tables would decode with the previous image's tables — differently from Pillow, which
+/// starts every image from a fresh decompressor (fuzz-image found such a file).
 ///
 /// Not `Sendable`: one scratch belongs to one worker.
 final class PreprocessingScratch {
     let decoded = ReusableBuffer()
     let intermediate = ReusableBuffer()
     let window = ReusableBuffer()
-    private var decoder: TurboJPEGHandle?
-
-    /// The worker's JPEG decompressor, created on first use.
-    func jpegDecoder() throws -> TurboJPEGHandle {
-        if let decoder { return decoder }
-        let created = try TurboJPEGHandle(compressing: false)
-        decoder = created
-        return created
-    }
 }
 
 /// Scratches for the workers of one fan-out; item `i` uses scratch `i % count` (the worker that
