@@ -10,7 +10,8 @@ struct DataCompCommand: AsyncParsableCommand {
             webdataset tools use, so you can mix both at any step.
             """,
         subcommands: [
-            Inspect.self, SubsetCommand.self, PoolCommand.self, Export.self, Tokenize.self, Preprocess.self,
+            Inspect.self, SubsetCommand.self, PoolCommand.self, Filter.self, Export.self, Tokenize.self,
+            Preprocess.self,
             CopyShards.self, AssetsCommand.self, Demo.self,
         ]
     )

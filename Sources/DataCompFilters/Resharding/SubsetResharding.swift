@@ -12,7 +12,7 @@ package enum SubsetResharding {
     ///   - sample: A downloaded sample with a `json` member holding its `uid`.
     ///   - subset: The subset, sorted.
     /// - Returns: No sample when the uid is not in the subset, else one per occurrence.
-    /// - Throws: ``DataCompError`` with code `invalidFormat` (naming the sample's key) when the
+    /// - Throws: `DataCompError` with code `invalidFormat` (naming the sample's key) when the
     ///   sample has no `json` member or its json has no valid `uid`.
     package static func copies(of sample: WebDatasetSample, in subset: Subset) throws -> [WebDatasetSample] {
         let (text, uid) = try uid(of: sample)
@@ -27,7 +27,7 @@ package enum SubsetResharding {
     ///
     /// - Parameter sample: A sample with a `json` member.
     /// - Returns: The uid text and its value.
-    /// - Throws: ``DataCompError`` with code `invalidFormat` naming the sample's key.
+    /// - Throws: `DataCompError` with code `invalidFormat` naming the sample's key.
     package static func uid(of sample: WebDatasetSample) throws -> (text: String, id: SampleID) {
         guard let json = sample["json"] else {
             throw DataCompError(

@@ -1,0 +1,130 @@
+import DataCompCore
+
+/// Keeps the samples that every one of its strategies keeps (an intersection).
+///
+/// The strategies run in order, each on the samples the earlier ones kept, so put cheap rules
+/// first; the report counts each one on the samples it saw.
+public struct AllOfFilter: FilterStrategy {
+    /// The strategies, in the order they run.
+    public let strategies: [any FilterStrategy]
+
+    /// The intersection of `strategies` (keep all if empty).
+    public init(_ strategies: [any FilterStrategy]) { self.strategies = strategies }
+
+    /// The pool columns it reads.
+    public var columns: Set<PoolColumn> { strategies.reduce(into: []) { $0.formUnion($1.columns) } }
+
+    /// The pool selections it needs (its parts' selections for a composition).
+    public var poolSelections: [PoolSelection] { strategies.flatMap(\.poolSelections) }
+
+    /// How reports name it.
+    public var description: String {
+        strategies.isEmpty ? "keep all" : strategies.map { "(\($0))" }.joined(separator: " and ")
+    }
+
+    /// The rows among `candidates` that it keeps; see ``FilterStrategy/keep(_:among:context:)``.
+    public func keep(_ batch: PoolBatch, among candidates: RowMask, context: inout FilterContext) throws -> RowMask {
+        var kept = candidates
+        for strategy in strategies {
+            kept = try strategy.recordedKeep(batch, among: kept, context: &context)
+        }
+        return kept
+    }
+}
+
+/// Keeps the samples that at least one of its strategies keeps (a union).
+///
+/// The strategies run in order, each on the samples the earlier ones did not keep.
+public struct AnyOfFilter: FilterStrategy {
+    /// The strategies, in the order they run.
+    public let strategies: [any FilterStrategy]
+
+    /// The union of `strategies` (keep none if empty).
+    public init(_ strategies: [any FilterStrategy]) { self.strategies = strategies }
+
+    /// The pool columns it reads.
+    public var columns: Set<PoolColumn> { strategies.reduce(into: []) { $0.formUnion($1.columns) } }
+
+    /// The pool selections it needs (its parts' selections for a composition).
+    public var poolSelections: [PoolSelection] { strategies.flatMap(\.poolSelections) }
+
+    /// How reports name it.
+    public var description: String {
+        strategies.isEmpty ? "keep none" : strategies.map { "(\($0))" }.joined(separator: " or ")
+    }
+
+    /// The rows among `candidates` that it keeps; see ``FilterStrategy/keep(_:among:context:)``.
+    public func keep(_ batch: PoolBatch, among candidates: RowMask, context: inout FilterContext) throws -> RowMask {
+        var undecided = candidates
+        var kept = RowMask(count: candidates.count)
+        for strategy in strategies where undecided.populationCount > 0 {
+            let accepted = try strategy.recordedKeep(batch, among: undecided, context: &context)
+            kept |= accepted
+            undecided = undecided.subtracting(accepted)
+        }
+        return kept
+    }
+}
+
+/// Keeps the samples its strategy drops (a complement).
+public struct NotFilter: FilterStrategy {
+    /// The strategy whose drops are kept.
+    public let strategy: any FilterStrategy
+
+    /// The complement of `strategy`.
+    public init(_ strategy: any FilterStrategy) { self.strategy = strategy }
+
+    /// The pool columns it reads.
+    public var columns: Set<PoolColumn> { strategy.columns }
+
+    /// The pool selections it needs (its parts' selections for a composition).
+    public var poolSelections: [PoolSelection] { strategy.poolSelections }
+
+    /// How reports name it.
+    public var description: String { "not (\(strategy))" }
+
+    /// The rows among `candidates` that it keeps; see ``FilterStrategy/keep(_:among:context:)``.
+    public func keep(_ batch: PoolBatch, among candidates: RowMask, context: inout FilterContext) throws -> RowMask {
+        candidates.subtracting(try strategy.recordedKeep(batch, among: candidates, context: &context))
+    }
+}
+
+extension FilterStrategy {
+    /// Runs the strategy and records what it saw and kept in the context's report counts.
+    func recordedKeep(_ batch: PoolBatch, among candidates: RowMask, context: inout FilterContext) throws
+        -> RowMask
+    {
+        context.announce(description)
+        let kept = try keep(batch, among: candidates, context: &context) & candidates
+        context.record(description, seen: candidates.populationCount, kept: kept.populationCount)
+        return kept
+    }
+
+    /// The samples both this strategy and `other` keep; `other` runs on this one's survivors.
+    public func intersection(_ other: some FilterStrategy) -> AllOfFilter {
+        AllOfFilter(Self.parts(of: self, joining: AllOfFilter.self) + Self.parts(of: other, joining: AllOfFilter.self))
+    }
+
+    /// The samples this strategy or `other` keeps.
+    public func union(_ other: some FilterStrategy) -> AnyOfFilter {
+        AnyOfFilter(Self.parts(of: self, joining: AnyOfFilter.self) + Self.parts(of: other, joining: AnyOfFilter.self))
+    }
+
+    /// The samples this strategy drops.
+    public func complement() -> NotFilter { NotFilter(self) }
+
+    private static func parts<Joined>(of strategy: any FilterStrategy, joining: Joined.Type) -> [any FilterStrategy] {
+        if Joined.self == AllOfFilter.self, let all = strategy as? AllOfFilter { return all.strategies }
+        if Joined.self == AnyOfFilter.self, let any = strategy as? AnyOfFilter { return any.strategies }
+        return [strategy]
+    }
+}
+
+/// The samples both strategies keep (``FilterStrategy/intersection(_:)``).
+public func && (lhs: some FilterStrategy, rhs: some FilterStrategy) -> AllOfFilter { lhs.intersection(rhs) }
+
+/// The samples either strategy keeps (``FilterStrategy/union(_:)``).
+public func || (lhs: some FilterStrategy, rhs: some FilterStrategy) -> AnyOfFilter { lhs.union(rhs) }
+
+/// The samples the strategy drops (``FilterStrategy/complement()``).
+public prefix func ! (strategy: some FilterStrategy) -> NotFilter { strategy.complement() }

@@ -1,0 +1,92 @@
+import DataCompCore
+
+/// What a running strategy knows about the whole run: the thresholds of its pool selections,
+/// and the counts of the run's report.
+public struct FilterContext: Sendable {
+    /// How a pool selection is decided in this pass.
+    enum Outcome: Sendable, Hashable {
+        /// Keep the samples scoring at least this much.
+        case threshold(Float)
+        /// Keep every sample, or none: a share of a distributed run decides each sample under
+        /// both outcomes before the threshold is known.
+        case forced(Bool)
+    }
+
+    var outcomes: [String: Outcome]
+    /// The count of every rule recorded so far, in the order rules were first recorded.
+    private(set) var counts: RuleCounts
+
+    init(outcomes: [String: Outcome] = [:]) {
+        self.outcomes = outcomes
+        counts = RuleCounts()
+    }
+
+    /// The threshold of `selection` in this run: a sample is kept if its score is at least this.
+    ///
+    /// `nil` while the outcome is forced (a share of a distributed run decides each sample
+    /// under both outcomes); ``selectedRows(of:scores:among:)`` decides in every case.
+    public func threshold(for selection: PoolSelection) -> Float? {
+        guard case .threshold(let value) = outcome(of: selection) else { return nil }
+        return value
+    }
+
+    /// The rows among `candidates` that `selection` keeps in this pass, given one score per row.
+    public func selectedRows(of selection: PoolSelection, scores: [Float], among candidates: RowMask) -> RowMask {
+        switch outcome(of: selection) {
+        case .threshold(let threshold):
+            var mask = candidates
+            for row in candidates.selectedIndices where !(scores[row] >= threshold) { mask[row] = false }
+            return mask
+        case .forced(let keep):
+            return keep ? candidates : RowMask(count: candidates.count)
+        }
+    }
+
+    private func outcome(of selection: PoolSelection) -> Outcome {
+        guard let outcome = outcomes[selection.id] else {
+            preconditionFailure(
+                "the pool selection '\(selection)' has no threshold: the strategy must list it in poolSelections")
+        }
+        return outcome
+    }
+
+    /// Records that `rule` saw `seen` samples and kept `kept` of them.
+    public mutating func record(_ rule: String, seen: Int, kept: Int) {
+        counts.add(rule, seen: seen, kept: kept)
+    }
+
+    /// Lists `rule` before the rules it runs, so that reports read outermost first.
+    mutating func announce(_ rule: String) { counts.add(rule, seen: 0, kept: 0) }
+
+    mutating func merge(_ other: RuleCounts) { counts.merge(other) }
+}
+
+/// The samples each rule saw and kept, in the order the rules were first met.
+struct RuleCounts: Sendable, Equatable {
+    private(set) var names: [String] = []
+    private(set) var values: [String: (seen: Int, kept: Int)] = [:]
+
+    /// The counts of every rule, in order.
+    var entries: [(rule: String, seen: Int, kept: Int)] {
+        names.map { name in (name, values[name]?.seen ?? 0, values[name]?.kept ?? 0) }
+    }
+
+    mutating func add(_ rule: String, seen: Int, kept: Int) {
+        if let old = values[rule] {
+            values[rule] = (old.seen + seen, old.kept + kept)
+        } else {
+            names.append(rule)
+            values[rule] = (seen, kept)
+        }
+    }
+
+    mutating func merge(_ other: RuleCounts) {
+        for name in other.names {
+            if let value = other.values[name] { add(name, seen: value.seen, kept: value.kept) }
+        }
+    }
+
+    static func == (lhs: RuleCounts, rhs: RuleCounts) -> Bool {
+        lhs.names == rhs.names && lhs.names.allSatisfy { lhs.values[$0] ?? (0, 0) == rhs.values[$0] ?? (0, 0) }
+    }
+}
