@@ -11,7 +11,8 @@ struct CLIPEncodingWorkspace {
     /// Encodes `text` into ``ids`` (without start/end of text), stopping once `limit` ids exist.
     mutating func encode(_ text: String, vocabulary: BytePairVocabulary, limit: Int = .max) {
         var text = text
-        text.withUTF8 { encode(utf8: $0, vocabulary: vocabulary, limit: limit) }
+        // A String's UTF-8 is valid: no need to check it again.
+        text.withUTF8 { encode(validUTF8: $0, vocabulary: vocabulary, limit: limit) }
     }
 
     /// Encodes UTF-8 bytes (replacing invalid sequences with U+FFFD first, as `String(decoding:)`
@@ -21,6 +22,13 @@ struct CLIPEncodingWorkspace {
             encode(String(decoding: bytes, as: UTF8.self), vocabulary: vocabulary, limit: limit)
             return
         }
+        encode(validUTF8: bytes, vocabulary: vocabulary, limit: limit)
+    }
+
+    /// Encodes valid UTF-8 bytes into ``ids``, stopping once `limit` ids exist.
+    private mutating func encode(
+        validUTF8 bytes: UnsafeBufferPointer<UInt8>, vocabulary: BytePairVocabulary, limit: Int
+    ) {
         // A long caption whose first `limit` ids are all that is needed: tokenize a prefix that
         // ends at an ASCII space first. Every cleaning step and the pre-tokenizer are local around
         // a space (no entity, combining sequence, final-sigma context or pre-token crosses it), so
