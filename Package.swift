@@ -31,7 +31,8 @@ let package = Package(
             dependencies: ["DataCompKernels", "CTurboJPEG", "CWebP", "CZlib", "CSnappy", "CZstd", "CLZ4", "CBrotli"],
             swiftSettings: swiftSettings
         ),
-        .target(name: "DataCompFilters", dependencies: ["DataCompCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "DataCompFilters", dependencies: ["DataCompCore", "CFastTextShim"], swiftSettings: swiftSettings),
         .target(name: "DataCompTraining", dependencies: ["DataCompCore"], swiftSettings: swiftSettings),
         .target(name: "DataCompEval", dependencies: ["DataCompCore"], swiftSettings: swiftSettings),
         .target(
@@ -60,6 +61,13 @@ let package = Package(
             path: "Examples/subset-from-uids",
             exclude: ["README.md"],
             swiftSettings: swiftSettings
+        ),
+
+        // A C interface to libfasttext (C++, Debian libfasttext-dev) for language identification;
+        // only DataCompFilters/Language/Internal imports it.
+        .target(
+            name: "CFastTextShim",
+            linkerSettings: [.linkedLibrary("fasttext")]
         ),
 
         // MARK: C system libraries
@@ -138,7 +146,8 @@ let package = Package(
             dependencies: ["DataCompCore", "subset-from-uids", "_DataCompTestSupport"],
             swiftSettings: swiftSettings
         ),
-    ]
+    ],
+    cxxLanguageStandard: .cxx17
 )
 
 // Coverage-guided fuzz targets (Scripts/fuzz.sh sets DATACOMP_FUZZ=1 and builds them with

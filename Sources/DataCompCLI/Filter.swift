@@ -58,7 +58,7 @@ struct Filter: AsyncParsableCommand {
         guard numWorkers > 0 else { throw ValidationError("--num-workers must be positive") }
         let baseline = DataCompBaseline(
             name: baselineName, arch: architecture, threshold: threshold, fraction: fraction)
-        let strategy = try baseline.strategy()
+        let strategy = try baseline.strategy(resolver: .commandLine())
         let pool = try CandidatePool(metadataDirectory: metadataDirectory)
         let parent = (savePath as NSString).deletingLastPathComponent
         if !parent.isEmpty && !FileManager.default.fileExists(atPath: parent) {

@@ -35,6 +35,22 @@ import _DataCompTestSupport
         #expect(try SubsetFile.read(from: all).count == 120)
     }
 
+    /// Expected: DataComp's basic_filter rules with fastText 0.9.2 and lid.176.ftz
+    /// (language/expected.json, language_fixtures.py), uid for uid.
+    @Test("filter --name basic_filter keeps what DataComp's basic filter keeps")
+    func basicFilter() throws {
+        let folder = try Fixtures.temporaryDirectory("filter-basic")
+        let output = folder.appendingPathComponent("basic.npy").path
+        let result = try CommandRunner.run([
+            "filter", "--name", "basic_filter", "--metadata_dir", PoolFixtures.metadata, "--save_path", output,
+        ])
+        #expect(result.status == 0, "\(result.standardError)")
+        let expected = try (PoolFixtures.jsonObject("language/expected.json")["basic_filter_uids"] as? [String] ?? [])
+            .map { try SampleID(hex: $0) }
+        #expect(expected.count == 32)
+        #expect(Array(try SubsetFile.read(from: output)) == expected)
+    }
+
     @Test(
         "Arguments are checked as baselines.py's check_args, with the fix in the message",
         arguments: [
@@ -46,7 +62,7 @@ import _DataCompTestSupport
             (["--name", "clip_score", "--arch", "l14", "--fraction", "1.5"], "must be in (0, 1]"),
             (["--name", "clip_score", "--arch", "l14", "--fraction", "0"], "must be in (0, 1]"),
             (["--name", "clip_score", "--arch", "h14", "--fraction", "0.3"], "--arch must be b32 or l14"),
-            (["--name", "best_filter"], "--name must be one of: no_filter, clip_score"),
+            (["--name", "best_filter"], "--name must be one of: no_filter, basic_filter, clip_score"),
         ])
     func checkArgs(arguments: [String], message: String) throws {
         let folder = try Fixtures.temporaryDirectory("filter-args")

@@ -11,13 +11,16 @@ import DataCompCore
 /// print(strategy)  // clip_l14_similarity_score in the top 30% of the pool
 /// ```
 ///
-/// This release has `no_filter` and `clip_score`; the baselines that need language
-/// identification, WordNet or centroids come with them.
+/// This release has `no_filter`, `basic_filter` and `clip_score`; the baselines that need
+/// WordNet or centroids come with them.
 public struct DataCompBaseline: Sendable, Hashable {
     /// A baseline's name, as `baselines.py --name` spells it.
     public enum Name: String, Sendable, Hashable, CaseIterable {
         /// Every uid of the pool.
         case noFilter = "no_filter"
+        /// English captions (fastText) of more than 2 words and 5 characters, images with a
+        /// shorter side of at least 200 pixels and an aspect ratio of at most 3.
+        case basicFilter = "basic_filter"
         /// CLIP score at least a threshold, or the top fraction of the pool by CLIP score.
         case clipScore = "clip_score"
     }
@@ -42,7 +45,7 @@ public struct DataCompBaseline: Sendable, Hashable {
     /// `--fraction`: keep this top fraction of the pool by score (CLIP-score baselines only).
     public var fraction: Double?
 
-    /// A baseline with its arguments (not validated until ``validate()`` or ``strategy()``).
+    /// A baseline with its arguments (not validated until ``validate()`` or ``strategy(resolver:)``).
     public init(name: Name, arch: Architecture? = nil, threshold: Float? = nil, fraction: Double? = nil) {
         self.name = name
         self.arch = arch
@@ -81,14 +84,21 @@ public struct DataCompBaseline: Sendable, Hashable {
         if let threshold, threshold.isNaN { throw fail("--threshold must be a number, not nan") }
     }
 
-    /// The baseline as a strategy.
+    /// The baseline as a strategy, with the models it needs resolved by `resolver` (fastText's
+    /// `lid.176.ftz` for `basic_filter`).
     ///
-    /// - Throws: `DataCompError` with code `invalidArgument` if the arguments are invalid.
-    public func strategy() throws -> any FilterStrategy {
+    /// - Throws: `DataCompError` with code `invalidArgument` if the arguments are invalid, or
+    ///   if a model cannot be resolved or loaded.
+    public func strategy(resolver: AssetResolver = AssetResolver()) throws -> any FilterStrategy {
         try validate()
         switch name {
         case .noFilter:
             return KeepAllFilter()
+        case .basicFilter:
+            // The same rules as load_uids_with_basic_filter_helper, cheapest first; the language
+            // model sees only captions the other rules kept.
+            let english = LanguageFilter(try LanguageIdentifier(resolver: resolver), language: "en")
+            return BasicFilterRules.captionAndSizeRules && english
         case .clipScore:
             guard let column = arch?.scoreColumn else { preconditionFailure("validated above") }
             if let fraction { return ScoreFilter(column, .topFraction(fraction)) }

@@ -86,12 +86,16 @@ extension FilterStrategy {
         let fingerprints = try zip(pool.shards, shards).map { shard, result in
             try FileFingerprint(of: shard.parquetPath, rowCount: result.rows)
         }
+        var seenAssets = Set<String>()
+        let assets = try assetPaths.filter { seenAssets.insert($0).inserted }.map {
+            try FileFingerprint(of: $0, hashing: true)
+        }
         let elapsed = ContinuousClock.now - started
         let report = FilterReport(
             strategy: description, parameters: parameters, samplesSeen: shards.reduce(0) { $0 + $1.rows },
             samplesKept: subset.count,
             rules: counts.entries.map { FilterReport.RuleCount(rule: $0.rule, seen: $0.seen, kept: $0.kept) },
-            thresholds: thresholds, pool: fingerprints, assets: [], tool: DataCompVersion.toolName,
+            thresholds: thresholds, pool: fingerprints, assets: assets, tool: DataCompVersion.toolName,
             elapsedSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
         return FilterResult(subset: subset, report: report)
     }

@@ -17,6 +17,14 @@ public struct AllOfFilter: FilterStrategy {
     /// The pool selections it needs (its parts' selections for a composition).
     public var poolSelections: [PoolSelection] { strategies.flatMap(\.poolSelections) }
 
+    /// The assets of its parts.
+    public var assetPaths: [String] { strategies.flatMap(\.assetPaths) }
+
+    /// The parameters of its parts, each under the part's description.
+    public var parameters: [(String, JSONValue)] {
+        strategies.filter { !$0.parameters.isEmpty }.map { ($0.description, .object($0.parameters)) }
+    }
+
     /// How reports name it.
     public var description: String {
         strategies.isEmpty ? "keep all" : strategies.map { "(\($0))" }.joined(separator: " and ")
@@ -47,6 +55,14 @@ public struct AnyOfFilter: FilterStrategy {
 
     /// The pool selections it needs (its parts' selections for a composition).
     public var poolSelections: [PoolSelection] { strategies.flatMap(\.poolSelections) }
+
+    /// The assets of its parts.
+    public var assetPaths: [String] { strategies.flatMap(\.assetPaths) }
+
+    /// The parameters of its parts, each under the part's description.
+    public var parameters: [(String, JSONValue)] {
+        strategies.filter { !$0.parameters.isEmpty }.map { ($0.description, .object($0.parameters)) }
+    }
 
     /// How reports name it.
     public var description: String {
@@ -79,6 +95,12 @@ public struct NotFilter: FilterStrategy {
 
     /// The pool selections it needs (its parts' selections for a composition).
     public var poolSelections: [PoolSelection] { strategy.poolSelections }
+
+    /// The assets of its part.
+    public var assetPaths: [String] { strategy.assetPaths }
+
+    /// The parameters of its part.
+    public var parameters: [(String, JSONValue)] { strategy.parameters }
 
     /// How reports name it.
     public var description: String { "not (\(strategy))" }

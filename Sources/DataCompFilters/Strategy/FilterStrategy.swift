@@ -31,6 +31,10 @@ public protocol FilterStrategy: Sendable, CustomStringConvertible {
     /// The strategy's parameters as they appear in a run's report. Empty by default.
     var parameters: [(String, JSONValue)] { get }
 
+    /// The files the strategy depends on (models, word lists); the report records each with its
+    /// size and SHA-256. Empty by default.
+    var assetPaths: [String] { get }
+
     /// The rows of `batch` to keep, among `candidates`.
     ///
     /// Rows outside `candidates` were already decided (dropped by an earlier rule of an
@@ -52,4 +56,7 @@ extension FilterStrategy {
 
     /// No parameters.
     public var parameters: [(String, JSONValue)] { [] }
+
+    /// No assets.
+    public var assetPaths: [String] { [] }
 }

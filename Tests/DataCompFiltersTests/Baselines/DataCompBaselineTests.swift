@@ -19,6 +19,21 @@ import _DataCompTestSupport
         #expect(DataCompBaseline.Name(rawValue: "clip_score") == .clipScore)
     }
 
+    /// Expected: `load_uids_with_basic_filter_helper`'s rules with fastText 0.9.2 and lid.176.ftz
+    /// (language_fixtures.py), uid for uid.
+    @Test("basic_filter keeps what DataComp's rules keep and records the model in the report")
+    func basicFilter() async throws {
+        let pool = try CandidatePool(metadataDirectory: PoolFixtures.metadata)
+        let strategy = try DataCompBaseline(name: .basicFilter).strategy()
+        let result = try await strategy.run(on: pool, concurrency: ConcurrencyBudget(width: 2))
+        let expected = try LanguageExpectations.load()
+        #expect(Array(result.subset) == expected.basicFilterUIDs)
+        #expect(result.report.rules.last?.rule == "fastText language is en")
+        let asset = try #require(result.report.assets.first)
+        #expect(asset.name == "lid.176.ftz")
+        #expect(asset.sha256 == Asset.fastTextLanguageID.sha256)
+    }
+
     @Test("Invalid arguments are invalidArgument errors, as check_args raises")
     func validation() {
         let invalid = [
