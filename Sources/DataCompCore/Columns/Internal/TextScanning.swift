@@ -50,11 +50,19 @@ package enum TextScanning {
     /// that are not Python whitespace (`str.isspace`).
     package static func pythonWordCount(_ bytes: UnsafeRawBufferPointer) -> Int {
         var words = 0
-        var inWord = false
+        forEachPythonWord(bytes) { _ in words += 1 }
+        return words
+    }
+
+    /// Calls `body` with the byte range of each word Python's `str.split()` returns, in order.
+    @inline(__always)
+    package static func forEachPythonWord(_ bytes: UnsafeRawBufferPointer, _ body: (Range<Int>) -> Void) {
+        var start = -1
         var index = 0
         let n = bytes.count
         while index < n {
             let byte = bytes[index]
+            let characterStart = index
             let space: Bool
             if byte < 0x80 {
                 space = (byte >= 0x09 && byte <= 0x0D) || (byte >= 0x1C && byte <= 0x20)
@@ -76,13 +84,13 @@ package enum TextScanning {
                 while index < n && bytes[index] & 0xC0 == 0x80 { index += 1 }
             }
             if space {
-                inWord = false
-            } else if !inWord {
-                inWord = true
-                words += 1
+                if start >= 0 { body(start..<characterStart) }
+                start = -1
+            } else if start < 0 {
+                start = characterStart
             }
         }
-        return words
+        if start >= 0 { body(start..<n) }
     }
 
     /// Python whitespace among three-byte UTF-8 scalars (CPython's `_PyUnicode_IsWhitespace`).
