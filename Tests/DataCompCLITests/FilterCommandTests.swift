@@ -16,10 +16,7 @@ import _DataCompTestSupport
         ])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardError.contains("kept 37 of 120 samples"))
-        let expected =
-            try (PoolFixtures.jsonObject("filters/expected.json")["pool"] as? [String: Any])?[
-                "clip_l14_fraction_0.3"] as? [String: Any]
-        let uids = try (expected?["uids"] as? [String] ?? []).map { try SampleID(hex: $0) }
+        let uids = try PoolFixtures.sampleIDs(in: "filters/expected.json", at: "pool", "clip_l14_fraction_0.3", "uids")
         #expect(Array(try SubsetFile.read(from: output)) == uids)
         let shown = try CommandRunner.run(["subset", "show", output, "--report"])
         #expect(shown.status == 0, "\(shown.standardError)")
@@ -45,8 +42,7 @@ import _DataCompTestSupport
             "filter", "--name", "basic_filter", "--metadata_dir", PoolFixtures.metadata, "--save_path", output,
         ])
         #expect(result.status == 0, "\(result.standardError)")
-        let expected = try (PoolFixtures.jsonObject("language/expected.json")["basic_filter_uids"] as? [String] ?? [])
-            .map { try SampleID(hex: $0) }
+        let expected = try PoolFixtures.sampleIDs(in: "language/expected.json", at: "basic_filter_uids")
         #expect(expected.count == 32)
         #expect(Array(try SubsetFile.read(from: output)) == expected)
     }

@@ -1,3 +1,4 @@
+import DataCompCore
 import Foundation
 
 /// The expectations that `Scripts/fixtures/pool_fixtures.py` wrote with pyarrow 26.0.1 and
@@ -41,6 +42,14 @@ public enum PoolFixtures {
     public static func jsonObject(_ relative: String) throws -> [String: Any] {
         let data = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path(relative)))
         return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+    }
+
+    /// The uids listed (as 32-digit hex strings) under `keys` in the fixture JSON file `relative`,
+    /// for example `sampleIDs(in: "filters/expected.json", at: "pool", "clip_l14_fraction_0.3", "uids")`.
+    public static func sampleIDs(in relative: String, at keys: String...) throws -> [SampleID] {
+        var value: Any = try jsonObject(relative)
+        for key in keys { value = (value as? [String: Any])?[key] ?? [] }
+        return try (value as? [String] ?? []).map { try SampleID(hex: $0) }
     }
 
     /// The shards of `pool/metadata` as pyarrow read them.

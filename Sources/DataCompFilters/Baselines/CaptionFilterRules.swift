@@ -7,15 +7,9 @@ import DataCompCore
 /// (each newline adds an end-of-sentence token) and applies no image-size rule.
 public enum CaptionFilterRules {
     /// `len(fasttext.tokenize(text)) > 1`, on the raw caption.
-    public static let tokenCountRule = SampleRule(
-        "caption has more than 1 fastText token", reading: [.text],
-        parameters: [("min_fasttext_tokens_exclusive", .int(1))]
-    ) { batch, candidates in
-        let texts = batch.texts
-        return RowMask(count: batch.count) { row in
-            candidates[row] && texts.withUTF8(at: row) { FastTextTokenizer.tokenCount(utf8: $0) } > 1
-        }
-    }
+    public static let tokenCountRule = SampleRule.caption(
+        "caption has more than 1 fastText token", parameters: [("min_fasttext_tokens_exclusive", .int(1))]
+    ) { texts, row in texts.withUTF8(at: row) { FastTextTokenizer.tokenCount(utf8: $0) } > 1 }
 
     /// The whole caption filter, cheapest rule first: characters, tokens, then fastText's language.
     public static func captionFilter(_ identifier: LanguageIdentifier) -> AllOfFilter {

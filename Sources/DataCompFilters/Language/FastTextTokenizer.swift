@@ -11,37 +11,47 @@ public enum FastTextTokenizer {
     /// The tokens of `text`, as `fasttext.tokenize(text)`.
     public static func tokens(of text: String) -> [String] {
         var tokens: [String] = []
-        var word: [UInt8] = []
-        for byte in text.utf8 {
-            if isSeparator(byte) {
-                if !word.isEmpty {
-                    tokens.append(String(decoding: word, as: UTF8.self))
-                    word.removeAll(keepingCapacity: true)
-                }
-                if byte == 0x0A { tokens.append(endOfSentence) }
-            } else {
-                word.append(byte)
-            }
+        let utf8 = text.utf8
+        scan(utf8) {
+            tokens.append(String(decoding: utf8[$0], as: UTF8.self))
+        } endOfSentence: {
+            tokens.append(endOfSentence)
         }
-        if !word.isEmpty { tokens.append(String(decoding: word, as: UTF8.self)) }
         return tokens
     }
 
     /// The number of tokens of UTF-8 `bytes`, as `len(fasttext.tokenize(text))`, without
     /// building them.
-    public static func tokenCount(utf8 bytes: some Sequence<UInt8>) -> Int {
+    public static func tokenCount<Bytes: Collection<UInt8>>(utf8 bytes: Bytes) -> Int {
         var count = 0
-        var inWord = false
-        for byte in bytes {
-            if isSeparator(byte) {
-                if inWord { count += 1 }
-                inWord = false
-                if byte == 0x0A { count += 1 }
-            } else {
-                inWord = true
-            }
+        scan(bytes) { _ in
+            count += 1
+        } endOfSentence: {
+            count += 1
         }
-        return inWord ? count + 1 : count
+        return count
+    }
+
+    /// `Dictionary::readWord` over `bytes`: calls `word` with each word's range and
+    /// `endOfSentence` for each newline, in order.
+    @inline(__always)
+    private static func scan<Bytes: Collection<UInt8>>(
+        _ bytes: Bytes, word: (Range<Bytes.Index>) -> Void, endOfSentence: () -> Void
+    ) {
+        var start: Bytes.Index?
+        var index = bytes.startIndex
+        while index != bytes.endIndex {
+            let byte = bytes[index]
+            if isSeparator(byte) {
+                if let wordStart = start { word(wordStart..<index) }
+                start = nil
+                if byte == 0x0A { endOfSentence() }
+            } else if start == nil {
+                start = index
+            }
+            bytes.formIndex(after: &index)
+        }
+        if let wordStart = start { word(wordStart..<bytes.endIndex) }
     }
 
     private static func isSeparator(_ byte: UInt8) -> Bool {

@@ -59,8 +59,7 @@ public struct LanguageIdentifier: Sendable {
     /// The language of UTF-8 caption bytes, as ``language(of:)``.
     public func language(utf8 bytes: UnsafeRawBufferPointer) -> String {
         // cft_predict fails only on allocation failure inside fastText; no label then.
-        let top = (try? handle.predict(utf8: bytes, replacingNewlines: true, k: 1))?.first?.label ?? ""
-        return top.hasPrefix("__label__") ? String(top.dropFirst("__label__".count)) : top
+        Self.language(ofLabel: (try? handle.predict(utf8: bytes, replacingNewlines: true, k: 1))?.first?.label ?? "")
     }
 
     /// Whether the language of each row of `texts` is `language`, for the rows of `rows`.
@@ -83,6 +82,11 @@ public struct LanguageIdentifier: Sendable {
         let raw = try text.withUTF8 {
             try handle.predict(utf8: UnsafeRawBufferPointer($0), replacingNewlines: true, k: count)
         }
-        return raw.map { (String($0.label.dropFirst($0.label.hasPrefix("__label__") ? 9 : 0)), $0.probability) }
+        return raw.map { (Self.language(ofLabel: $0.label), $0.probability) }
+    }
+
+    /// A fastText label without its `__label__` prefix.
+    private static func language(ofLabel label: String) -> String {
+        label.hasPrefix("__label__") ? String(label.dropFirst("__label__".count)) : label
     }
 }

@@ -35,8 +35,9 @@ extension FilterStrategy {
         var thresholds: [FilterReport.Threshold] = []
         if !selections.isEmpty {
             let scoreColumns = selections.reduce(into: Set<PoolColumn>()) { $0.formUnion($1.scorer.columns) }
+            // Only the scores' columns (the uid column only if they read nothing, to count rows).
             let perShard = try await pool.mapShards(
-                columns: scoreColumns.union([.uid]), concurrency: concurrency, progress: progress
+                columns: scoreColumns.isEmpty ? [.uid] : scoreColumns, concurrency: concurrency, progress: progress
             ) { reader in
                 var scores = [[Float]](repeating: [], count: selections.count)
                 for index in scores.indices { scores[index].reserveCapacity(reader.rowCount) }

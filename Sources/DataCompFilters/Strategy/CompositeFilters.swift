@@ -12,18 +12,16 @@ public struct AllOfFilter: FilterStrategy {
     public init(_ strategies: [any FilterStrategy]) { self.strategies = strategies }
 
     /// The pool columns it reads.
-    public var columns: Set<PoolColumn> { strategies.reduce(into: []) { $0.formUnion($1.columns) } }
+    public var columns: Set<PoolColumn> { strategies.columns }
 
     /// The pool selections it needs (its parts' selections for a composition).
-    public var poolSelections: [PoolSelection] { strategies.flatMap(\.poolSelections) }
+    public var poolSelections: [PoolSelection] { strategies.poolSelections }
 
     /// The assets of its parts.
-    public var assetPaths: [String] { strategies.flatMap(\.assetPaths) }
+    public var assetPaths: [String] { strategies.assetPaths }
 
     /// The parameters of its parts, each under the part's description.
-    public var parameters: [(String, JSONValue)] {
-        strategies.filter { !$0.parameters.isEmpty }.map { ($0.description, .object($0.parameters)) }
-    }
+    public var parameters: [(String, JSONValue)] { strategies.parameters }
 
     /// How reports name it.
     public var description: String {
@@ -51,18 +49,16 @@ public struct AnyOfFilter: FilterStrategy {
     public init(_ strategies: [any FilterStrategy]) { self.strategies = strategies }
 
     /// The pool columns it reads.
-    public var columns: Set<PoolColumn> { strategies.reduce(into: []) { $0.formUnion($1.columns) } }
+    public var columns: Set<PoolColumn> { strategies.columns }
 
     /// The pool selections it needs (its parts' selections for a composition).
-    public var poolSelections: [PoolSelection] { strategies.flatMap(\.poolSelections) }
+    public var poolSelections: [PoolSelection] { strategies.poolSelections }
 
     /// The assets of its parts.
-    public var assetPaths: [String] { strategies.flatMap(\.assetPaths) }
+    public var assetPaths: [String] { strategies.assetPaths }
 
     /// The parameters of its parts, each under the part's description.
-    public var parameters: [(String, JSONValue)] {
-        strategies.filter { !$0.parameters.isEmpty }.map { ($0.description, .object($0.parameters)) }
-    }
+    public var parameters: [(String, JSONValue)] { strategies.parameters }
 
     /// How reports name it.
     public var description: String {
@@ -108,6 +104,20 @@ public struct NotFilter: FilterStrategy {
     /// The rows among `candidates` that it keeps; see ``FilterStrategy/keep(_:among:context:)``.
     public func keep(_ batch: PoolBatch, among candidates: RowMask, context: inout FilterContext) throws -> RowMask {
         candidates.subtracting(try strategy.recordedKeep(batch, among: candidates, context: &context))
+    }
+}
+
+/// What a composition of strategies declares: the union of its parts' declarations.
+extension [any FilterStrategy] {
+    var columns: Set<PoolColumn> { reduce(into: []) { $0.formUnion($1.columns) } }
+
+    var poolSelections: [PoolSelection] { flatMap(\.poolSelections) }
+
+    var assetPaths: [String] { flatMap(\.assetPaths) }
+
+    /// The parameters of the parts that have any, each under the part's description.
+    var parameters: [(String, JSONValue)] {
+        filter { !$0.parameters.isEmpty }.map { ($0.description, .object($0.parameters)) }
     }
 }
 

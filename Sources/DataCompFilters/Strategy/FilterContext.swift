@@ -34,12 +34,17 @@ public struct FilterContext: Sendable {
     public func selectedRows(of selection: PoolSelection, scores: [Float], among candidates: RowMask) -> RowMask {
         switch outcome(of: selection) {
         case .threshold(let threshold):
-            var mask = candidates
-            for row in candidates.selectedIndices where !(scores[row] >= threshold) { mask[row] = false }
-            return mask
+            return Self.rows(of: scores, atLeast: threshold, among: candidates)
         case .forced(let keep):
             return keep ? candidates : RowMask(count: candidates.count)
         }
+    }
+
+    /// The candidates whose score is at least `threshold` (a `Float` comparison: NaN fails).
+    static func rows(of scores: [Float], atLeast threshold: Float, among candidates: RowMask) -> RowMask {
+        var mask = candidates
+        for row in candidates.selectedIndices where !(scores[row] >= threshold) { mask[row] = false }
+        return mask
     }
 
     private func outcome(of selection: PoolSelection) -> Outcome {
@@ -62,7 +67,7 @@ public struct FilterContext: Sendable {
 }
 
 /// The samples each rule saw and kept, in the order the rules were first met.
-struct RuleCounts: Sendable, Equatable {
+struct RuleCounts: Sendable {
     private(set) var names: [String] = []
     private(set) var values: [String: (seen: Int, kept: Int)] = [:]
 
@@ -84,9 +89,5 @@ struct RuleCounts: Sendable, Equatable {
         for name in other.names {
             if let value = other.values[name] { add(name, seen: value.seen, kept: value.kept) }
         }
-    }
-
-    static func == (lhs: RuleCounts, rhs: RuleCounts) -> Bool {
-        lhs.names == rhs.names && lhs.names.allSatisfy { lhs.values[$0] ?? (0, 0) == rhs.values[$0] ?? (0, 0) }
     }
 }

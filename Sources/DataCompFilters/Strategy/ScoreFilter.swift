@@ -59,10 +59,7 @@ public struct ScoreFilter: FilterStrategy {
         case .all:
             return candidates
         case .atLeast(let threshold):
-            let scores = try scorer.scores(for: batch)
-            var mask = candidates
-            for row in candidates.selectedIndices where !(scores[row] >= threshold) { mask[row] = false }
-            return mask
+            return FilterContext.rows(of: try scorer.scores(for: batch), atLeast: threshold, among: candidates)
         case .topFraction(let fraction):
             let selection = PoolSelection(scorer: scorer, fraction: fraction)
             return context.selectedRows(of: selection, scores: try scorer.scores(for: batch), among: candidates)

@@ -69,8 +69,11 @@ public struct SynsetEntityFilter: FilterStrategy {
     public var assetPaths: [String] { offsetsPath.map { [$0] } ?? [] }
 
     /// Whether one of `words` has a first synset whose offset is in ``offsets``.
-    public func matches(words: [String]) -> Bool {
-        words.contains { word in wordnet.firstSynsetOffset(of: word).map(offsets.contains) ?? false }
+    public func matches(words: [String]) -> Bool { words.contains(where: names) }
+
+    /// Whether the first synset of `word` is one of ``offsets``.
+    private func names(_ word: String) -> Bool {
+        wordnet.firstSynsetOffset(of: word).map(offsets.contains) ?? false
     }
 
     /// The rows among `candidates` that it keeps; see ``FilterStrategy/keep(_:among:context:)``.
@@ -81,7 +84,7 @@ public struct SynsetEntityFilter: FilterStrategy {
         for row in candidates.selectedIndices {
             let found = texts.words(at: row).contains { word in
                 if let hit = known[word] { return hit }
-                let hit = wordnet.firstSynsetOffset(of: word).map(offsets.contains) ?? false
+                let hit = names(word)
                 known[word] = hit
                 return hit
             }

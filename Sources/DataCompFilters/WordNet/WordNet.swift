@@ -126,6 +126,11 @@ public struct WordNet: Sendable {
         return []
     }
 
+    /// What separates the fields of a line of WordNet's files (Python's `split()` on ASCII).
+    private static func isFieldSeparator(_ character: Character) -> Bool {
+        character == " " || character == "\t" || character == "\r"
+    }
+
     private static func lines(of path: String) throws -> [Substring] {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw DataCompError(
@@ -140,7 +145,7 @@ public struct WordNet: Sendable {
     private static func readIndex(_ path: String) throws -> [String: [Int]] {
         var map: [String: [Int]] = [:]
         for (number, line) in try lines(of: path).enumerated() where !line.isEmpty && !line.hasPrefix(" ") {
-            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
+            let fields = line.split(whereSeparator: isFieldSeparator)
             func bad(_ what: String) -> DataCompError {
                 DataCompError(
                     .invalidFormat, "a WordNet index line is malformed (\(what)); reinstall wordnet-base", path: path,
@@ -168,7 +173,7 @@ public struct WordNet: Sendable {
     private static func readExceptions(_ path: String) throws -> [String: [String]] {
         var map: [String: [String]] = [:]
         for line in try lines(of: path) {
-            let terms = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).map(String.init)
+            let terms = line.split(whereSeparator: isFieldSeparator).map(String.init)
             guard let form = terms.first else { continue }
             map[form] = Array(terms.dropFirst())
         }

@@ -83,14 +83,17 @@ import _DataCompTestSupport
         #expect(error.position == .offset(sof))
     }
 
-    /// A finding of fuzz-image.
+    /// JPEGs that Pillow refuses at `load()` ("broken data stream") although their header reads.
     ///
-    /// After a warning (stray bytes), a fatal error left pixels unwritten while TurboJPEG 2.1
-    /// still called it a warning, so uninitialized memory reached the tensor.
-    /// Pillow refuses the file at `load()`; every decoding path must refuse it too.
-    @Test("A fatal JPEG error after a warning is an error on every path, as in Pillow")
-    func fatalErrorAfterWarning() throws {
-        let name = "junk_then_undefined_table.jpg"
+    /// `junk_then_undefined_table.jpg`, a finding of fuzz-image: after a warning (stray bytes), a
+    /// fatal error left pixels unwritten while TurboJPEG 2.1 still called it a warning, so
+    /// uninitialized memory reached the tensor. `bogus_table_after_scan.jpg`: a complete but
+    /// invalid Huffman table after the last scan, where libjpeg fails in
+    /// `jpeg_finish_decompress` with every pixel written. Every decoding path must refuse both.
+    @Test(
+        "A fatal JPEG error after a warning or after the last scanline is an error on every path, as in Pillow",
+        arguments: [("junk_then_undefined_table.jpg", "Quantization table"), ("bogus_table_after_scan.jpg", "Huffman")])
+    func fatalErrors(name: String, message: String) throws {
         let object = try PoolFixtures.jsonObject("images-gaps/expected.json")
         let entry = try #require(object[name] as? [String: Any])
         #expect(entry["load_error"] as? String == "OSError", "Pillow 13 raises at load()")
@@ -99,32 +102,15 @@ import _DataCompTestSupport
         #expect([info.width, info.height] == (entry["size"] as? [NSNumber])?.map(\.intValue), "the header is readable")
         let decoding = try #require(throws: DataCompError.self) { try Image(decoding: bytes) }
         #expect(decoding.code == .imageDecodingFailed)
-        #expect(decoding.message.contains("Quantization table"))
+        #expect(decoding.message.contains(message))
         let preprocessor = ImagePreprocessor(size: 32)
-        let batch = try #require(throws: DataCompError.self) {
-            try preprocessor.evaluationTensors(decoding: [bytes, bytes], concurrency: .serial)
+        for copies in [1, 2] {
+            let batch = try #require(throws: DataCompError.self) {
+                try preprocessor.evaluationTensors(
+                    decoding: Array(repeating: bytes, count: copies), concurrency: .serial)
+            }
+            #expect(batch.code == .imageDecodingFailed)
         }
-        #expect(batch.code == .imageDecodingFailed)
-    }
-
-    /// A complete but invalid Huffman table after the last scan.
-    ///
-    /// libjpeg fails in `jpeg_finish_decompress` with every pixel written. Pillow's `load()` still raises
-    /// ("broken data stream"), and so do we, on every path.
-    @Test("A fatal JPEG error after the last scanline is an error, as in Pillow")
-    func fatalErrorAfterLastScanline() throws {
-        let name = "bogus_table_after_scan.jpg"
-        let object = try PoolFixtures.jsonObject("images-gaps/expected.json")
-        let entry = try #require(object[name] as? [String: Any])
-        #expect(entry["load_error"] as? String == "OSError", "Pillow 13 raises at load()")
-        let bytes = try Fixtures.bytes("images-gaps/" + name)
-        let decoding = try #require(throws: DataCompError.self) { try Image(decoding: bytes) }
-        #expect(decoding.code == .imageDecodingFailed)
-        #expect(decoding.message.contains("Huffman"))
-        let batch = try #require(throws: DataCompError.self) {
-            try ImagePreprocessor(size: 32).evaluationTensors(decoding: [bytes], concurrency: .serial)
-        }
-        #expect(batch.code == .imageDecodingFailed)
     }
 
     /// Huffman tables of one image never reach the next.

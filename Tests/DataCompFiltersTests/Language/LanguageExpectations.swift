@@ -26,7 +26,7 @@ struct LanguageExpectations {
         return LanguageExpectations(
             texts: captions + pool + edge, languages: object["language"] as? [String] ?? [], top2: top2,
             tokens: (object["tokens"] as? [NSNumber] ?? []).map(\.intValue),
-            basicFilterUIDs: try (object["basic_filter_uids"] as? [String] ?? []).map { try SampleID(hex: $0) })
+            basicFilterUIDs: try PoolFixtures.sampleIDs(in: "language/expected.json", at: "basic_filter_uids"))
     }
 
     /// lid.176.ftz from the cache (the test command fetches it; `DATACOMP_FASTTEXT_LID` overrides).

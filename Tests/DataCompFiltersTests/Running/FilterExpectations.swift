@@ -9,9 +9,7 @@ enum FilterExpectations {
 
     /// The sorted uids a rule keeps on the pool fixture.
     static func uids(_ name: String) throws -> [SampleID] {
-        let pool = try object()["pool"] as? [String: Any]
-        let entry = pool?[name] as? [String: Any]
-        return try (entry?["uids"] as? [String] ?? []).map { try SampleID(hex: $0) }
+        try PoolFixtures.sampleIDs(in: "filters/expected.json", at: "pool", name, "uids")
     }
 
     static func entry(_ name: String) throws -> [String: Any] {

@@ -8,8 +8,7 @@ import _DataCompTestSupport
     /// NLTK 3.8.1 on WordNet 3.0, the ImageNet-21k id list), wordnet_fixtures.py, uid for uid.
     @Test("text_based keeps what DataComp's text-based baseline keeps")
     func textBased() async throws {
-        let object = try PoolFixtures.jsonObject("wordnet/expected.json")
-        let expected = try (object["text_based_uids"] as? [String] ?? []).map { try SampleID(hex: $0) }
+        let expected = try PoolFixtures.sampleIDs(in: "wordnet/expected.json", at: "text_based_uids")
         #expect(expected.count == 48)
         let pool = try CandidatePool(metadataDirectory: PoolFixtures.metadata)
         let strategy = try DataCompBaseline(name: .textBased).strategy()

@@ -12,7 +12,7 @@ final class FastTextHandle: @unchecked Sendable {
     init(path: String) throws {
         var error = [CChar](repeating: 0, count: 512)
         guard let model = cft_load(path, &error, error.count) else {
-            let message = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let message = Self.string(error)
             throw DataCompError(
                 .invalidFormat,
                 "fastText cannot load the model (\(message)); pass a fastText .bin or .ftz model such as lid.176.ftz",
@@ -42,12 +42,16 @@ final class FastTextHandle: @unchecked Sendable {
                 replacingNewlines ? 1 : 0, Int32(k), 0, &labels, slot, &probabilities, &error, error.count)
         }
         guard written >= 0 else {
-            let message = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let message = Self.string(error)
             throw DataCompError(.invalidArgument, "fastText could not predict: \(message)", path: path)
         }
         return (0..<Int(written)).map { index in
-            let label = labels[(index * slot)..<((index + 1) * slot)].prefix { $0 != 0 }
-            return (String(decoding: label.map { UInt8(bitPattern: $0) }, as: UTF8.self), probabilities[index])
+            (Self.string(labels[(index * slot)..<((index + 1) * slot)]), probabilities[index])
         }
+    }
+
+    /// The NUL-terminated UTF-8 text at the start of a buffer the shim wrote.
+    private static func string(_ buffer: some Collection<CChar>) -> String {
+        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
