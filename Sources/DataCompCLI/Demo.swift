@@ -6,7 +6,7 @@ import Foundation
 ///
 /// It renders a pool of image-text pairs with known defects, writes it as img2dataset-style
 /// webdataset shards, selects a subset with DataComp's basic-filter caption and image-size rules
-/// (language identification arrives with the filters milestone), writes the subset file, reshards
+/// (without the language rule, so the demo downloads no model), writes the subset file, reshards
 /// the pool to the subset with resharder semantics, preprocesses the kept images with OpenCLIP's
 /// evaluation transform, and finds duplicate images with a BLAS similarity matrix.
 struct Demo: AsyncParsableCommand {
