@@ -32,7 +32,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
-            name: "DataCompFilters", dependencies: ["DataCompCore", "CFastTextShim"], swiftSettings: swiftSettings),
+            name: "DataCompFilters", dependencies: ["DataCompCore", "DataCompKernels", "CFastTextShim"],
+            swiftSettings: swiftSettings),
         .target(name: "DataCompTraining", dependencies: ["DataCompCore"], swiftSettings: swiftSettings),
         .target(name: "DataCompEval", dependencies: ["DataCompCore"], swiftSettings: swiftSettings),
         .target(
@@ -59,6 +60,14 @@ let package = Package(
             name: "subset-from-uids",
             dependencies: ["DataComp"],
             path: "Examples/subset-from-uids",
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+
+        .executableTarget(
+            name: "custom-filter",
+            dependencies: ["DataComp"],
+            path: "Examples/custom-filter",
             exclude: ["README.md"],
             swiftSettings: swiftSettings
         ),
@@ -143,7 +152,7 @@ let package = Package(
         // package in Examples/pool-filter-package.
         .testTarget(
             name: "ExampleTests",
-            dependencies: ["DataCompCore", "subset-from-uids", "_DataCompTestSupport"],
+            dependencies: ["DataCompCore", "subset-from-uids", "custom-filter", "_DataCompTestSupport"],
             swiftSettings: swiftSettings
         ),
     ],
@@ -157,7 +166,9 @@ if Context.environment["DATACOMP_FUZZ"] != nil {
         .target(
             name: "_FuzzSupport", dependencies: ["DataCompCore"], path: "Fuzz/_FuzzSupport",
             swiftSettings: swiftSettings))
-    for name in ["npy", "npz", "subset", "tar", "safetensors", "parquet", "image", "png", "tokenizer", "json"] {
+    for name in [
+        "npy", "npz", "subset", "tar", "safetensors", "parquet", "image", "png", "tokenizer", "json", "torch",
+    ] {
         package.targets.append(
             .executableTarget(
                 name: "fuzz-\(name)", dependencies: ["DataCompCore", "_FuzzSupport"], path: "Fuzz/fuzz-\(name)",

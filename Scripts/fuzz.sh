@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 SECONDS_PER_TARGET="${1:-240}"
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(npy npz subset tar safetensors parquet image png tokenizer json)
+[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(npy npz subset tar safetensors parquet image png tokenizer json torch)
 BUILD=.build-fuzz
 FIX=Tests/Fixtures
 export DATACOMP_FUZZ=1
@@ -32,6 +32,7 @@ seed safetensors $FIX/safetensors/*.safetensors
 seed parquet $FIX/parquet/*.parquet $FIX/parquet-gaps/*.parquet $FIX/pool/metadata/*.parquet $FIX/pool/extra/*.parquet
 seed image $FIX/images/*.jpg $FIX/images/*.png $FIX/images/*.webp $FIX/images-gaps/*.jpg $FIX/images-gaps/*.webp $FIX/images-gaps/*.mpo $FIX/images-gaps/*.apng
 seed png $FIX/images/*.png $FIX/images-gaps/*.png $FIX/images-gaps/*.apng
+seed torch $FIX/torch/*.pt
 seed json $FIX/pool/expected_columns.json $FIX/webdataset/writer_inputs.json $FIX/images-gaps/expected.json $FIX/parquet/manifest.json
 # Hand-built PNGs the mutator would not reach through the CRCs on its own: extreme strips and
 # squares at every bit depth and colour type, interlaced, with palettes.

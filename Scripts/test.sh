@@ -24,4 +24,16 @@ swift build -c release --product datacomp
 # ImageNet-21k synset list (from the timm wheel); WordNet comes from Debian's wordnet-base.
 .build/release/datacomp assets fetch fasttext-lid
 .build/release/datacomp assets fetch imagenet21k-wordnet-ids
+# The SLURM job-array test runs on a real one-node cluster on loopback (Debian slurmctld, slurmd,
+# munge; Scripts/slurm/start-cluster.sh); where SLURM cannot be installed the test is skipped and
+# says why.
+SLURM_STATE="${TMPDIR:-/tmp}/datacomp-slurm-test"
+if SLURM_ENV=$(bash Scripts/slurm/start-cluster.sh "$SLURM_STATE" 2> "$SLURM_STATE.log"); then
+  eval "$SLURM_ENV"
+  trap 'bash Scripts/slurm/stop-cluster.sh "$SLURM_STATE" > /dev/null 2>&1 || true' EXIT
+  echo "SLURM: one-node cluster up ($SLURM_CONF)"
+else
+  export DATACOMP_SLURM_UNAVAILABLE="SLURM could not be started here: $(tail -n 3 "$SLURM_STATE.log" | tr '\n' ' ')"
+  echo "$DATACOMP_SLURM_UNAVAILABLE" >&2
+fi
 swift test -c release -Xswiftc -enable-testing "$@"

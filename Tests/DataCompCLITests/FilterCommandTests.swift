@@ -58,7 +58,10 @@ import _DataCompTestSupport
             (["--name", "clip_score", "--arch", "l14", "--fraction", "1.5"], "must be in (0, 1]"),
             (["--name", "clip_score", "--arch", "l14", "--fraction", "0"], "must be in (0, 1]"),
             (["--name", "clip_score", "--arch", "h14", "--fraction", "0.3"], "--arch must be b32 or l14"),
-            (["--name", "best_filter"], "--name must be one of: no_filter, basic_filter, text_based, clip_score"),
+            (
+                ["--name", "best_filter"],
+                "--name must be one of: no_filter, basic_filter, text_based, image_based, image_based_intersect_clip_score, clip_score, laion2b"
+            ),
         ])
     func checkArgs(arguments: [String], message: String) throws {
         let folder = try Fixtures.temporaryDirectory("filter-args")

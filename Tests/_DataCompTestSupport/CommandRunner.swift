@@ -10,6 +10,13 @@ public enum CommandRunner {
         public var standardOutput: String
         /// Everything written to standard error.
         public var standardError: String
+
+        /// A result with the given fields.
+        public init(status: Int32, standardOutput: String, standardError: String) {
+            self.status = status
+            self.standardOutput = standardOutput
+            self.standardError = standardError
+        }
     }
 
     /// The `datacomp` binary in the same build folder as the running test bundle.

@@ -20,6 +20,11 @@ public enum Fixtures {
         [UInt8](try Data(contentsOf: resources.appendingPathComponent(relative)))
     }
 
+    /// The bytes of a file at an absolute path.
+    public static func bytes(atPath path: String) throws -> [UInt8] {
+        [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+
     /// A fresh, empty temporary folder; removed by the caller with `FileManager` if wanted.
     public static func temporaryDirectory(_ label: String = "test") throws -> URL {
         let url = FileManager.default.temporaryDirectory

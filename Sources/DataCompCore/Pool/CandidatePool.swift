@@ -75,6 +75,20 @@ public struct CandidatePool: Sendable {
         }
     }
 
+    /// The same pool restricted to the shards `isIncluded` accepts (their indices unchanged), for
+    /// one share of a distributed run.
+    ///
+    /// - Parameter isIncluded: Decides each shard.
+    /// - Returns: A pool over the accepted shards; it may have none.
+    public func filteringShards(_ isIncluded: (PoolShard) -> Bool) -> CandidatePool {
+        CandidatePool(directory: directory, shards: shards.filter(isIncluded))
+    }
+
+    private init(directory: String, shards: [PoolShard]) {
+        self.directory = directory
+        self.shards = shards
+    }
+
     /// Opens one shard for reading `columns`.
     ///
     /// - Parameters:

@@ -49,6 +49,9 @@ public struct WebDatasetShardReader {
     private var currentOffset = 0
     private var pending: (entry: TarEntry, key: String, fileExtension: String)?
     private var isDone = false
+    /// Whether a damaged archive first gives up the sample assembled before the damage.
+    public let keepsSamplesBeforeDamage: Bool
+    private var pendingError: DataCompError?
 
     /// Opens a shard.
     ///
@@ -58,11 +61,17 @@ public struct WebDatasetShardReader {
     /// - Parameters:
     ///   - path: The `.tar` (or gzip-compressed `.tar.gz`) file.
     ///   - duplicatePolicy: What to do when an extension repeats within a sample.
+    ///   - keepsSamplesBeforeDamage: When the archive turns out damaged or truncated, first return
+    ///   the sample assembled so far (with the members read before the damage), then throw on the
+    ///   next call: what webdataset's fault-tolerant pipelines (`tarfile_to_samples_nothrow`) yield.
     /// - Throws: ``DataCompError`` with code `fileNotFound` or `io`, or `corruptData` /
     ///   `truncatedFile` for a damaged gzip stream.
-    public init(path: String, duplicatePolicy: DuplicateExtensionPolicy = .throwError) throws {
+    public init(
+        path: String, duplicatePolicy: DuplicateExtensionPolicy = .throwError, keepsSamplesBeforeDamage: Bool = false
+    ) throws {
         self.path = path
         self.duplicatePolicy = duplicatePolicy
+        self.keepsSamplesBeforeDamage = keepsSamplesBeforeDamage
         let mapped = try MappedFile(path: path)
         if mapped.count >= 2, mapped.bytes[0] == 0x1F, mapped.bytes[1] == 0x8B {
             let contents = try DataCompError.attributing(to: path) {
@@ -87,11 +96,20 @@ public struct WebDatasetShardReader {
     /// - Throws: ``DataCompError`` naming the shard, the byte offset and the member for damaged
     ///   or truncated archives and duplicate extensions.
     public mutating func next() throws -> WebDatasetSample? {
+        if let pendingError {
+            self.pendingError = nil
+            throw pendingError
+        }
         if isDone { return nil }
         do {
             return try withExtendedLifetime(file) { try nextSample() }
         } catch let error as DataCompError {
             isDone = true
+            if keepsSamplesBeforeDamage, let sample = current {
+                current = nil
+                pendingError = error.naming(path)
+                return sample
+            }
             throw error.naming(path)
         }
     }

@@ -11,8 +11,11 @@ import DataCompCore
 /// print(strategy)  // clip_l14_similarity_score in the top 30% of the pool
 /// ```
 ///
-/// This release has `no_filter`, `basic_filter`, `text_based` and `clip_score`; the baselines
-/// that need centroids or gcld3 come with them.
+/// The image-based baselines take their centroids and reference embeddings from files
+/// (``centroidsPath`` and ``referenceEmbeddingPaths``: `torch.save` files as DataComp
+/// distributes them, `.npy` or `.npz`), or from DataComp's own asset cache by scale
+/// (``imageBasedScale``). `laion2b` identifies English with fastText where DataComp used gcld3
+/// (see <doc:WritingAFilterStrategy>).
 public struct DataCompBaseline: Sendable, Hashable {
     /// A baseline's name, as `baselines.py --name` spells it.
     public enum Name: String, Sendable, Hashable, CaseIterable {
@@ -24,8 +27,18 @@ public struct DataCompBaseline: Sendable, Hashable {
         /// English captions (fastText) with a word whose first WordNet synset is an ImageNet-21k
         /// synset.
         case textBased = "text_based"
+        /// The caption filter of the image-based baselines, then samples whose L/14 image
+        /// embedding falls in a cluster that ImageNet-1k images fall in.
+        case imageBased = "image_based"
+        /// The CLIP-score selection, then `image_based` on what it kept (DataComp-1B's recipe).
+        case imageBasedIntersectClipScore = "image_based_intersect_clip_score"
         /// CLIP score at least a threshold, or the top fraction of the pool by CLIP score.
         case clipScore = "clip_score"
+        /// LAION-2B's rule: B/32 CLIP score at least 0.28 and an English caption.
+        case laion2b
+
+        var usesClipScore: Bool { rawValue.contains("clip_score") }
+        var usesClusters: Bool { rawValue.contains("image_based") }
     }
 
     /// The OpenAI CLIP whose similarity scores `clip_score` ranks by (`--arch`).
@@ -47,22 +60,46 @@ public struct DataCompBaseline: Sendable, Hashable {
     public var threshold: Float?
     /// `--fraction`: keep this top fraction of the pool by score (CLIP-score baselines only).
     public var fraction: Double?
+    /// `--image-based-scale`: take the centroids and ImageNet features of this scale from
+    /// DataComp's asset cache (image-based baselines only).
+    public var imageBasedScale: ImageBasedAssets.Scale?
+    /// `--centroids`: the centroid file (image-based baselines, instead of a scale).
+    public var centroidsPath: String?
+    /// `--reference-embeddings`: the files whose embeddings mark the target clusters
+    /// (image-based baselines, with ``centroidsPath``).
+    public var referenceEmbeddingPaths: [String]
 
     /// A baseline with its arguments (not validated until ``validate()`` or ``strategy(resolver:)``).
-    public init(name: Name, arch: Architecture? = nil, threshold: Float? = nil, fraction: Double? = nil) {
+    public init(
+        name: Name, arch: Architecture? = nil, threshold: Float? = nil, fraction: Double? = nil,
+        imageBasedScale: ImageBasedAssets.Scale? = nil, centroidsPath: String? = nil,
+        referenceEmbeddingPaths: [String] = []
+    ) {
         self.name = name
         self.arch = arch
         self.threshold = threshold
         self.fraction = fraction
+        self.imageBasedScale = imageBasedScale
+        self.centroidsPath = centroidsPath
+        self.referenceEmbeddingPaths = referenceEmbeddingPaths
     }
 
-    /// Checks the arguments as DataComp's `check_args` does, plus the fraction's range.
+    /// Checks the arguments as DataComp's `check_args` does (with `--centroids` and
+    /// `--reference-embeddings` as an alternative to `--image-based-scale`), plus the fraction's
+    /// range.
     ///
     /// - Throws: `DataCompError` with code `invalidArgument` and a message that names the fix.
     public func validate() throws {
         func fail(_ message: String) -> DataCompError { DataCompError(.invalidArgument, message) }
-        let isClipScore = name.rawValue.contains("clip_score")
-        if isClipScore {
+        let hasClusterFiles = centroidsPath != nil || !referenceEmbeddingPaths.isEmpty
+        if name == .laion2b,
+            fraction != nil || threshold != nil || arch != nil || imageBasedScale != nil || hasClusterFiles
+        {
+            throw fail(
+                "laion2b does not support clip_score or image_based flags; drop --fraction, --threshold, --arch and the image-based flags"
+            )
+        }
+        if name.usesClipScore {
             if fraction == nil && threshold == nil {
                 throw fail("--fraction or --threshold must be specified for clip_score baselines")
             }
@@ -81,6 +118,23 @@ public struct DataCompBaseline: Sendable, Hashable {
             }
             if arch != nil { throw fail("--arch is only used by clip_score baselines; drop it for \(name.rawValue)") }
         }
+        if name.usesClusters {
+            if imageBasedScale != nil && hasClusterFiles {
+                throw fail("give either --image-based-scale or --centroids with --reference-embeddings, not both")
+            }
+            if imageBasedScale == nil && !hasClusterFiles {
+                throw fail(
+                    "--image-based-scale (small, medium, large or xlarge) or --centroids with --reference-embeddings must be passed for image_based and image_based_intersect_clip_score baselines (for clustering)"
+                )
+            }
+            if hasClusterFiles && (centroidsPath == nil || referenceEmbeddingPaths.isEmpty) {
+                throw fail("--centroids and --reference-embeddings go together: pass both")
+            }
+        } else if imageBasedScale != nil || hasClusterFiles {
+            throw fail(
+                "--image-based-scale, --centroids and --reference-embeddings are only used by image_based and image_based_intersect_clip_score baselines; drop them for \(name.rawValue)"
+            )
+        }
         if let fraction, !(fraction > 0 && fraction <= 1) {
             throw fail("--fraction must be in (0, 1] (the share of the pool to keep), not \(fraction)")
         }
@@ -88,11 +142,11 @@ public struct DataCompBaseline: Sendable, Hashable {
     }
 
     /// The baseline as a strategy, with the models it needs resolved by `resolver` (fastText's
-    /// `lid.176.ftz`, the ImageNet-21k synset list) and WordNet read from
-    /// ``WordNet/defaultDirectory``.
+    /// `lid.176.ftz`, the ImageNet-21k synset list), WordNet read from
+    /// ``WordNet/defaultDirectory``, and the image-based assets read from their files.
     ///
     /// - Throws: `DataCompError` with code `invalidArgument` if the arguments are invalid, or
-    ///   if a model cannot be resolved or loaded.
+    ///   if a model or asset cannot be resolved or read.
     public func strategy(resolver: AssetResolver = AssetResolver()) throws -> any FilterStrategy {
         try validate()
         switch name {
@@ -108,9 +162,49 @@ public struct DataCompBaseline: Sendable, Hashable {
             let entities = try SynsetEntityFilter(wordnet: try WordNet(), resolver: resolver)
             return entities && LanguageFilter(try LanguageIdentifier(resolver: resolver), language: "en")
         case .clipScore:
-            guard let column = arch?.scoreColumn else { preconditionFailure("validated above") }
-            if let fraction { return ScoreFilter(column, .topFraction(fraction)) }
-            return ScoreFilter(column, .atLeast(threshold ?? 0))
+            return try scoreFilter()
+        case .imageBased:
+            // image_filter_helper: the caption filter, then the cluster test.
+            return CaptionFilterRules.captionFilter(try LanguageIdentifier(resolver: resolver))
+                && (try clusterFilter(resolver))
+        case .imageBasedIntersectClipScore:
+            // The same, on the rows the score selection kept first.
+            return try scoreFilter() && CaptionFilterRules.captionFilter(try LanguageIdentifier(resolver: resolver))
+                && (try clusterFilter(resolver))
+        case .laion2b:
+            // load_uids_with_clip_score(b32, 0.28, gcld3_en_filter=True), with fastText's English.
+            return ScoreFilter(.clipB32Score, .atLeast(0.28))
+                && LanguageFilter(try LanguageIdentifier(resolver: resolver), language: "en")
         }
+    }
+
+    private func scoreFilter() throws -> ScoreFilter {
+        guard let column = arch?.scoreColumn else { preconditionFailure("validated: clip_score baselines have --arch") }
+        if let fraction { return ScoreFilter(column, .topFraction(fraction)) }
+        return ScoreFilter(column, .atLeast(threshold ?? 0))
+    }
+
+    private func clusterFilter(_ resolver: AssetResolver) throws -> ClusterFilter {
+        let centroidFile: String
+        let referenceFiles: [String]
+        if let imageBasedScale {
+            let assets = ImageBasedAssets(scale: imageBasedScale, cacheDirectory: resolver.cacheDirectory)
+            centroidFile = try assets.centroidsPath()
+            referenceFiles = try assets.referenceEmbeddingPaths()
+        } else {
+            guard let centroidsPath else { preconditionFailure("validated: --centroids is given") }
+            centroidFile = centroidsPath
+            referenceFiles = referenceEmbeddingPaths
+        }
+        let centroids = try EmbeddingFile.read([centroidFile])
+        let reference = try EmbeddingFile.read(referenceFiles)
+        guard reference.shape[1] == centroids.shape[1] else {
+            throw DataCompError(
+                .shapeMismatch,
+                "the reference embeddings have \(reference.shape[1]) values per row but the centroids have \(centroids.shape[1]); use L/14 features for both",
+                path: referenceFiles[0])
+        }
+        return ClusterFilter(
+            centroids: centroids, referenceEmbeddings: reference, assetPaths: [centroidFile] + referenceFiles)
     }
 }

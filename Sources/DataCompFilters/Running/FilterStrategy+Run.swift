@@ -39,14 +39,16 @@ extension FilterStrategy {
             let perShard = try await pool.mapShards(
                 columns: scoreColumns.isEmpty ? [.uid] : scoreColumns, concurrency: concurrency, progress: progress
             ) { reader in
-                var scores = [[Float]](repeating: [], count: selections.count)
-                for index in scores.indices { scores[index].reserveCapacity(reader.rowCount) }
-                try reader.forEachBatch { batch in
-                    for (index, selection) in selections.enumerated() {
-                        scores[index] += try selection.scorer.scores(for: batch)
+                try DataCompError.attributing(to: reader.shard.parquetPath) {
+                    var scores = [[Float]](repeating: [], count: selections.count)
+                    for index in scores.indices { scores[index].reserveCapacity(reader.rowCount) }
+                    try reader.forEachBatch { batch in
+                        for (index, selection) in selections.enumerated() {
+                            scores[index] += try selection.scorer.scores(for: batch)
+                        }
                     }
+                    return scores
                 }
-                return scores
             }
             for (index, selection) in selections.enumerated() {
                 let chunks = perShard.map { $0[index] }
@@ -71,15 +73,17 @@ extension FilterStrategy {
         let shards = try await pool.mapShards(
             columns: columns.union([.uid]), concurrency: concurrency, progress: progress
         ) { reader in
-            var context = context
-            var kept: [SampleID] = []
-            try reader.forEachBatch { batch in
-                let mask = try strategy.recordedKeep(
-                    batch, among: RowMask(count: batch.count, repeating: true), context: &context)
-                let uids = batch.uids
-                for row in mask.selectedIndices { kept.append(uids[row]) }
+            try DataCompError.attributing(to: reader.shard.parquetPath) {
+                var context = context
+                var kept: [SampleID] = []
+                try reader.forEachBatch { batch in
+                    let mask = try strategy.recordedKeep(
+                        batch, among: RowMask(count: batch.count, repeating: true), context: &context)
+                    let uids = batch.uids
+                    for row in mask.selectedIndices { kept.append(uids[row]) }
+                }
+                return (kept: kept, counts: context.counts, rows: reader.rowCount)
             }
-            return (kept: kept, counts: context.counts, rows: reader.rowCount)
         }
         var counts = RuleCounts()
         for shard in shards { counts.merge(shard.counts) }
@@ -97,7 +101,7 @@ extension FilterStrategy {
             samplesKept: subset.count,
             rules: counts.entries.map { FilterReport.RuleCount(rule: $0.rule, seen: $0.seen, kept: $0.kept) },
             thresholds: thresholds, pool: fingerprints, assets: assets, tool: DataCompVersion.toolName,
-            elapsedSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+            elapsedSeconds: elapsed.seconds)
         return FilterResult(subset: subset, report: report)
     }
 

@@ -40,7 +40,8 @@ public struct AllOfFilter: FilterStrategy {
 
 /// Keeps the samples that at least one of its strategies keeps (a union).
 ///
-/// The strategies run in order, each on the samples the earlier ones did not keep.
+/// The strategies run in order, each on the samples the earlier ones did not keep (a rule
+/// given no candidates decides nothing and costs little).
 public struct AnyOfFilter: FilterStrategy {
     /// The strategies, in the order they run.
     public let strategies: [any FilterStrategy]
@@ -69,7 +70,9 @@ public struct AnyOfFilter: FilterStrategy {
     public func keep(_ batch: PoolBatch, among candidates: RowMask, context: inout FilterContext) throws -> RowMask {
         var undecided = candidates
         var kept = RowMask(count: candidates.count)
-        for strategy in strategies where undecided.populationCount > 0 {
+        // Every part runs, even on no candidates, so that the rules a report lists (and their
+        // order) never depend on the data.
+        for strategy in strategies {
             let accepted = try strategy.recordedKeep(batch, among: undecided, context: &context)
             kept |= accepted
             undecided = undecided.subtracting(accepted)
@@ -126,9 +129,9 @@ extension FilterStrategy {
     func recordedKeep(_ batch: PoolBatch, among candidates: RowMask, context: inout FilterContext) throws
         -> RowMask
     {
-        context.announce(description)
+        let slot = context.beginRule(description)
         let kept = try keep(batch, among: candidates, context: &context) & candidates
-        context.record(description, seen: candidates.populationCount, kept: kept.populationCount)
+        context.endRule(slot, rule: description, seen: candidates, kept: kept)
         return kept
     }
 

@@ -15,10 +15,24 @@ public struct FilterContext: Sendable {
     var outcomes: [String: Outcome]
     /// The count of every rule recorded so far, in the order rules were first recorded.
     private(set) var counts: RuleCounts
+    /// When tracing (a share of a distributed run), every rule call of the current batch in call
+    /// order, with the rows it saw and kept.
+    var trace: [RuleCall]?
 
-    init(outcomes: [String: Outcome] = [:]) {
+    /// One call of a rule on one batch.
+    struct RuleCall: Sendable {
+        var rule: String
+        /// The rows the rule saw and kept; `nil` for counts a strategy recorded itself.
+        var seen: RowMask?
+        var kept: RowMask?
+        var seenCount: Int
+        var keptCount: Int
+    }
+
+    init(outcomes: [String: Outcome] = [:], tracing: Bool = false) {
         self.outcomes = outcomes
         counts = RuleCounts()
+        trace = tracing ? [] : nil
     }
 
     /// The threshold of `selection` in this run: a sample is kept if its score is at least this.
@@ -58,10 +72,26 @@ public struct FilterContext: Sendable {
     /// Records that `rule` saw `seen` samples and kept `kept` of them.
     public mutating func record(_ rule: String, seen: Int, kept: Int) {
         counts.add(rule, seen: seen, kept: kept)
+        trace?.append(RuleCall(rule: rule, seen: nil, kept: nil, seenCount: seen, keptCount: kept))
     }
 
-    /// Lists `rule` before the rules it runs, so that reports read outermost first.
-    mutating func announce(_ rule: String) { counts.add(rule, seen: 0, kept: 0) }
+    /// Lists `rule` before the rules it runs, so that reports read outermost first; returns the
+    /// call's slot in the trace.
+    mutating func beginRule(_ rule: String) -> Int {
+        counts.add(rule, seen: 0, kept: 0)
+        guard trace != nil else { return -1 }
+        trace?.append(RuleCall(rule: rule, seen: nil, kept: nil, seenCount: 0, keptCount: 0))
+        return (trace?.count ?? 0) - 1
+    }
+
+    /// Records what the rule begun at `slot` saw and kept.
+    mutating func endRule(_ slot: Int, rule: String, seen: RowMask, kept: RowMask) {
+        let (seenCount, keptCount) = (seen.populationCount, kept.populationCount)
+        counts.add(rule, seen: seenCount, kept: keptCount)
+        if slot >= 0 {
+            trace?[slot] = RuleCall(rule: rule, seen: seen, kept: kept, seenCount: seenCount, keptCount: keptCount)
+        }
+    }
 
     mutating func merge(_ other: RuleCounts) { counts.merge(other) }
 }

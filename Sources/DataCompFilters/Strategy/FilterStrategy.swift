@@ -60,3 +60,23 @@ extension FilterStrategy {
     /// No assets.
     public var assetPaths: [String] { [] }
 }
+
+extension FilterStrategy {
+    /// The rows of `batch` the strategy keeps, decided on the batch alone: for strategies without
+    /// top-fraction selections (which need the whole pool), such as a caption filter applied
+    /// while reading embeddings, or a strategy under test.
+    ///
+    /// - Parameter batch: Rows holding at least ``columns``.
+    /// - Returns: One decision per row.
+    /// - Throws: `DataCompError` with code `invalidArgument` if the strategy has pool
+    ///   selections, or what the strategy throws.
+    public func keep(_ batch: PoolBatch) throws -> RowMask {
+        guard poolSelections.isEmpty else {
+            throw DataCompError(
+                .invalidArgument,
+                "'\(self)' ranks samples over the whole pool, so a batch alone cannot be decided; run it over the pool")
+        }
+        var context = FilterContext()
+        return try keep(batch, among: RowMask(count: batch.count, repeating: true), context: &context)
+    }
+}
