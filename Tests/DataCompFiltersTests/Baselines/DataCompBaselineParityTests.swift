@@ -107,6 +107,12 @@ import _DataCompTestSupport
         }
         #expect(shape?.code == .shapeMismatch)
         #expect(shape?.path?.hasSuffix(".parquet") == true)
+        // An npz with fewer rows than its parquet.
+        let mismatch = await #expect(throws: DataCompError.self) {
+            try await imageBased.baseline.strategy().run(
+                on: try CandidatePool(metadataDirectory: PoolFixtures.mismatch))
+        }
+        #expect(mismatch?.code == .rowCountMismatch)
         // A malicious .pt is refused before anything runs.
         let malicious = DataCompBaseline(
             name: .imageBased, centroidsPath: Fixtures.path("torch/malicious.pt"), referenceEmbeddingPaths: [narrow])
