@@ -15,18 +15,8 @@ set -euo pipefail
 exec 3>&1 1>&2
 STATE="${1:-${TMPDIR:-/tmp}/datacomp-slurm}"
 CTLD_PORT="${DATACOMP_SLURMCTLD_PORT:-16817}"
-PACKAGES=(slurmctld slurmd slurm-client munge)
-missing=()
-for p in "${PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  echo "installing: ${missing[*]}"
-  $SUDO apt-get update -qq
-  # The packages' postinst scripts try to start the services; without systemd that fails harmlessly.
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+# The packages' postinst scripts try to start the services; without systemd that fails harmlessly.
+bash "$(dirname "$0")/../install-deps.sh" slurmctld slurmd slurm-client munge
 [ "$(id -u)" -eq 0 ] || { echo "start-cluster.sh: run as root (SlurmUser=root)"; exit 1; }
 
 # munged insists on a socket folder executable by all and a key readable by its owner only.

@@ -92,12 +92,7 @@ struct Dedup: AsyncParsableCommand {
                 column: column, evaluationEmbeddings: try EmbeddingFile.read(evaluationEmbeddings),
                 threshold: threshold ?? 0.9, assetPaths: evaluationEmbeddings)
         }
-        try createParent(of: savePath)
         let result = try await strategy.run(on: pool, concurrency: budget, progress: TerminalProgressReporter())
-        try result.write(to: savePath)
-        FileHandle.standardError.write(
-            Data(
-                "kept \(result.report.samplesKept) of \(result.report.samplesSeen) samples; wrote \(savePath) and \(FilterResult.reportPath(forSubsetAt: savePath))\n"
-                    .utf8))
+        try write(result, to: savePath)
     }
 }

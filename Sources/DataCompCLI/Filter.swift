@@ -147,13 +147,7 @@ struct Filter: AsyncParsableCommand {
                         .utf8))
             return
         }
-        try createParent(of: savePath)
         let result = try await strategy.run(on: pool, concurrency: budget, progress: TerminalProgressReporter())
-        try result.write(to: savePath)
-        let report = result.report
-        FileHandle.standardError.write(
-            Data(
-                "kept \(report.samplesKept) of \(report.samplesSeen) samples; wrote \(savePath) and \(FilterResult.reportPath(forSubsetAt: savePath))\n"
-                    .utf8))
+        try write(result, to: savePath)
     }
 }

@@ -25,11 +25,6 @@ struct MergeSubsets: ParsableCommand {
     func run() throws {
         let partials = try parts.map { try PartialFilterResult(contentsOf: $0) }
         let result = try PartialFilterResult.merge(partials)
-        try createParent(of: savePath)
-        try result.write(to: savePath)
-        FileHandle.standardError.write(
-            Data(
-                "merged \(partials.count) shares: kept \(result.report.samplesKept) of \(result.report.samplesSeen) samples; wrote \(savePath) and \(FilterResult.reportPath(forSubsetAt: savePath))\n"
-                    .utf8))
+        try write(result, to: savePath, prefix: "merged \(partials.count) shares: ")
     }
 }

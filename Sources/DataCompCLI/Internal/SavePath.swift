@@ -11,3 +11,15 @@ func createParent(of path: String) throws {
         throw DataCompError(.io, "cannot create the folder of --save-path: \(error.localizedDescription)", path: parent)
     }
 }
+
+/// Writes a filter result to `savePath` (its folder created first) and says on standard error
+/// what was kept and which files were written, after `prefix`.
+func write(_ result: FilterResult, to savePath: String, prefix: String = "") throws {
+    try createParent(of: savePath)
+    try result.write(to: savePath)
+    let report = result.report
+    FileHandle.standardError.write(
+        Data(
+            "\(prefix)kept \(report.samplesKept) of \(report.samplesSeen) samples; wrote \(savePath) and \(FilterResult.reportPath(forSubsetAt: savePath))\n"
+                .utf8))
+}
