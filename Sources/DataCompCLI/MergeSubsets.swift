@@ -23,7 +23,7 @@ struct MergeSubsets: ParsableCommand {
     var parts: [String]
 
     func run() throws {
-        let partials = try parts.map { try PartialFilterResult(contentsOf: $0) }
+        let partials = try parts.map { try PartialFilterResult(contentsOfDirectory: $0) }
         let result = try PartialFilterResult.merge(partials)
         try write(result, to: savePath, prefix: "merged \(partials.count) shares: ")
     }

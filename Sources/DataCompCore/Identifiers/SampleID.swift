@@ -141,6 +141,11 @@ extension SampleID {
 
     /// Stores the identifier as a 16-byte subset record (`f0` then `f1`, little-endian).
     @inline(__always)
+    /// Whether a subset record (`high` then `low`, little-endian) is this type's memory layout.
+    package static let hasRecordLayout: Bool =
+        UInt64(1).littleEndian == 1 && MemoryLayout<SampleID>.size == 16 && MemoryLayout<SampleID>.stride == 16
+        && MemoryLayout<SampleID>.offset(of: \.high) == 0 && MemoryLayout<SampleID>.offset(of: \.low) == 8
+
     package func storeRecord(into bytes: UnsafeMutableRawBufferPointer, at offset: Int) {
         bytes.storeBytes(of: high.littleEndian, toByteOffset: offset, as: UInt64.self)
         bytes.storeBytes(of: low.littleEndian, toByteOffset: offset + 8, as: UInt64.self)

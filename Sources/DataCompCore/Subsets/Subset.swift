@@ -43,6 +43,37 @@ public struct Subset: RandomAccessCollection, Sendable {
         }
     }
 
+    /// A subset of the identifiers of all `chunks`, sorted, built in one buffer: each chunk is
+    /// released as soon as it is copied and the records are sorted in place, so that the peak
+    /// is about 24 bytes per identifier (the records and the sort's scratch space) where sorting a
+    /// concatenated array would take three copies.
+    ///
+    /// - Parameter chunks: The identifiers, in any order; emptied.
+    package init(sortingChunks chunks: inout [[SampleID]]) {
+        let total = chunks.reduce(0) { $0 + $1.count }
+        storage = RawStorage(count: total * 16) { buffer in
+            var offset = 0
+            for index in chunks.indices {
+                for id in chunks[index] {
+                    id.storeRecord(into: buffer, at: offset)
+                    offset += 16
+                }
+                chunks[index] = []
+            }
+            // A record is (f0, f1) as little-endian UInt64s, which is SampleID's own layout on a
+            // little-endian host: sort the records as identifiers where they are.
+            guard total > 1 else { return }
+            if SampleID.hasRecordLayout {
+                var ids = buffer.bindMemory(to: SampleID.self)
+                ids.sort()
+            } else {
+                var ids = (0..<total).map { SampleID(record: UnsafeRawBufferPointer(buffer), at: $0 * 16) }
+                ids.sort()
+                for (position, id) in ids.enumerated() { id.storeRecord(into: buffer, at: position * 16) }
+            }
+        }
+    }
+
     /// Creates a subset from identifiers that must already be sorted ascending.
     ///
     /// - Parameter ids: The identifiers, ascending; duplicates are allowed.

@@ -70,7 +70,7 @@ extension FilterStrategy {
         }
         let strategy = self
         let context = FilterContext(outcomes: outcomes)
-        let shards = try await pool.mapShards(
+        var shards = try await pool.mapShards(
             columns: columns.union([.uid]), concurrency: concurrency, progress: progress
         ) { reader in
             try DataCompError.attributing(to: reader.shard.parquetPath) {
@@ -87,7 +87,12 @@ extension FilterStrategy {
         }
         var counts = RuleCounts()
         for shard in shards { counts.merge(shard.counts) }
-        let subset = Subset(shards.lazy.flatMap(\.kept))
+        // Move the kept uids out of the shard results, so that each buffer is freed once copied.
+        var chunks = shards.indices.map { index in
+            defer { shards[index].kept = [] }
+            return shards[index].kept
+        }
+        let subset = Subset(sortingChunks: &chunks)
         let fingerprints = try zip(pool.shards, shards).map { shard, result in
             try FileFingerprint(of: shard.parquetPath, rowCount: result.rows)
         }

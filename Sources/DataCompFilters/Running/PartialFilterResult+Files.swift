@@ -87,7 +87,7 @@ extension PartialFilterResult {
     /// - Throws: `DataCompError` naming the file: `fileNotFound` when `path` is not a partial
     ///   result folder, `invalidFormat` when `part.json` is malformed or disagrees with the
     ///   arrays beside it, and the NumPy readers' errors.
-    public init(contentsOf path: String) throws {
+    public init(contentsOfDirectory path: String) throws {
         let manifestPath = path + "/part.json"
         guard FileManager.default.fileExists(atPath: manifestPath) else {
             throw DataCompError(

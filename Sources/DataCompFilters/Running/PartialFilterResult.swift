@@ -30,7 +30,7 @@ import Foundation
 ///     let part = try await strategy.run(share: FilterShare(index: index, of: 3), on: pool)
 ///     try part.write(to: "parts/\(index)")
 /// }
-/// let parts = try (0..<3).map { try PartialFilterResult(contentsOf: "parts/\($0)") }
+/// let parts = try (0..<3).map { try PartialFilterResult(contentsOfDirectory: "parts/\($0)") }
 /// try PartialFilterResult.merge(parts).write(to: "subset.npy")
 /// ```
 public struct PartialFilterResult: Sendable {
@@ -169,7 +169,9 @@ public struct PartialFilterResult: Sendable {
         for (index, rule) in trace.calls.enumerated() {
             ruleCounts.add(rule, seen: counts[index].seen, kept: counts[index].kept)
         }
-        let subset = Subset(kept)
+        var chunks = [kept]
+        kept = []
+        let subset = Subset(sortingChunks: &chunks)
         let files = ordered.flatMap(\.files).sorted { $0.position < $1.position }.map(\.fingerprint)
         let elapsed = ContinuousClock.now - started
         let report = FilterReport(

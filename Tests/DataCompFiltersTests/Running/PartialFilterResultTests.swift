@@ -31,7 +31,7 @@ import _DataCompTestSupport
                 concurrency: ConcurrencyBudget(width: 2))
             let path = folder.appendingPathComponent("part-\(index)").path
             try part.write(to: path)
-            parts.append(try PartialFilterResult(contentsOf: path))
+            parts.append(try PartialFilterResult(contentsOfDirectory: path))
         }
         let merged = try PartialFilterResult.merge(parts)
         let singlePath = folder.appendingPathComponent("single.npy").path
@@ -81,8 +81,8 @@ import _DataCompTestSupport
         let refused = #expect(throws: DataCompError.self) { try part.write(to: file) }
         #expect(refused?.code == .invalidArgument)
         try FileManager.default.removeItem(atPath: path + "/pending_scores.npy")
-        #expect(throws: DataCompError.self) { try PartialFilterResult(contentsOf: path) }
-        let notAPart = #expect(throws: DataCompError.self) { try PartialFilterResult(contentsOf: folder.path) }
+        #expect(throws: DataCompError.self) { try PartialFilterResult(contentsOfDirectory: path) }
+        let notAPart = #expect(throws: DataCompError.self) { try PartialFilterResult(contentsOfDirectory: folder.path) }
         #expect(notAPart?.code == .fileNotFound)
     }
 }
