@@ -146,7 +146,8 @@ public struct KMeans: Sendable, Hashable {
                 objective = 0
                 for distance in distances { objective += distance }
                 var sizes = Self.updateCentroids(
-                    &centroids, data: data, labels: labels, clusterCount: k, dimensions: dimensions)
+                    &centroids, data: data, labels: labels, clusterCount: k, dimensions: dimensions,
+                    threads: concurrency.width)
                 splits.append(Self.splitEmptyClusters(&centroids, sizes: &sizes, pointCount: n, dimensions: dimensions))
                 objectives.append(objective)
                 postProcess(&centroids, dimensions: dimensions)
@@ -188,18 +189,24 @@ public struct KMeans: Sendable, Hashable {
     ///
     /// Returns the cluster sizes (as `Float` counters, as faiss keeps them).
     static func updateCentroids(
-        _ centroids: inout [Float], data: [Float], labels: [Int32], clusterCount: Int, dimensions: Int
+        _ centroids: inout [Float], data: [Float], labels: [Int32], clusterCount: Int, dimensions: Int,
+        threads: Int = 1
     ) -> [Float] {
         var sizes = [Float](repeating: 0, count: clusterCount)
+        for label in labels { sizes[Int(label)] += 1 }
         centroids.withUnsafeMutableBufferPointer { centroids in
             centroids.update(repeating: 0)
             data.withUnsafeBufferPointer { data in
-                for (point, label) in labels.enumerated() {
-                    let cluster = Int(label)
-                    sizes[cluster] += 1
-                    let target = centroids.requiredBaseAddress + cluster * dimensions
-                    let source = data.requiredBaseAddress + point * dimensions
-                    for j in 0..<dimensions { target[j] += source[j] }
+                labels.withUnsafeBufferPointer { labels in
+                    // As faiss: each thread owns a range of clusters and adds their points in point
+                    // order, so every sum is the same whatever the thread count.
+                    let update = CentroidSums(
+                        centroids: centroids.requiredBaseAddress, data: data.requiredBaseAddress,
+                        labels: labels.requiredBaseAddress, pointCount: labels.count, dimensions: dimensions)
+                    let parts = max(1, min(threads, clusterCount))
+                    _ = try? BoundedFanOut.mapBlocking(parts, width: parts, makeState: {}) { part, _ in
+                        update.add(clusters: (clusterCount * part / parts)..<(clusterCount * (part + 1) / parts))
+                    }
                 }
             }
             for cluster in 0..<clusterCount where sizes[cluster] != 0 {
@@ -209,6 +216,27 @@ public struct KMeans: Sendable, Hashable {
             }
         }
         return sizes
+    }
+
+    /// The sums of the points of a range of clusters.
+    private struct CentroidSums: @unchecked Sendable {
+        // Pointers into buffers owned by updateCentroids for the duration of the update; threads
+        // write disjoint centroids.
+        let centroids: UnsafeMutablePointer<Float>
+        let data: UnsafePointer<Float>
+        let labels: UnsafePointer<Int32>
+        let pointCount: Int
+        let dimensions: Int
+
+        func add(clusters: Range<Int>) {
+            for point in 0..<pointCount {
+                let cluster = Int(labels[point])
+                guard clusters.contains(cluster) else { continue }
+                let target = centroids + cluster * dimensions
+                let source = data + point * dimensions
+                for j in 0..<dimensions { target[j] += source[j] }
+            }
+        }
     }
 
     /// faiss's `split_clusters`: every empty cluster takes a perturbed copy of a donor.

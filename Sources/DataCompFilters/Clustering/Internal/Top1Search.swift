@@ -1,3 +1,4 @@
+import DataCompCore
 internal import DataCompKernels
 
 /// For each point, the centroid with the smallest squared L2 distance or the largest inner
@@ -50,10 +51,10 @@ struct Top1Search {
             searchPairwise(points, count: count, labels: labels, distances: distances)
         } else if let threads {
             BLASThreads.withCount(threads) {
-                searchByGEMM(points, count: count, labels: labels, distances: distances)
+                searchByGEMM(points, count: count, labels: labels, distances: distances, scanThreads: threads)
             }
         } else {
-            searchByGEMM(points, count: count, labels: labels, distances: distances)
+            searchByGEMM(points, count: count, labels: labels, distances: distances, scanThreads: 1)
         }
     }
 
@@ -91,66 +92,89 @@ struct Top1Search {
 
     private func searchByGEMM(
         _ points: UnsafeBufferPointer<Float>, count: Int, labels: UnsafeMutableBufferPointer<Int32>,
-        distances: UnsafeMutableBufferPointer<Float>
+        distances: UnsafeMutableBufferPointer<Float>, scanThreads: Int
     ) {
         let rowsPerBlock = min(Self.pointBlock, count)
         let columnsPerBlock = min(Self.centroidBlock, clusterCount)
-        var products = [Float](repeating: 0, count: rowsPerBlock * columnsPerBlock)
-        var keys = [Float](repeating: 0, count: rowsPerBlock)
-        var best = [Int32](repeating: 0, count: rowsPerBlock)
+        let products = UnsafeMutableBufferPointer<Float>.allocate(capacity: rowsPerBlock * columnsPerBlock)
+        defer { products.deallocate() }
+        let keys = UnsafeMutableBufferPointer<Float>.allocate(capacity: rowsPerBlock)
+        defer { keys.deallocate() }
         let isL2 = metric == .l2
         centroids.withUnsafeBufferPointer { centroids in
-            for start in stride(from: 0, to: count, by: rowsPerBlock) {
-                let rows = min(rowsPerBlock, count - start)
-                for r in 0..<rows {
-                    keys[r] = isL2 ? .infinity : -.infinity
-                    best[r] = 0
-                }
-                let block = MatrixView(points.requiredBaseAddress + start * dimensions, rows: rows, columns: dimensions)
-                for first in stride(from: 0, to: clusterCount, by: columnsPerBlock) {
-                    let columns = min(columnsPerBlock, clusterCount - first)
-                    products.withUnsafeMutableBufferPointer { products in
+            centroidNorms.withUnsafeBufferPointer { norms in
+                for start in stride(from: 0, to: count, by: rowsPerBlock) {
+                    let rows = min(rowsPerBlock, count - start)
+                    keys.update(repeating: isL2 ? .infinity : -.infinity)
+                    let best = UnsafeMutableBufferPointer(rebasing: labels[start..<(start + rows)])
+                    best.update(repeating: 0)
+                    let block = MatrixView(
+                        points.requiredBaseAddress + start * dimensions, rows: rows, columns: dimensions)
+                    for first in stride(from: 0, to: clusterCount, by: columnsPerBlock) {
+                        let columns = min(columnsPerBlock, clusterCount - first)
                         GEMM.multiply(
                             block,
                             MatrixView(
                                 centroids.requiredBaseAddress + first * dimensions, rows: columns, columns: dimensions),
                             into: MutableMatrixView(products.requiredBaseAddress, rows: rows, columns: columns),
                             transposeB: true)
-                        centroidNorms.withUnsafeBufferPointer { norms in
-                            for r in 0..<rows {
-                                let line = products.requiredBaseAddress + r * columns
-                                var key = keys[r]
-                                var label = best[r]
-                                if isL2 {
-                                    for c in 0..<columns {
-                                        // faiss's key: ‖c‖² − 2⟨x, c⟩ with one rounding (an FMA).
-                                        let value = norms[first + c].addingProduct(line[c], -2)
-                                        if value < key {
-                                            key = value
-                                            label = Int32(first + c)
-                                        }
-                                    }
-                                } else {
-                                    for c in 0..<columns where line[c] > key {
-                                        key = line[c]
-                                        label = Int32(first + c)
-                                    }
-                                }
-                                keys[r] = key
-                                best[r] = label
-                            }
+                        // The per-row scan of the products, split over the threads.
+                        let scan = Scan(
+                            products: UnsafePointer(products.requiredBaseAddress), columns: columns, first: first,
+                            norms: norms.baseAddress, keys: keys.requiredBaseAddress, best: best.requiredBaseAddress,
+                            isL2: isL2)
+                        let chunks = min(scanThreads, rows)
+                        _ = try? BoundedFanOut.mapBlocking(chunks, width: chunks, makeState: {}) { chunk, _ in
+                            scan.run(rows: (rows * chunk / chunks)..<(rows * (chunk + 1) / chunks))
+                        }
+                    }
+                    for r in 0..<rows {
+                        if isL2 {
+                            let norm = FaissReductions.normSquared(block.base + r * dimensions, count: dimensions)
+                            distances[start + r] = max(0, keys[r] + norm)
+                        } else {
+                            distances[start + r] = keys[r]
                         }
                     }
                 }
-                for r in 0..<rows {
-                    labels[start + r] = best[r]
-                    if isL2 {
-                        let norm = FaissReductions.normSquared(block.base + r * dimensions, count: dimensions)
-                        distances[start + r] = max(0, keys[r] + norm)
-                    } else {
-                        distances[start + r] = keys[r]
+            }
+        }
+    }
+
+    /// One pass of the argmin (L2) or argmax (inner product) over a tile of products, for a range
+    /// of its rows; ranges of different threads touch different rows.
+    private struct Scan: @unchecked Sendable {
+        // Pointers into buffers owned by searchByGEMM, alive for the whole scan.
+        let products: UnsafePointer<Float>
+        let columns: Int
+        let first: Int
+        let norms: UnsafePointer<Float>?
+        let keys: UnsafeMutablePointer<Float>
+        let best: UnsafeMutablePointer<Int32>
+        let isL2: Bool
+
+        func run(rows: Range<Int>) {
+            for r in rows {
+                let line = products + r * columns
+                var key = keys[r]
+                var label = best[r]
+                if isL2, let norms {
+                    for c in 0..<columns {
+                        // faiss's key: ‖c‖² − 2⟨x, c⟩ with one rounding (an FMA).
+                        let value = norms[first + c].addingProduct(line[c], -2)
+                        if value < key {
+                            key = value
+                            label = Int32(first + c)
+                        }
+                    }
+                } else {
+                    for c in 0..<columns where line[c] > key {
+                        key = line[c]
+                        label = Int32(first + c)
                     }
                 }
+                keys[r] = key
+                best[r] = label
             }
         }
     }
