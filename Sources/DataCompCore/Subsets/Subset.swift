@@ -44,9 +44,9 @@ public struct Subset: RandomAccessCollection, Sendable {
     }
 
     /// A subset of the identifiers of all `chunks`, sorted, built in one buffer: each chunk is
-    /// released as soon as it is copied and the records are sorted in place, so that the peak
-    /// is about 24 bytes per identifier (the records and the sort's scratch space) where sorting a
-    /// concatenated array would take three copies.
+    /// released as soon as it is copied and the records are sorted in place without scratch
+    /// memory, so that the peak is about 16 bytes per identifier where sorting a concatenated
+    /// array would take three copies.
     ///
     /// - Parameter chunks: The identifiers, in any order; emptied.
     package init(sortingChunks chunks: inout [[SampleID]]) {
@@ -64,8 +64,7 @@ public struct Subset: RandomAccessCollection, Sendable {
             // little-endian host: sort the records as identifiers where they are.
             guard total > 1 else { return }
             if SampleID.hasRecordLayout {
-                var ids = buffer.bindMemory(to: SampleID.self)
-                ids.sort()
+                InPlaceSort.sort(buffer.bindMemory(to: SampleID.self))
             } else {
                 var ids = (0..<total).map { SampleID(record: UnsafeRawBufferPointer(buffer), at: $0 * 16) }
                 ids.sort()

@@ -3,6 +3,24 @@ import Testing
 import _DataCompTestSupport
 
 @Suite struct SubsetTests {
+    @Test(
+        "Sorting chunks in place equals sorting their concatenation (random, duplicated, sorted, reversed, tiny)",
+        arguments: [0, 1, 2, 17, 1000, 100_000])
+    func sortsChunksInPlace(count: Int) {
+        var generator = SplitMix64(seed: UInt64(count))
+        let random = (0..<count).map { _ in SampleID(high: generator.next() % 7, low: generator.next() % 1000) }
+        let ascending = random.sorted()
+        for ids in [
+            random, ascending, Array(ascending.reversed()),
+            [SampleID](repeating: SampleID(high: 1, low: 2), count: count),
+        ] {
+            var chunks = [Array(ids.prefix(count / 3)), [], Array(ids.dropFirst(count / 3))]
+            let subset = Subset(sortingChunks: &chunks)
+            #expect(Array(subset) == ids.sorted())
+            #expect(chunks.allSatisfy { $0.isEmpty })
+        }
+    }
+
     @Test("Counts occurrences like two searchsorted calls")
     func countsOccurrences() throws {
         let ids = NumPyFixtures.uidSet(seed: 5, count: 20_000)

@@ -39,8 +39,10 @@ struct Top1Search {
 
     /// Labels and distances (squared L2, or inner products) for `count` points of `dimensions` values.
     ///
-    /// `threads` sets OpenBLAS's threads for the products (`nil` keeps the setting). With `pairwiseBelowThreshold`, small inputs are compared pair by pair as faiss does (its
-    /// exact distances); otherwise every input goes through GEMM, as a PyTorch `einsum` would.
+    /// `threads` is the number of threads for the products (`nil`: one, with OpenBLAS's threads as
+    /// they are set). With `pairwiseBelowThreshold`, small inputs are compared pair by pair as
+    /// faiss does (its exact distances); otherwise every input goes through GEMM, as a PyTorch
+    /// `einsum` would.
     func search(
         _ points: UnsafeBufferPointer<Float>, count: Int, labels: UnsafeMutableBufferPointer<Int32>,
         distances: UnsafeMutableBufferPointer<Float>, threads: Int?, pairwiseBelowThreshold: Bool
@@ -49,12 +51,8 @@ struct Top1Search {
         guard count > 0 else { return }
         if pairwiseBelowThreshold && count * dimensions < Self.blasThreshold {
             searchPairwise(points, count: count, labels: labels, distances: distances)
-        } else if let threads {
-            BLASThreads.withCount(threads) {
-                searchByGEMM(points, count: count, labels: labels, distances: distances, scanThreads: threads)
-            }
         } else {
-            searchByGEMM(points, count: count, labels: labels, distances: distances, scanThreads: 1)
+            searchByGEMM(points, count: count, labels: labels, distances: distances, threads: threads)
         }
     }
 
@@ -92,89 +90,113 @@ struct Top1Search {
 
     private func searchByGEMM(
         _ points: UnsafeBufferPointer<Float>, count: Int, labels: UnsafeMutableBufferPointer<Int32>,
-        distances: UnsafeMutableBufferPointer<Float>, scanThreads: Int
+        distances: UnsafeMutableBufferPointer<Float>, threads: Int?
     ) {
         let rowsPerBlock = min(Self.pointBlock, count)
         let columnsPerBlock = min(Self.centroidBlock, clusterCount)
-        let products = UnsafeMutableBufferPointer<Float>.allocate(capacity: rowsPerBlock * columnsPerBlock)
-        defer { products.deallocate() }
-        let keys = UnsafeMutableBufferPointer<Float>.allocate(capacity: rowsPerBlock)
-        defer { keys.deallocate() }
-        let isL2 = metric == .l2
+        let blockCount = (count + rowsPerBlock - 1) / rowsPerBlock
+        // Blocks of points go to the threads, each multiplying on one BLAS thread: no BLAS thread
+        // spins while the products are scanned. A single block uses BLAS's threads instead.
+        let workers = max(1, min(threads ?? 1, blockCount))
         centroids.withUnsafeBufferPointer { centroids in
             centroidNorms.withUnsafeBufferPointer { norms in
-                for start in stride(from: 0, to: count, by: rowsPerBlock) {
-                    let rows = min(rowsPerBlock, count - start)
+                let job = GEMMSearch(
+                    points: points.requiredBaseAddress, count: count, dimensions: dimensions,
+                    centroids: centroids.requiredBaseAddress, clusterCount: clusterCount, norms: norms.baseAddress,
+                    isL2: metric == .l2, rowsPerBlock: rowsPerBlock, columnsPerBlock: columnsPerBlock,
+                    labels: labels.requiredBaseAddress, distances: distances.requiredBaseAddress)
+                let run = {
+                    _ = try? BoundedFanOut.mapBlocking(
+                        blockCount, width: workers,
+                        makeState: { SearchScratch(rows: rowsPerBlock, columns: columnsPerBlock) }
+                    ) { block, scratch in job.run(block: block, scratch: &scratch) }
+                }
+                if workers > 1 {
+                    BLASThreads.withCount(1, run)
+                } else if let threads {
+                    BLASThreads.withCount(threads, run)
+                } else {
+                    run()
+                }
+            }
+        }
+    }
+
+    /// One worker's buffers: a tile of products and the best key of each row of a block.
+    private struct SearchScratch {
+        var products: [Float]
+        var keys: [Float]
+
+        init(rows: Int, columns: Int) {
+            products = [Float](repeating: 0, count: rows * columns)
+            keys = [Float](repeating: 0, count: rows)
+        }
+    }
+
+    /// The search of one block of points: a GEMM per tile of centroids, then the per-row argmin
+    /// (L2) or argmax (inner product) of the tile; blocks write disjoint rows of the outputs.
+    private struct GEMMSearch: @unchecked Sendable {
+        // Pointers into buffers owned by searchByGEMM's caller for the whole search.
+        let points: UnsafePointer<Float>
+        let count: Int
+        let dimensions: Int
+        let centroids: UnsafePointer<Float>
+        let clusterCount: Int
+        let norms: UnsafePointer<Float>?
+        let isL2: Bool
+        let rowsPerBlock: Int
+        let columnsPerBlock: Int
+        let labels: UnsafeMutablePointer<Int32>
+        let distances: UnsafeMutablePointer<Float>
+
+        func run(block: Int, scratch: inout SearchScratch) {
+            let start = block * rowsPerBlock
+            let rows = min(rowsPerBlock, count - start)
+            let best = labels + start
+            scratch.products.withUnsafeMutableBufferPointer { products in
+                scratch.keys.withUnsafeMutableBufferPointer { keys in
                     keys.update(repeating: isL2 ? .infinity : -.infinity)
-                    let best = UnsafeMutableBufferPointer(rebasing: labels[start..<(start + rows)])
-                    best.update(repeating: 0)
-                    let block = MatrixView(
-                        points.requiredBaseAddress + start * dimensions, rows: rows, columns: dimensions)
+                    best.update(repeating: 0, count: rows)
+                    let points = MatrixView(self.points + start * dimensions, rows: rows, columns: dimensions)
                     for first in stride(from: 0, to: clusterCount, by: columnsPerBlock) {
                         let columns = min(columnsPerBlock, clusterCount - first)
                         GEMM.multiply(
-                            block,
-                            MatrixView(
-                                centroids.requiredBaseAddress + first * dimensions, rows: columns, columns: dimensions),
+                            points, MatrixView(centroids + first * dimensions, rows: columns, columns: dimensions),
                             into: MutableMatrixView(products.requiredBaseAddress, rows: rows, columns: columns),
                             transposeB: true)
-                        // The per-row scan of the products, split over the threads.
-                        let scan = Scan(
-                            products: UnsafePointer(products.requiredBaseAddress), columns: columns, first: first,
-                            norms: norms.baseAddress, keys: keys.requiredBaseAddress, best: best.requiredBaseAddress,
-                            isL2: isL2)
-                        let chunks = min(scanThreads, rows)
-                        _ = try? BoundedFanOut.mapBlocking(chunks, width: chunks, makeState: {}) { chunk, _ in
-                            scan.run(rows: (rows * chunk / chunks)..<(rows * (chunk + 1) / chunks))
+                        for r in 0..<rows {
+                            let line = products.requiredBaseAddress + r * columns
+                            var key = keys[r]
+                            var label = best[r]
+                            if isL2, let norms {
+                                // faiss's key ‖c‖² − 2⟨x, c⟩ (faiss rounds it once with an FMA; the
+                                // products' own last bits differ from faiss's anyway).
+                                for c in 0..<columns {
+                                    let value = norms[first + c] - 2 * line[c]
+                                    if value < key {
+                                        key = value
+                                        label = Int32(first + c)
+                                    }
+                                }
+                            } else {
+                                for c in 0..<columns where line[c] > key {
+                                    key = line[c]
+                                    label = Int32(first + c)
+                                }
+                            }
+                            keys[r] = key
+                            best[r] = label
                         }
                     }
                     for r in 0..<rows {
                         if isL2 {
-                            let norm = FaissReductions.normSquared(block.base + r * dimensions, count: dimensions)
+                            let norm = FaissReductions.normSquared(points.base + r * dimensions, count: dimensions)
                             distances[start + r] = max(0, keys[r] + norm)
                         } else {
                             distances[start + r] = keys[r]
                         }
                     }
                 }
-            }
-        }
-    }
-
-    /// One pass of the argmin (L2) or argmax (inner product) over a tile of products, for a range
-    /// of its rows; ranges of different threads touch different rows.
-    private struct Scan: @unchecked Sendable {
-        // Pointers into buffers owned by searchByGEMM, alive for the whole scan.
-        let products: UnsafePointer<Float>
-        let columns: Int
-        let first: Int
-        let norms: UnsafePointer<Float>?
-        let keys: UnsafeMutablePointer<Float>
-        let best: UnsafeMutablePointer<Int32>
-        let isL2: Bool
-
-        func run(rows: Range<Int>) {
-            for r in rows {
-                let line = products + r * columns
-                var key = keys[r]
-                var label = best[r]
-                if isL2, let norms {
-                    for c in 0..<columns {
-                        // faiss's key: ‖c‖² − 2⟨x, c⟩ with one rounding (an FMA).
-                        let value = norms[first + c].addingProduct(line[c], -2)
-                        if value < key {
-                            key = value
-                            label = Int32(first + c)
-                        }
-                    }
-                } else {
-                    for c in 0..<columns where line[c] > key {
-                        key = line[c]
-                        label = Int32(first + c)
-                    }
-                }
-                keys[r] = key
-                best[r] = label
             }
         }
     }
