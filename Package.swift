@@ -35,7 +35,7 @@ let package = Package(
             name: "DataCompFilters", dependencies: ["DataCompCore", "DataCompKernels", "CFastTextShim"],
             swiftSettings: swiftSettings),
         .target(name: "DataCompTraining", dependencies: ["DataCompCore"], swiftSettings: swiftSettings),
-        .target(name: "DataCompEval", dependencies: ["DataCompCore"], swiftSettings: swiftSettings),
+        .target(name: "DataCompEval", dependencies: ["DataCompCore", "CTorchRanking"], swiftSettings: swiftSettings),
         .target(
             name: "DataComp",
             dependencies: ["DataCompCore", "DataCompFilters", "DataCompTraining", "DataCompEval"],
@@ -78,6 +78,10 @@ let package = Package(
             name: "CFastTextShim",
             linkerSettings: [.linkedLibrary("fasttext")]
         ),
+
+        // PyTorch's CPU top-k order among equal values (libstdc++'s selection and sorting, as
+        // ATen calls them), for DataCompEval's metrics; only DataCompEval/Metrics/Internal imports it.
+        .target(name: "CTorchRanking"),
 
         // MARK: C system libraries
         .systemLibrary(
@@ -141,6 +145,11 @@ let package = Package(
         .testTarget(
             name: "DataCompFiltersTests",
             dependencies: ["DataCompFilters", "_DataCompTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DataCompEvalTests",
+            dependencies: ["DataCompEval", "_DataCompTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -12,7 +12,8 @@ struct DataCompCommand: AsyncParsableCommand {
         subcommands: [
             Inspect.self, SubsetCommand.self, PoolCommand.self, Filter.self, Export.self, Tokenize.self,
             Preprocess.self,
-            CopyShards.self, MergeSubsets.self, Reshard.self, KMeansCommand.self, Dedup.self, AssetsCommand.self,
+            CopyShards.self, MergeSubsets.self, Reshard.self, KMeansCommand.self, Dedup.self, Tasks.self,
+            Aggregate.self, Compare.self, AssetsCommand.self,
             Demo.self,
         ]
     )

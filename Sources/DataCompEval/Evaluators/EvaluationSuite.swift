@@ -1,0 +1,118 @@
+import Foundation
+
+/// DataComp's evaluation over a folder of eval sets: which evaluator each task gets, and a run
+/// over many tasks that appends to `eval_results.jsonl` and resumes.
+///
+/// ```swift
+/// let suite = EvaluationSuite(dataDirectory: "/data/evalsets")
+/// let outcomes = try await suite.run(
+///     tasks: EvaluationTask.scored, encoder: encoder, outputDirectory: "out", options: EvaluationOptions())
+/// print(AggregateScores(results: outcomes.map(\.result)).report())
+/// ```
+public struct EvaluationSuite: Sendable {
+    /// The folder `download_evalsets.py` filled (one `wds_…_test` folder per task).
+    public let dataDirectory: String
+
+    /// Creates a suite over a folder of eval sets.
+    ///
+    /// - Parameter dataDirectory: The folder.
+    public init(dataDirectory: String) {
+        self.dataDirectory = dataDirectory
+    }
+
+    /// The folder of a task's eval set.
+    ///
+    /// - Parameter task: The task.
+    /// - Returns: `dataDirectory/folderName`.
+    public func directory(of task: EvaluationTask) -> String {
+        dataDirectory + "/" + task.folderName
+    }
+
+    /// Whether a task's eval set folder exists.
+    ///
+    /// - Parameter task: The task.
+    /// - Returns: Whether it is present.
+    public func isPresent(_ task: EvaluationTask) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: directory(of: task), isDirectory: &isDirectory)
+            && isDirectory.boolValue
+    }
+
+    /// The evaluator DataComp uses for a task.
+    ///
+    /// - Parameter task: The task.
+    /// - Returns: The evaluator, reading the task's eval set folder.
+    /// - Throws: `DataCompError` when the folder is missing or unreadable, or for the
+    ///   unscored FairFace and UTKFace, which are not implemented.
+    public func evaluator(for task: EvaluationTask) throws -> any Evaluator {
+        switch task.kind {
+        case .association:
+            return try WinoGAViLEvaluator(task: task, directory: directory(of: task))
+        case .demographic:
+            throw DataCompError(
+                .unsupportedFormat,
+                "\(task.name) is computed by DataComp but never scored; its demographic metrics are not implemented here. Leave it out of --tasks"
+            )
+        case .retrieval:
+            return ZeroShotRetrievalEvaluator(
+                task: task, evaluationSet: try EvaluationSet(directory: directory(of: task)))
+        case .classification, .wilds, .fairness, .multilabel:
+            return ZeroShotClassificationEvaluator(
+                task: task, evaluationSet: try EvaluationSet(directory: directory(of: task)))
+        }
+    }
+
+    /// Evaluates tasks one after the other, saving each result as soon as it is computed.
+    ///
+    /// Each result is appended to
+    /// `outputDirectory/eval_results.jsonl` (and its interval to `eval_intervals.jsonl`) as soon
+    /// as it is computed. Tasks already in the results file are skipped unless `overwrite`.
+    ///
+    /// - Parameters:
+    ///   - tasks: The tasks, in order.
+    ///   - encoder: The model.
+    ///   - outputDirectory: Where the results files go (created if needed).
+    ///   - overwrite: Whether to start a new results file instead of resuming.
+    ///   - options: Batch size, parallelism, progress and bootstrap.
+    ///   - onResult: Called after each task with its outcome, or `nil` when it was skipped.
+    /// - Returns: The outcomes of the tasks evaluated now.
+    /// - Throws: `DataCompError` from reading data, the encoder or writing files; the results
+    ///   written before the failure stay in place.
+    @discardableResult
+    public func run(
+        tasks: [EvaluationTask], encoder: any ImageTextEncoder, outputDirectory: String, overwrite: Bool = false,
+        options: EvaluationOptions, onResult: (EvaluationTask, TaskEvaluation?) -> Void = { _, _ in }
+    ) async throws -> [TaskEvaluation] {
+        do {
+            try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw DataCompError(
+                .io, "cannot create the output folder: \(error.localizedDescription)", path: outputDirectory)
+        }
+        let resultsPath = outputDirectory + "/eval_results.jsonl"
+        var results = try EvaluationResultsFile(path: resultsPath)
+        var intervals = try IntervalsFile(path: IntervalsFile.path(besideResults: resultsPath))
+        if overwrite {
+            try results.removeAll()
+            try intervals.removeAll()
+        }
+        var outcomes: [TaskEvaluation] = []
+        for task in tasks {
+            if results.contains(key: task.key) {
+                onResult(task, nil)
+                continue
+            }
+            let outcome = try await evaluator(for: task).evaluate(encoder: encoder, options: options)
+            try results.append(outcome.result)
+            if let interval = outcome.interval, let name = task.mainMetric, let value = outcome.mainMetric {
+                try intervals.record(
+                    IntervalsFile.Entry(
+                        key: task.key, dataset: task.name, metric: name, value: value, interval: interval,
+                        samples: outcome.sampleCount))
+            }
+            outcomes.append(outcome)
+            onResult(task, outcome)
+        }
+        return outcomes
+    }
+}

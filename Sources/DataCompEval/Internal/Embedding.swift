@@ -1,0 +1,74 @@
+import Foundation
+
+/// Encodes images batch by batch, decoding and preprocessing the next batch (in parallel, on the
+/// options' budget) while the encoder works on the current one.
+enum Embedding {
+    static func embed(
+        _ images: [MemberBytes], names: [String], encoder: any ImageTextEncoder, options: EvaluationOptions,
+        progress: ProgressTracker?
+    ) async throws -> Tensor {
+        let dimension = encoder.embeddingDimension
+        let preprocessor = encoder.imagePreprocessor
+        let batchSize = options.batchSize
+        let concurrency = options.concurrency
+        let batches = stride(from: 0, to: images.count, by: batchSize).map { $0..<min($0 + batchSize, images.count) }
+        var output = [Float]()
+        output.reserveCapacity(images.count * dimension)
+
+        @Sendable func preprocess(_ range: Range<Int>) throws -> Tensor {
+            do {
+                return try preprocessor.evaluationBatch(decoding: Array(images[range]), concurrency: concurrency)
+            } catch let error as DataCompError {
+                // Find the image that failed (only on this error path) and name its sample.
+                for index in range {
+                    do {
+                        _ = try preprocessor.evaluationBatch(decoding: [images[index]], concurrency: .serial)
+                    } catch let failure as DataCompError {
+                        let name = index < names.count ? names[index] : "image \(index)"
+                        throw DataCompError(failure.code, "\(name): \(failure.message)", path: failure.path)
+                    }
+                }
+                throw error
+            }
+        }
+
+        guard let first = batches.first else { return Tensor(shape: [0, dimension]) }
+        var pending = Task { try preprocess(first) }
+        for (index, range) in batches.enumerated() {
+            let pixels = try await pending.value
+            if index + 1 < batches.count {
+                let next = batches[index + 1]
+                pending = Task { try preprocess(next) }
+            }
+            let embeddings = try encoder.encodeImages(pixels)
+            guard embeddings.shape == [range.count, dimension] else {
+                throw DataCompError(
+                    .shapeMismatch,
+                    "the image encoder returned \(embeddings.shape) for \(range.count) images; expected [\(range.count), \(dimension)]"
+                )
+            }
+            output.append(contentsOf: embeddings.scalars)
+            progress?.advance(by: range.count)
+        }
+        return Tensor(shape: [images.count, dimension], scalars: output)
+    }
+
+    /// Encodes texts in batches.
+    static func embedTexts(_ texts: [String], encoder: any ImageTextEncoder, batchSize: Int) throws -> Tensor {
+        let dimension = encoder.embeddingDimension
+        var output = [Float]()
+        output.reserveCapacity(texts.count * dimension)
+        for start in stride(from: 0, to: texts.count, by: max(1, batchSize)) {
+            let batch = Array(texts[start..<min(start + max(1, batchSize), texts.count)])
+            let encoded = try encoder.encodeTexts(batch)
+            guard encoded.shape == [batch.count, dimension] else {
+                throw DataCompError(
+                    .shapeMismatch,
+                    "the text encoder returned \(encoded.shape) for \(batch.count) texts; expected [\(batch.count), \(dimension)]"
+                )
+            }
+            output.append(contentsOf: encoded.scalars)
+        }
+        return Tensor(shape: [texts.count, dimension], scalars: output)
+    }
+}
