@@ -34,7 +34,8 @@ let package = Package(
         .target(
             name: "DataCompFilters", dependencies: ["DataCompCore", "DataCompKernels", "CFastTextShim"],
             swiftSettings: swiftSettings),
-        .target(name: "DataCompTraining", dependencies: ["DataCompCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "DataCompTraining", dependencies: ["DataCompCore", "DataCompKernels"], swiftSettings: swiftSettings),
         .target(name: "DataCompEval", dependencies: ["DataCompCore", "CTorchRanking"], swiftSettings: swiftSettings),
         .target(
             name: "DataComp",
@@ -145,6 +146,11 @@ let package = Package(
         .testTarget(
             name: "DataCompFiltersTests",
             dependencies: ["DataCompFilters", "_DataCompTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DataCompTrainingTests",
+            dependencies: ["DataCompTraining", "_DataCompTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

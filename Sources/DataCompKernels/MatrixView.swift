@@ -36,6 +36,19 @@ package struct MatrixView {
         guard let base = buffer.baseAddress else { preconditionFailure("the buffer has no storage") }
         self.init(base, rows: rows, columns: columns)
     }
+
+    /// Creates a view of `rows × columns` values of `buffer` starting at `offset`, rows
+    /// `leadingDimension` values apart (one head's slice of a packed projection, for example).
+    ///
+    /// - Precondition: The last value lies inside `buffer`.
+    package init(_ buffer: UnsafeBufferPointer<Float>, offset: Int, rows: Int, columns: Int, leadingDimension: Int) {
+        precondition(
+            offset >= 0 && (rows == 0 || offset + (rows - 1) * leadingDimension + columns <= buffer.count),
+            "a [\(rows), \(columns)] view at \(offset) with stride \(leadingDimension) leaves the buffer of \(buffer.count)"
+        )
+        guard let base = buffer.baseAddress else { preconditionFailure("the buffer has no storage") }
+        self.init(base + offset, rows: rows, columns: columns, leadingDimension: leadingDimension)
+    }
 }
 
 /// A writable row-major matrix in memory the caller owns; see ``MatrixView``.
@@ -71,6 +84,21 @@ package struct MutableMatrixView {
             "a [\(rows), \(columns)] matrix needs \(rows * columns) values, the buffer has \(buffer.count)")
         guard let base = buffer.baseAddress else { preconditionFailure("the buffer has no storage") }
         self.init(base, rows: rows, columns: columns)
+    }
+
+    /// Creates a view of `rows × columns` values of `buffer` starting at `offset`, rows
+    /// `leadingDimension` values apart.
+    ///
+    /// - Precondition: The last value lies inside `buffer`.
+    package init(
+        _ buffer: UnsafeMutableBufferPointer<Float>, offset: Int, rows: Int, columns: Int, leadingDimension: Int
+    ) {
+        precondition(
+            offset >= 0 && (rows == 0 || offset + (rows - 1) * leadingDimension + columns <= buffer.count),
+            "a [\(rows), \(columns)] view at \(offset) with stride \(leadingDimension) leaves the buffer of \(buffer.count)"
+        )
+        guard let base = buffer.baseAddress else { preconditionFailure("the buffer has no storage") }
+        self.init(base + offset, rows: rows, columns: columns, leadingDimension: leadingDimension)
     }
 
     /// The same memory, read-only.

@@ -1,0 +1,213 @@
+import Foundation
+
+/// OpenCLIP's CLIP model in Swift: a ViT image tower and the text transformer, with OpenCLIP's
+/// parameter names and numerics (fp32, on the CPU through BLAS).
+///
+/// As an `ImageTextEncoder` it returns L2-normalised embeddings, so evaluation and scoring take
+/// it like any other encoder; ``imageFeatures(_:)`` and ``textFeatures(tokens:)`` return the
+/// unnormalised ones (`encode_image` / `encode_text`).
+///
+/// ```swift
+/// let config = try CLIPConfiguration.named("ViT-B-32")
+/// let parameters = try CLIPParameters(contentsOfFile: "open_clip_model.safetensors", configuration: config)
+/// let model = try CLIPModel(configuration: config, parameters: parameters, tokenizer: tokenizer)
+/// let texts = try model.encodeTexts(["a photo of a cat"])
+/// ```
+public struct CLIPModel: ImageTextEncoder {
+    /// The model config.
+    public let configuration: CLIPConfiguration
+    /// The parameters.
+    public let parameters: CLIPParameters
+    /// The tokenizer ``encodeTexts(_:)`` uses (`nil`: only ``textFeatures(tokens:)`` works).
+    public let tokenizer: CLIPTokenizer?
+
+    /// Creates a model.
+    ///
+    /// - Parameters:
+    ///   - configuration: The model config.
+    ///   - parameters: Parameters checked against the config.
+    ///   - tokenizer: The tokenizer for captions.
+    /// - Throws: `DataCompError` with code `unsupportedFormat` for a ModifiedResNet image tower,
+    ///   which is not implemented yet.
+    public init(configuration: CLIPConfiguration, parameters: CLIPParameters, tokenizer: CLIPTokenizer? = nil) throws {
+        guard !configuration.vision.isModifiedResNet else {
+            throw DataCompError(
+                .unsupportedFormat, "the ModifiedResNet image tower is not implemented yet; use a ViT config")
+        }
+        self.configuration = configuration
+        self.parameters = parameters
+        self.tokenizer = tokenizer
+    }
+
+    /// `embed_dim`.
+    public var embeddingDimension: Int { configuration.embedDimension }
+
+    /// OpenCLIP's evaluation preprocessing at the config's image size.
+    public var imagePreprocessor: ImagePreprocessor { ImagePreprocessor(size: configuration.vision.imageSize) }
+
+    /// The learned log temperature (`logit_scale`).
+    public var logitScale: Float { parameters["logit_scale"]?.scalars.first ?? 0 }
+
+    /// L2-normalised image embeddings.
+    ///
+    /// - Parameter pixels: `[count, 3, size, size]` preprocessed images.
+    /// - Returns: `[count, embed_dim]`.
+    /// - Throws: `DataCompError` for pixels of another shape.
+    public func encodeImages(_ pixels: Tensor) throws -> Tensor {
+        try imageFeatures(pixels).rowNormalized()
+    }
+
+    /// L2-normalised text embeddings of captions, tokenized with ``tokenizer`` at the config's
+    /// context length.
+    ///
+    /// - Parameter texts: The captions.
+    /// - Returns: `[texts.count, embed_dim]`.
+    /// - Throws: `DataCompError` when the model has no tokenizer.
+    public func encodeTexts(_ texts: StringColumn) throws -> Tensor {
+        guard let tokenizer else {
+            throw DataCompError(.invalidArgument, "the model has no tokenizer; create it with one to encode captions")
+        }
+        return try textFeatures(tokens: tokenizer.tokenize(texts, contextLength: configuration.text.contextLength))
+            .rowNormalized()
+    }
+
+    /// `encode_image`: unnormalised image features.
+    ///
+    /// - Parameter pixels: `[count, 3, size, size]` preprocessed images.
+    /// - Returns: `[count, embed_dim]`.
+    /// - Throws: `DataCompError` with code `shapeMismatch` for pixels of another shape.
+    public func imageFeatures(_ pixels: Tensor) throws -> Tensor {
+        let vision = configuration.vision
+        let size = vision.imageSize
+        guard pixels.rank == 4, pixels.shape[1] == 3, pixels.shape[2] == size, pixels.shape[3] == size,
+            let patch = vision.patchSize
+        else {
+            throw DataCompError(.shapeMismatch, "expected [count, 3, \(size), \(size)] pixels, found \(pixels.shape)")
+        }
+        let count = pixels.shape[0]
+        let width = vision.width
+        let grid = size / patch
+        let length = grid * grid + 1
+        let patchValues = 3 * patch * patch
+        // conv1 (stride = kernel = patch, no bias) as a GEMM of flattened (c, ky, kx) patches.
+        var patches = [Float](repeating: 0, count: count * grid * grid * patchValues)
+        pixels.withUnsafeBufferPointer { source in
+            for image in 0..<count {
+                for gy in 0..<grid {
+                    for gx in 0..<grid {
+                        let row = (image * grid + gy) * grid + gx
+                        var offset = row * patchValues
+                        for channel in 0..<3 {
+                            for ky in 0..<patch {
+                                let start = ((image * 3 + channel) * size + gy * patch + ky) * size + gx * patch
+                                for kx in 0..<patch {
+                                    patches[offset] = source[start + kx]
+                                    offset += 1
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let embedded = TransformerForward.project(
+            patches, rows: count * grid * grid, inputs: patchValues,
+            matrix: Self.transposed(parameters.values("visual.conv1.weight"), rows: width, columns: patchValues),
+            outputs: width)
+        // [class token; patches] + positional embedding, then ln_pre.
+        let classEmbedding = parameters.values("visual.class_embedding")
+        let positions = parameters.values("visual.positional_embedding")
+        var x = [Float](repeating: 0, count: count * length * width)
+        for image in 0..<count {
+            for token in 0..<length {
+                let target = (image * length + token) * width
+                for channel in 0..<width {
+                    let value =
+                        token == 0
+                        ? classEmbedding[channel] : embedded[(image * grid * grid + token - 1) * width + channel]
+                    x[target + channel] = value + positions[token * width + channel]
+                }
+            }
+        }
+        var normed = x
+        TransformerForward.layerNorm(
+            x, into: &normed, rows: count * length, width: width, parameters: parameters, name: "visual.ln_pre")
+        TransformerForward(
+            parameters: parameters, prefix: "visual.transformer.resblocks", layers: vision.layers[0], width: width,
+            heads: vision.heads, hidden: Int(Double(width) * vision.mlpRatio), quickGELU: configuration.quickGELU,
+            causal: false
+        ).run(&normed, batch: count, length: length)
+        // ln_post on the class token, then · proj.
+        var pooled = [Float](repeating: 0, count: count * width)
+        for image in 0..<count {
+            for channel in 0..<width { pooled[image * width + channel] = normed[image * length * width + channel] }
+        }
+        var pooledNormed = pooled
+        TransformerForward.layerNorm(
+            pooled, into: &pooledNormed, rows: count, width: width, parameters: parameters, name: "visual.ln_post")
+        let features = TransformerForward.project(
+            pooledNormed, rows: count, inputs: width, matrix: parameters.values("visual.proj"),
+            outputs: configuration.embedDimension)
+        return Tensor(shape: [count, configuration.embedDimension], scalars: features)
+    }
+
+    /// `encode_text`: unnormalised text features of token rows.
+    ///
+    /// - Parameter tokens: Rows of `context_length` token ids (from `CLIPTokenizer`); each row is
+    ///   pooled at its largest id (the end-of-text token).
+    /// - Returns: `[tokens.count, embed_dim]`.
+    /// - Throws: `DataCompError` for another context length or an id outside the vocabulary.
+    public func textFeatures(tokens: TokenBatch) throws -> Tensor {
+        let text = configuration.text
+        guard tokens.contextLength == text.contextLength else {
+            throw DataCompError(
+                .shapeMismatch, "tokens have context length \(tokens.contextLength), the model \(text.contextLength)")
+        }
+        if let bad = tokens.ids.first(where: { $0 < 0 || $0 >= text.vocabularySize }) {
+            throw DataCompError(.invalidArgument, "token id \(bad) is outside the vocabulary of \(text.vocabularySize)")
+        }
+        let count = tokens.count
+        let (length, width) = (text.contextLength, text.width)
+        let embedding = parameters.values("token_embedding.weight")
+        let positions = parameters.values("positional_embedding")
+        var x = [Float](repeating: 0, count: count * length * width)
+        for row in 0..<count {
+            for position in 0..<length {
+                let id = Int(tokens.ids[row * length + position])
+                for channel in 0..<width {
+                    x[(row * length + position) * width + channel] =
+                        embedding[id * width + channel] + positions[position * width + channel]
+                }
+            }
+        }
+        TransformerForward(
+            parameters: parameters, prefix: "transformer.resblocks", layers: text.layers, width: width,
+            heads: text.heads,
+            hidden: Int(Double(width) * text.mlpRatio), quickGELU: configuration.quickGELU, causal: true
+        ).run(&x, batch: count, length: length)
+        // Pool at the first largest id (torch.argmax), ln_final, then · text_projection.
+        var pooled = [Float](repeating: 0, count: count * width)
+        for row in 0..<count {
+            let ids = tokens.ids[(row * length)..<((row + 1) * length)]
+            var best = 0
+            for (position, id) in ids.enumerated() where id > ids[ids.startIndex + best] { best = position }
+            for channel in 0..<width { pooled[row * width + channel] = x[(row * length + best) * width + channel] }
+        }
+        var pooledNormed = pooled
+        TransformerForward.layerNorm(
+            pooled, into: &pooledNormed, rows: count, width: width, parameters: parameters, name: "ln_final")
+        let features = TransformerForward.project(
+            pooledNormed, rows: count, inputs: width, matrix: parameters.values("text_projection"),
+            outputs: configuration.embedDimension)
+        return Tensor(shape: [count, configuration.embedDimension], scalars: features)
+    }
+
+    /// A `[rows, columns]` matrix transposed.
+    private static func transposed(_ values: [Float], rows: Int, columns: Int) -> [Float] {
+        var result = [Float](repeating: 0, count: values.count)
+        for row in 0..<rows {
+            for column in 0..<columns { result[column * rows + row] = values[row * columns + column] }
+        }
+        return result
+    }
+}

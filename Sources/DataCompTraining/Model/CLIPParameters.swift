@@ -1,0 +1,127 @@
+import Foundation
+
+/// A CLIP model's parameters by OpenCLIP's `state_dict` names (`visual.conv1.weight`,
+/// `transformer.resblocks.0.attn.in_proj_weight`, `logit_scale`, …), in `state_dict()` order.
+///
+/// Load them from a safetensors file with OpenCLIP's names (``init(contentsOfFile:configuration:)``):
+/// every expected name must be present with its shape, so a checkpoint of another model is
+/// refused with the first difference named.
+public struct CLIPParameters: Sendable {
+    /// The names and shapes OpenCLIP's `state_dict()` has for a config, in its order (ViT towers;
+    /// ModifiedResNet names follow with the ResNet tower).
+    ///
+    /// - Parameter configuration: The model config.
+    /// - Returns: `(name, shape)` pairs.
+    public static func expectedShapes(for configuration: CLIPConfiguration) -> [(name: String, shape: [Int])] {
+        let text = configuration.text
+        let vision = configuration.vision
+        var shapes: [(String, [Int])] = [
+            ("positional_embedding", [text.contextLength, text.width]),
+            ("text_projection", [text.width, configuration.embedDimension]),
+            ("logit_scale", []),
+        ]
+        if let patch = vision.patchSize {
+            let grid = vision.imageSize / patch
+            shapes += [
+                ("visual.class_embedding", [vision.width]),
+                ("visual.positional_embedding", [grid * grid + 1, vision.width]),
+                ("visual.proj", [vision.width, configuration.embedDimension]),
+                ("visual.conv1.weight", [vision.width, 3, patch, patch]),
+                ("visual.ln_pre.weight", [vision.width]), ("visual.ln_pre.bias", [vision.width]),
+            ]
+            shapes += blockShapes(
+                prefix: "visual.transformer.resblocks", layers: vision.layers[0], width: vision.width,
+                hidden: Int(Double(vision.width) * vision.mlpRatio))
+            shapes += [("visual.ln_post.weight", [vision.width]), ("visual.ln_post.bias", [vision.width])]
+        }
+        shapes.append(("token_embedding.weight", [text.vocabularySize, text.width]))
+        shapes += blockShapes(
+            prefix: "transformer.resblocks", layers: text.layers, width: text.width,
+            hidden: Int(Double(text.width) * text.mlpRatio))
+        shapes += [("ln_final.weight", [text.width]), ("ln_final.bias", [text.width])]
+        return shapes
+    }
+
+    private static func blockShapes(prefix: String, layers: Int, width: Int, hidden: Int) -> [(String, [Int])] {
+        (0..<layers).flatMap { layer -> [(String, [Int])] in
+            let p = "\(prefix).\(layer)."
+            return [
+                (p + "ln_1.weight", [width]), (p + "ln_1.bias", [width]),
+                (p + "attn.in_proj_weight", [3 * width, width]), (p + "attn.in_proj_bias", [3 * width]),
+                (p + "attn.out_proj.weight", [width, width]), (p + "attn.out_proj.bias", [width]),
+                (p + "ln_2.weight", [width]), (p + "ln_2.bias", [width]),
+                (p + "mlp.c_fc.weight", [hidden, width]), (p + "mlp.c_fc.bias", [hidden]),
+                (p + "mlp.c_proj.weight", [width, hidden]), (p + "mlp.c_proj.bias", [width]),
+            ]
+        }
+    }
+
+    /// The parameter names in order.
+    public private(set) var names: [String]
+    private var storage: [String: Tensor]
+
+    /// The parameter of this name, or `nil`.
+    public subscript(name: String) -> Tensor? {
+        storage[name]
+    }
+
+    /// The values of a parameter that ``init(tensors:configuration:)`` checked to exist.
+    func values(_ name: String) -> [Float] {
+        guard let tensor = storage[name] else { preconditionFailure("no parameter \(name)") }
+        return tensor.scalars
+    }
+
+    /// Creates parameters from tensors, checking them against a config.
+    ///
+    /// - Parameters:
+    ///   - tensors: The tensors by name (extra names are ignored).
+    ///   - configuration: The model config.
+    /// - Throws: `DataCompError` with code `missingMember` or `shapeMismatch` naming the first
+    ///   parameter that is absent or has another shape.
+    public init(tensors: [String: Tensor], configuration: CLIPConfiguration) throws {
+        names = []
+        storage = [:]
+        for (name, shape) in Self.expectedShapes(for: configuration) {
+            guard var tensor = tensors[name] else {
+                throw DataCompError(
+                    .missingMember, "the checkpoint has no parameter \(name); it does not belong to this model config")
+            }
+            if name == "logit_scale", tensor.shape == [1] { tensor = tensor.reshaped([]) }
+            guard tensor.shape == shape else {
+                throw DataCompError(
+                    .shapeMismatch,
+                    "parameter \(name) has shape \(tensor.shape) but the model config needs \(shape); the checkpoint belongs to another config"
+                )
+            }
+            names.append(name)
+            storage[name] = tensor
+        }
+    }
+
+    /// Reads OpenCLIP-named parameters from a safetensors file (a leading `module.` is stripped,
+    /// as OpenCLIP's loader does).
+    ///
+    /// - Parameters:
+    ///   - path: The `.safetensors` file.
+    ///   - configuration: The model config.
+    /// - Throws: `DataCompError` naming the file and the first missing or mismatched parameter.
+    public init(contentsOfFile path: String, configuration: CLIPConfiguration) throws {
+        let tensors: [String: Tensor] = try DataCompError.attributing(to: path) {
+            let file = try SafetensorsFile(path: path)
+            var tensors: [String: Tensor] = [:]
+            for info in file.tensors {
+                let name = info.name.hasPrefix("module.") ? String(info.name.dropFirst("module.".count)) : info.name
+                guard info.dataType == .float32 || info.dataType == .float16 || info.dataType == .bfloat16 else {
+                    continue
+                }
+                tensors[name] = try file.tensor(named: info.name)
+            }
+            return tensors
+        }
+        do {
+            try self.init(tensors: tensors, configuration: configuration)
+        } catch let error as DataCompError {
+            throw error.naming(path)
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import DataCompTraining
+import Foundation
+import Testing
+import _DataCompTestSupport
+
+/// Forward parity with OpenCLIP 3.3.0 (torch 2.13 CPU, fp32) on the same weights and inputs.
+///
+/// The fixtures are `Tests/Fixtures/clip/<model>`, made by `Scripts/fixtures/clip_fixtures.py`. Tolerance: the
+/// issue's 1e-4 absolute on embeddings.
+@Suite struct CLIPModelTests {
+    static func load(_ name: String) throws -> (CLIPModel, pixels: Tensor, tokens: TokenBatch) {
+        let folder = Fixtures.path("clip/\(name)")
+        let config = try CLIPConfiguration(contentsOfFile: folder + "/model_config.json")
+        let parameters = try CLIPParameters(contentsOfFile: folder + "/weights.safetensors", configuration: config)
+        let model = try CLIPModel(configuration: config, parameters: parameters)
+        let pixels = try Tensor(NPYArray(contentsOfFile: folder + "/pixels.npy"))
+        let tokens = try NPYArray(contentsOfFile: folder + "/tokens.npy")
+        let ids = try tokens.scalars(as: Int64.self)
+        return (model, pixels, TokenBatch(ids: ids, contextLength: tokens.shape[1]))
+    }
+
+    static func expected(_ name: String, _ file: String) throws -> [Float] {
+        try NPYArray(contentsOfFile: Fixtures.path("clip/\(name)/\(file)")).floats()
+    }
+
+    @Test(
+        "image and text features equal OpenCLIP's encode_image / encode_text within 1e-4",
+        arguments: ["vit-gelu", "vit-quickgelu"])
+    func forwardParity(name: String) throws {
+        let (model, pixels, tokens) = try Self.load(name)
+        let image = try model.imageFeatures(pixels)
+        let text = try model.textFeatures(tokens: tokens)
+        let imageError = maxAbsoluteDifference(
+            image.scalars, try Self.expected(name, "image_features_unnormalized.npy"))
+        let textError = maxAbsoluteDifference(text.scalars, try Self.expected(name, "text_features_unnormalized.npy"))
+        #expect(imageError <= 1e-4, "image features differ by \(imageError)")
+        #expect(textError <= 1e-4, "text features differ by \(textError)")
+        let normalized = maxAbsoluteDifference(
+            try model.encodeImages(pixels).scalars, try Self.expected(name, "image_features.npy"))
+        #expect(normalized <= 1e-4)
+        print("\(name): max |Δ| image \(imageError), text \(textError)")
+    }
+
+    @Test("a checkpoint of another config is refused naming the first mismatched parameter")
+    func wrongCheckpoint() throws {
+        var config = try CLIPConfiguration(contentsOfFile: Fixtures.path("clip/vit-gelu/model_config.json"))
+        config.text.layers += 1
+        let error = #expect(throws: DataCompError.self) {
+            try CLIPParameters(
+                contentsOfFile: Fixtures.path("clip/vit-gelu/weights.safetensors"), configuration: config)
+        }
+        #expect(error?.message.contains("transformer.resblocks.2") == true)
+        #expect(error?.path == Fixtures.path("clip/vit-gelu/weights.safetensors"))
+    }
+
+    @Test("built-in configs read as OpenCLIP defines them")
+    func builtIns() throws {
+        let b32 = try CLIPConfiguration.named("ViT-B-32")
+        #expect(b32.vision.width == 768 && b32.vision.patchSize == 32 && b32.vision.heads == 12 && !b32.quickGELU)
+        #expect(try CLIPConfiguration.named("ViT-B-32-quickgelu").quickGELU)
+        let rn50 = try CLIPConfiguration.named("RN50")
+        #expect(rn50.vision.isModifiedResNet && rn50.vision.layers == [3, 4, 6, 3] && rn50.vision.heads == 32)
+        #expect(CLIPParameters.expectedShapes(for: b32).count == 302)
+        #expect(CLIPParameters.expectedShapes(for: b32).map { $0.shape.reduce(1, *) }.reduce(0, +) == 151_277_313)
+        #expect(throws: DataCompError.self) { try CLIPConfiguration.named("ViT-Q-99") }
+    }
+}
