@@ -66,6 +66,14 @@ let package = Package(
         ),
 
         .executableTarget(
+            name: "evaluate-checkpoint",
+            dependencies: ["DataComp"],
+            path: "Examples/evaluate-checkpoint",
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+
+        .executableTarget(
             name: "custom-filter",
             dependencies: ["DataComp"],
             path: "Examples/custom-filter",
@@ -167,7 +175,9 @@ let package = Package(
         // package in Examples/pool-filter-package.
         .testTarget(
             name: "ExampleTests",
-            dependencies: ["DataCompCore", "subset-from-uids", "custom-filter", "_DataCompTestSupport"],
+            dependencies: [
+                "DataCompCore", "subset-from-uids", "custom-filter", "evaluate-checkpoint", "_DataCompTestSupport",
+            ],
             swiftSettings: swiftSettings
         ),
     ],

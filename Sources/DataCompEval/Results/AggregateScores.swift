@@ -144,6 +144,12 @@ public struct AggregateScores: Sendable, Equatable {
         return pairwiseSum(values[base..<(base + half)]) + pairwiseSum(values[(base + half)...])
     }
 
+    /// A score as the reports print it: Python's `f"{x:.3f}"`.
+    ///
+    /// - Parameter value: The score.
+    /// - Returns: Three decimals (`nan` for NaN).
+    public static func format(_ value: Double) -> String { threeDecimals(value) }
+
     /// Python's `f"{x:.3f}"` (both round the exact binary value correctly).
     static func threeDecimals(_ value: Double) -> String {
         value.isNaN ? "nan" : String(format: "%.3f", value)
