@@ -1,3 +1,4 @@
+internal import DataCompKernels
 import Foundation
 
 /// OpenCLIP's CLIP model in Swift: a ViT image tower and the text transformer, with OpenCLIP's
@@ -20,6 +21,8 @@ public struct CLIPModel: ImageTextEncoder {
     public let parameters: CLIPParameters
     /// The tokenizer ``encodeTexts(_:)`` uses (`nil`: only ``textFeatures(tokens:)`` works).
     public let tokenizer: CLIPTokenizer?
+    /// How many threads a batch is split over (each part runs on one BLAS thread).
+    public let concurrency: ConcurrencyBudget
 
     /// Creates a model.
     ///
@@ -27,9 +30,13 @@ public struct CLIPModel: ImageTextEncoder {
     ///   - configuration: The model config.
     ///   - parameters: Parameters checked against the config.
     ///   - tokenizer: The tokenizer for captions.
+    ///   - concurrency: How many threads a batch is split over.
     /// - Throws: `DataCompError` with code `unsupportedFormat` for a ModifiedResNet image tower,
     ///   which is not implemented yet.
-    public init(configuration: CLIPConfiguration, parameters: CLIPParameters, tokenizer: CLIPTokenizer? = nil) throws {
+    public init(
+        configuration: CLIPConfiguration, parameters: CLIPParameters, tokenizer: CLIPTokenizer? = nil,
+        concurrency: ConcurrencyBudget = .machine
+    ) throws {
         guard !configuration.vision.isModifiedResNet else {
             throw DataCompError(
                 .unsupportedFormat, "the ModifiedResNet image tower is not implemented yet; use a ViT config")
@@ -37,6 +44,22 @@ public struct CLIPModel: ImageTextEncoder {
         self.configuration = configuration
         self.parameters = parameters
         self.tokenizer = tokenizer
+        self.concurrency = concurrency
+    }
+
+    /// Runs `body` on parts of a batch of `count` rows in parallel, one BLAS thread per part, and
+    /// concatenates the parts' `[rows, embed_dim]` features in order.
+    private func splitting(_ count: Int, _ body: @Sendable (Range<Int>) throws -> [Float]) throws -> Tensor {
+        let workers = max(1, min(concurrency.width, count))
+        let per = (count + workers - 1) / max(workers, 1)
+        let parts = stride(from: 0, to: count, by: max(per, 1)).map { $0..<min($0 + per, count) }
+        func run() throws -> [[Float]] {
+            try BoundedFanOut.mapBlocking(parts.count, width: workers, makeState: {}) { index, _ in
+                try body(parts[index])
+            }
+        }
+        let results = parts.count > 1 ? try BLASThreads.withCount(1) { try run() } : try run()
+        return Tensor(shape: [count, configuration.embedDimension], scalars: results.flatMap { $0 })
     }
 
     /// `embed_dim`.
@@ -84,7 +107,16 @@ public struct CLIPModel: ImageTextEncoder {
         else {
             throw DataCompError(.shapeMismatch, "expected [count, 3, \(size), \(size)] pixels, found \(pixels.shape)")
         }
-        let count = pixels.shape[0]
+        return try splitting(pixels.shape[0]) { range in
+            imageFeatures(pixels, images: range, patch: patch)
+        }
+    }
+
+    /// `encode_image` of images `range` of a checked pixel batch.
+    private func imageFeatures(_ pixels: Tensor, images range: Range<Int>, patch: Int) -> [Float] {
+        let vision = configuration.vision
+        let size = vision.imageSize
+        let count = range.count
         let width = vision.width
         let grid = size / patch
         let length = grid * grid + 1
@@ -99,7 +131,9 @@ public struct CLIPModel: ImageTextEncoder {
                         var offset = row * patchValues
                         for channel in 0..<3 {
                             for ky in 0..<patch {
-                                let start = ((image * 3 + channel) * size + gy * patch + ky) * size + gx * patch
+                                let start =
+                                    (((range.lowerBound + image) * 3 + channel) * size + gy * patch + ky) * size + gx
+                                    * patch
                                 for kx in 0..<patch {
                                     patches[offset] = source[start + kx]
                                     offset += 1
@@ -145,10 +179,9 @@ public struct CLIPModel: ImageTextEncoder {
         var pooledNormed = pooled
         TransformerForward.layerNorm(
             pooled, into: &pooledNormed, rows: count, width: width, parameters: parameters, name: "visual.ln_post")
-        let features = TransformerForward.project(
+        return TransformerForward.project(
             pooledNormed, rows: count, inputs: width, matrix: parameters.values("visual.proj"),
             outputs: configuration.embedDimension)
-        return Tensor(shape: [count, configuration.embedDimension], scalars: features)
     }
 
     /// `encode_text`: unnormalised text features of token rows.
@@ -166,14 +199,30 @@ public struct CLIPModel: ImageTextEncoder {
         if let bad = tokens.ids.first(where: { $0 < 0 || $0 >= text.vocabularySize }) {
             throw DataCompError(.invalidArgument, "token id \(bad) is outside the vocabulary of \(text.vocabularySize)")
         }
-        let count = tokens.count
-        let (length, width) = (text.contextLength, text.width)
+        return try splitting(tokens.count) { range in textFeatures(tokens, rows: range) }
+    }
+
+    /// `encode_text` of rows `range` of a checked token batch.
+    private func textFeatures(_ tokens: TokenBatch, rows range: Range<Int>) -> [Float] {
+        let text = configuration.text
+        let count = range.count
+        let (context, width) = (text.contextLength, text.width)
+        // Each row is pooled at its first largest id (torch.argmax: the end-of-text token). The
+        // causal mask keeps every position from seeing later ones, so positions after the last
+        // pooled one cannot change any output: they are not computed.
+        let pooledPositions = (0..<count).map { row in
+            let ids = tokens.ids[((range.lowerBound + row) * context)..<((range.lowerBound + row + 1) * context)]
+            var best = 0
+            for (position, id) in ids.enumerated() where id > ids[ids.startIndex + best] { best = position }
+            return best
+        }
+        let length = (pooledPositions.max() ?? 0) + 1
         let embedding = parameters.values("token_embedding.weight")
         let positions = parameters.values("positional_embedding")
         var x = [Float](repeating: 0, count: count * length * width)
         for row in 0..<count {
             for position in 0..<length {
-                let id = Int(tokens.ids[row * length + position])
+                let id = Int(tokens.ids[(range.lowerBound + row) * context + position])
                 for channel in 0..<width {
                     x[(row * length + position) * width + channel] =
                         embedding[id * width + channel] + positions[position * width + channel]
@@ -185,21 +234,17 @@ public struct CLIPModel: ImageTextEncoder {
             heads: text.heads,
             hidden: Int(Double(width) * text.mlpRatio), quickGELU: configuration.quickGELU, causal: true
         ).run(&x, batch: count, length: length)
-        // Pool at the first largest id (torch.argmax), ln_final, then · text_projection.
+        // ln_final at the pooled positions, then · text_projection.
         var pooled = [Float](repeating: 0, count: count * width)
-        for row in 0..<count {
-            let ids = tokens.ids[(row * length)..<((row + 1) * length)]
-            var best = 0
-            for (position, id) in ids.enumerated() where id > ids[ids.startIndex + best] { best = position }
+        for (row, best) in pooledPositions.enumerated() {
             for channel in 0..<width { pooled[row * width + channel] = x[(row * length + best) * width + channel] }
         }
         var pooledNormed = pooled
         TransformerForward.layerNorm(
             pooled, into: &pooledNormed, rows: count, width: width, parameters: parameters, name: "ln_final")
-        let features = TransformerForward.project(
+        return TransformerForward.project(
             pooledNormed, rows: count, inputs: width, matrix: parameters.values("text_projection"),
             outputs: configuration.embedDimension)
-        return Tensor(shape: [count, configuration.embedDimension], scalars: features)
     }
 
     /// A `[rows, columns]` matrix transposed.

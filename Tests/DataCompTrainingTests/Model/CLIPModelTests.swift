@@ -41,6 +41,22 @@ import _DataCompTestSupport
         print("\(name): max |Δ| image \(imageError), text \(textError)")
     }
 
+    @Test("a batch split over threads gives the features of the whole batch on one thread")
+    func splitBatches() throws {
+        let (model, pixels, tokens) = try Self.load("vit-gelu")
+        let serial = try CLIPModel(
+            configuration: model.configuration, parameters: model.parameters, concurrency: .serial)
+        let split = try CLIPModel(
+            configuration: model.configuration, parameters: model.parameters, concurrency: ConcurrencyBudget(width: 3))
+        #expect(
+            maxAbsoluteDifference(try serial.imageFeatures(pixels).scalars, try split.imageFeatures(pixels).scalars)
+                <= 1e-6)
+        #expect(
+            maxAbsoluteDifference(
+                try serial.textFeatures(tokens: tokens).scalars, try split.textFeatures(tokens: tokens).scalars)
+                <= 1e-6)
+    }
+
     @Test("a checkpoint of another config is refused naming the first mismatched parameter")
     func wrongCheckpoint() throws {
         var config = try CLIPConfiguration(contentsOfFile: Fixtures.path("clip/vit-gelu/model_config.json"))
