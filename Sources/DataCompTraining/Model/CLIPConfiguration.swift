@@ -103,7 +103,8 @@ public struct CLIPConfiguration: Sendable, Hashable {
                 "vision_cfg.image_size \(self.vision.imageSize) is not a multiple of \(self.vision.patchSize.map { "patch_size \($0)" } ?? "32 (the ModifiedResNet's stride)")"
             )
         }
-        if self.vision.width % self.vision.headWidth != 0 || self.text.width % self.text.heads != 0 {
+        let attentionWidth = self.vision.isModifiedResNet ? self.vision.width * 32 : self.vision.width
+        if attentionWidth % self.vision.headWidth != 0 || self.text.width % self.text.heads != 0 {
             throw DataCompError(.invalidFormat, "the widths must be multiples of the head widths")
         }
     }

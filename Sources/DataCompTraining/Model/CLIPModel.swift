@@ -1,8 +1,9 @@
 internal import DataCompKernels
 import Foundation
 
-/// OpenCLIP's CLIP model in Swift: a ViT image tower and the text transformer, with OpenCLIP's
-/// parameter names and numerics (fp32, on the CPU through BLAS).
+/// OpenCLIP's CLIP model in Swift: a ViT or ModifiedResNet image tower and the text transformer,
+/// with OpenCLIP's parameter names and numerics (fp32, on the CPU through BLAS; convolutions as
+/// GEMMs over im2col columns, BatchNorm with running statistics).
 ///
 /// As an `ImageTextEncoder` it returns L2-normalised embeddings, so evaluation and scoring take
 /// it like any other encoder; ``imageFeatures(_:)`` and ``textFeatures(tokens:)`` return the
@@ -31,16 +32,11 @@ public struct CLIPModel: ImageTextEncoder {
     ///   - parameters: Parameters checked against the config.
     ///   - tokenizer: The tokenizer for captions.
     ///   - concurrency: How many threads a batch is split over.
-    /// - Throws: `DataCompError` with code `unsupportedFormat` for a ModifiedResNet image tower,
-    ///   which is not implemented yet.
+    /// - Throws: Nothing today; reserved for configs the model cannot run.
     public init(
         configuration: CLIPConfiguration, parameters: CLIPParameters, tokenizer: CLIPTokenizer? = nil,
         concurrency: ConcurrencyBudget = .machine
     ) throws {
-        guard !configuration.vision.isModifiedResNet else {
-            throw DataCompError(
-                .unsupportedFormat, "the ModifiedResNet image tower is not implemented yet; use a ViT config")
-        }
         self.configuration = configuration
         self.parameters = parameters
         self.tokenizer = tokenizer
@@ -100,14 +96,29 @@ public struct CLIPModel: ImageTextEncoder {
     /// - Returns: `[count, embed_dim]`.
     /// - Throws: `DataCompError` with code `shapeMismatch` for pixels of another shape.
     public func imageFeatures(_ pixels: Tensor) throws -> Tensor {
+        try imageFeatures(pixels, training: false)
+    }
+
+    /// `encode_image` in evaluation or training mode (which differ only for a ModifiedResNet's
+    /// BatchNorm: batch statistics in training, computed over the whole batch, so it is not split).
+    func imageFeatures(_ pixels: Tensor, training: Bool) throws -> Tensor {
         let vision = configuration.vision
         let size = vision.imageSize
-        guard pixels.rank == 4, pixels.shape[1] == 3, pixels.shape[2] == size, pixels.shape[3] == size,
-            let patch = vision.patchSize
-        else {
+        guard pixels.rank == 4, pixels.shape[1] == 3, pixels.shape[2] == size, pixels.shape[3] == size else {
             throw DataCompError(.shapeMismatch, "expected [count, 3, \(size), \(size)] pixels, found \(pixels.shape)")
         }
-        return try splitting(pixels.shape[0]) { range in
+        let count = pixels.shape[0]
+        guard let patch = vision.patchSize else {
+            let forward = ResNetForward(parameters: parameters, configuration: configuration, training: training)
+            if training {
+                let features = pixels.withUnsafeBufferPointer { forward.run(pixels: $0, images: 0..<count) }
+                return Tensor(shape: [count, configuration.embedDimension], scalars: features)
+            }
+            return try splitting(count) { range in
+                pixels.withUnsafeBufferPointer { forward.run(pixels: $0, images: range) }
+            }
+        }
+        return try splitting(count) { range in
             imageFeatures(pixels, images: range, patch: patch)
         }
     }

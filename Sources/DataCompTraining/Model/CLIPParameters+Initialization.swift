@@ -92,7 +92,10 @@ extension CLIPParameters {
     /// - Parameter path: The destination, written atomically.
     /// - Throws: `DataCompError` with code `io`.
     public func write(to path: String) throws {
-        let tensors = names.compactMap { name in self[name].map { SafetensorsTensor(name: name, tensor: $0) } }
+        let tensors = names.compactMap { name in
+            if let counter = counters[name] { return SafetensorsTensor(name: name, int64Values: [counter], shape: []) }
+            return self[name].map { SafetensorsTensor(name: name, tensor: $0) }
+        }
         try SafetensorsFile.write(tensors, to: path)
     }
 }

@@ -20,7 +20,9 @@ public struct CLIPParameters: Sendable {
             ("text_projection", [text.width, configuration.embedDimension]),
             ("logit_scale", []),
         ]
-        if let patch = vision.patchSize {
+        if vision.isModifiedResNet {
+            shapes += resNetShapes(configuration)
+        } else if let patch = vision.patchSize {
             let grid = vision.imageSize / patch
             shapes += [
                 ("visual.class_embedding", [vision.width]),
@@ -42,6 +44,59 @@ public struct CLIPParameters: Sendable {
         return shapes
     }
 
+    /// BatchNorm's entries: affine weight and bias, running statistics, and the step counter
+    /// (`num_batches_tracked`, an int64 scalar).
+    private static func batchNormShapes(_ name: String, _ channels: Int) -> [(String, [Int])] {
+        [
+            (name + ".weight", [channels]), (name + ".bias", [channels]), (name + ".running_mean", [channels]),
+            (name + ".running_var", [channels]), (name + ".num_batches_tracked", []),
+        ]
+    }
+
+    /// OpenCLIP's ModifiedResNet tower in `state_dict()` order.
+    private static func resNetShapes(_ configuration: CLIPConfiguration) -> [(String, [Int])] {
+        let vision = configuration.vision
+        let width = vision.width
+        var shapes: [(String, [Int])] = []
+        for (index, (output, input)) in [(width / 2, 3), (width / 2, width / 2), (width, width / 2)].enumerated() {
+            shapes.append(("visual.conv\(index + 1).weight", [output, input, 3, 3]))
+            shapes += batchNormShapes("visual.bn\(index + 1)", output)
+        }
+        var inputChannels = width
+        for (stage, blocks) in vision.layers.enumerated() {
+            let planes = width << stage
+            for block in 0..<blocks {
+                let p = "visual.layer\(stage + 1).\(block)."
+                shapes.append((p + "conv1.weight", [planes, inputChannels, 1, 1]))
+                shapes += batchNormShapes(p + "bn1", planes)
+                shapes.append((p + "conv2.weight", [planes, planes, 3, 3]))
+                shapes += batchNormShapes(p + "bn2", planes)
+                shapes.append((p + "conv3.weight", [planes * 4, planes, 1, 1]))
+                shapes += batchNormShapes(p + "bn3", planes * 4)
+                let stride = block == 0 && stage > 0 ? 2 : 1
+                if stride > 1 || inputChannels != planes * 4 {
+                    shapes.append((p + "downsample.0.weight", [planes * 4, inputChannels, 1, 1]))
+                    shapes += batchNormShapes(p + "downsample.1", planes * 4)
+                }
+                inputChannels = planes * 4
+            }
+        }
+        let channels = width * 32
+        let grid = vision.imageSize / 32
+        shapes.append(("visual.attnpool.positional_embedding", [grid * grid + 1, channels]))
+        for projection in ["k_proj", "q_proj", "v_proj"] {
+            shapes += [
+                ("visual.attnpool.\(projection).weight", [channels, channels]),
+                ("visual.attnpool.\(projection).bias", [channels]),
+            ]
+        }
+        shapes += [
+            ("visual.attnpool.c_proj.weight", [configuration.embedDimension, channels]),
+            ("visual.attnpool.c_proj.bias", [configuration.embedDimension]),
+        ]
+        return shapes
+    }
+
     private static func blockShapes(prefix: String, layers: Int, width: Int, hidden: Int) -> [(String, [Int])] {
         (0..<layers).flatMap { layer -> [(String, [Int])] in
             let p = "\(prefix).\(layer)."
@@ -56,8 +111,10 @@ public struct CLIPParameters: Sendable {
         }
     }
 
-    /// The parameter names in order.
+    /// The parameter names in order (BatchNorm's `num_batches_tracked` counters included).
     public private(set) var names: [String]
+    /// BatchNorm's step counters (`…num_batches_tracked`), by name.
+    public private(set) var counters: [String: Int64]
     private var storage: [String: Tensor]
 
     /// The parameter of this name, or `nil`.
@@ -75,13 +132,20 @@ public struct CLIPParameters: Sendable {
     ///
     /// - Parameters:
     ///   - tensors: The tensors by name (extra names are ignored).
+    ///   - counters: BatchNorm's `num_batches_tracked` values by name (absent ones are 0).
     ///   - configuration: The model config.
     /// - Throws: `DataCompError` with code `missingMember` or `shapeMismatch` naming the first
     ///   parameter that is absent or has another shape.
-    public init(tensors: [String: Tensor], configuration: CLIPConfiguration) throws {
+    public init(tensors: [String: Tensor], counters: [String: Int64] = [:], configuration: CLIPConfiguration) throws {
         names = []
         storage = [:]
+        self.counters = [:]
         for (name, shape) in Self.expectedShapes(for: configuration) {
+            if name.hasSuffix(".num_batches_tracked") {
+                names.append(name)
+                self.counters[name] = counters[name] ?? 0
+                continue
+            }
             guard var tensor = tensors[name] else {
                 throw DataCompError(
                     .missingMember, "the checkpoint has no parameter \(name); it does not belong to this model config")

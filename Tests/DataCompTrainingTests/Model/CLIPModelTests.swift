@@ -1,7 +1,8 @@
-import DataCompTraining
 import Foundation
 import Testing
 import _DataCompTestSupport
+
+@testable import DataCompTraining
 
 /// Forward parity with OpenCLIP 3.3.0 (torch 2.13 CPU, fp32) on the same weights and inputs.
 ///
@@ -79,5 +80,41 @@ import _DataCompTestSupport
         #expect(CLIPParameters.expectedShapes(for: b32).count == 302)
         #expect(CLIPParameters.expectedShapes(for: b32).map { $0.shape.reduce(1, *) }.reduce(0, +) == 151_277_313)
         #expect(throws: DataCompError.self) { try CLIPConfiguration.named("ViT-Q-99") }
+    }
+}
+
+/// The ModifiedResNet tower against OpenCLIP on `Tests/Fixtures/clip/rn-tiny` (BatchNorm with
+/// running statistics in evaluation, batch statistics in training).
+@Suite struct ModifiedResNetTests {
+    @Test("evaluation-mode image features equal OpenCLIP's within 1e-4; training mode uses the batch's statistics")
+    func forwardParity() throws {
+        let (model, pixels, tokens) = try CLIPModelTests.load("rn-tiny")
+        let image = try model.imageFeatures(pixels)
+        let imageError = maxAbsoluteDifference(
+            image.scalars, try CLIPModelTests.expected("rn-tiny", "image_features_unnormalized.npy"))
+        #expect(imageError <= 1e-4, "image features differ by \(imageError)")
+        let text = try model.textFeatures(tokens: tokens)
+        #expect(
+            maxAbsoluteDifference(
+                text.scalars, try CLIPModelTests.expected("rn-tiny", "text_features_unnormalized.npy")) <= 1e-4)
+        let train = try model.imageFeatures(pixels, training: true).rowNormalized()
+        let trainError = maxAbsoluteDifference(
+            train.scalars, try CLIPModelTests.expected("rn-tiny", "train_image_features.npy"))
+        #expect(trainError <= 1e-4, "train-mode features differ by \(trainError)")
+        print("rn-tiny: max |Δ| eval image \(imageError), train image \(trainError)")
+    }
+
+    @Test("ModifiedResNet names and shapes are OpenCLIP's (RN50: 38.32M visual parameters)")
+    func shapes() throws {
+        let rn50 = try CLIPConfiguration.named("RN50")
+        let visual = CLIPParameters.expectedShapes(for: rn50).filter {
+            $0.name.hasPrefix("visual.") && !$0.name.hasSuffix("running_mean") && !$0.name.hasSuffix("running_var")
+                && !$0.name.hasSuffix("num_batches_tracked")
+        }
+        let count = visual.map { $0.shape.reduce(1, *) }.reduce(0, +)
+        #expect(abs(count - 38_320_000) < 10_000, "\(count)")
+        let tiny = try CLIPConfiguration(contentsOfFile: Fixtures.path("clip/rn-tiny/model_config.json"))
+        let file = try SafetensorsFile(path: Fixtures.path("clip/rn-tiny/weights.safetensors"))
+        #expect(Set(CLIPParameters.expectedShapes(for: tiny).map(\.name)) == Set(file.tensors.map(\.name)))
     }
 }

@@ -1,0 +1,274 @@
+internal import DataCompKernels
+
+/// Activations of a convolutional tower: `count` images of `channels × height × width`, in NCHW order.
+struct FeatureMap {
+    var values: [Float]
+    var count: Int
+    var channels: Int
+    var height: Int
+    var width: Int
+
+    var plane: Int { height * width }
+}
+
+/// The forward pass of OpenCLIP's ModifiedResNet image tower (`modified_resnet.py`).
+///
+/// A three-conv stem, anti-aliased bottleneck stages and an attention-pool head. BatchNorm uses the running
+/// statistics (evaluation) or the batch's, biased variance (training; the running statistics are
+/// then not updated here).
+struct ResNetForward {
+    let parameters: CLIPParameters
+    let configuration: CLIPConfiguration
+    let training: Bool
+
+    func run(pixels: UnsafeBufferPointer<Float>, images range: Range<Int>) -> [Float] {
+        let vision = configuration.vision
+        let size = vision.imageSize
+        let start = range.lowerBound * 3 * size * size
+        var x = FeatureMap(
+            values: Array(pixels[start..<(start + range.count * 3 * size * size)]), count: range.count, channels: 3,
+            height: size, width: size)
+        // Stem: three 3×3 convs (the first with stride 2), each with BatchNorm and ReLU, then a 2×2 average pool.
+        for (index, stride) in [(1, 2), (2, 1), (3, 1)] {
+            x = convolution(x, weight: "visual.conv\(index).weight", kernel: 3, stride: stride, padding: 1)
+            batchNorm(&x, name: "visual.bn\(index)")
+            relu(&x)
+        }
+        x = averagePool(x, size: 2)
+        // Four stages of bottlenecks; planes width·1, 2, 4, 8 with strides 1, 2, 2, 2.
+        var inputChannels = vision.width
+        for (stage, blocks) in vision.layers.enumerated() {
+            let planes = vision.width << stage
+            for block in 0..<blocks {
+                let stride = block == 0 && stage > 0 ? 2 : 1
+                let prefix = "visual.layer\(stage + 1).\(block)."
+                x = bottleneck(x, prefix: prefix, planes: planes, stride: stride, inputChannels: inputChannels)
+                inputChannels = planes * 4
+            }
+        }
+        return attentionPool(x)
+    }
+
+    private func bottleneck(_ input: FeatureMap, prefix: String, planes: Int, stride: Int, inputChannels: Int)
+        -> FeatureMap
+    {
+        var out = convolution(input, weight: prefix + "conv1.weight", kernel: 1, stride: 1, padding: 0)
+        batchNorm(&out, name: prefix + "bn1")
+        relu(&out)
+        out = convolution(out, weight: prefix + "conv2.weight", kernel: 3, stride: 1, padding: 1)
+        batchNorm(&out, name: prefix + "bn2")
+        relu(&out)
+        if stride > 1 { out = averagePool(out, size: stride) }
+        out = convolution(out, weight: prefix + "conv3.weight", kernel: 1, stride: 1, padding: 0)
+        batchNorm(&out, name: prefix + "bn3")
+        var identity = input
+        if stride > 1 || inputChannels != planes * 4 {
+            if stride > 1 { identity = averagePool(identity, size: stride) }
+            identity = convolution(identity, weight: prefix + "downsample.0.weight", kernel: 1, stride: 1, padding: 0)
+            batchNorm(&identity, name: prefix + "downsample.1")
+        }
+        for index in out.values.indices { out.values[index] = max(out.values[index] + identity.values[index], 0) }
+        return out
+    }
+
+    /// A bias-free 2-D convolution as one GEMM per image over im2col columns.
+    private func convolution(_ input: FeatureMap, weight name: String, kernel: Int, stride: Int, padding: Int)
+        -> FeatureMap
+    {
+        let weights = parameters.values(name)
+        let outputChannels = weights.count / (input.channels * kernel * kernel)
+        let height = (input.height + 2 * padding - kernel) / stride + 1
+        let width = (input.width + 2 * padding - kernel) / stride + 1
+        let rows = input.channels * kernel * kernel
+        let columns = height * width
+        var output = FeatureMap(
+            values: [Float](repeating: 0, count: input.count * outputChannels * columns), count: input.count,
+            channels: outputChannels, height: height, width: width)
+        let direct = kernel == 1 && stride == 1 && padding == 0
+        var patches = [Float](repeating: 0, count: direct ? 0 : rows * columns)
+        weights.withUnsafeBufferPointer { w in
+            for image in 0..<input.count {
+                let inputOffset = image * input.channels * input.plane
+                if !direct {
+                    for channel in 0..<input.channels {
+                        for ky in 0..<kernel {
+                            for kx in 0..<kernel {
+                                let row = (channel * kernel + ky) * kernel + kx
+                                for oy in 0..<height {
+                                    let iy = oy * stride + ky - padding
+                                    for ox in 0..<width {
+                                        let ix = ox * stride + kx - padding
+                                        let inside = iy >= 0 && iy < input.height && ix >= 0 && ix < input.width
+                                        patches[row * columns + oy * width + ox] =
+                                            inside
+                                            ? input.values[inputOffset + channel * input.plane + iy * input.width + ix]
+                                            : 0
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                output.values.withUnsafeMutableBufferPointer { out in
+                    let target = MutableMatrixView(
+                        out, offset: image * outputChannels * columns, rows: outputChannels, columns: columns,
+                        leadingDimension: columns)
+                    if direct {
+                        input.values.withUnsafeBufferPointer { source in
+                            GEMM.multiply(
+                                MatrixView(w, rows: outputChannels, columns: rows),
+                                MatrixView(
+                                    source, offset: inputOffset, rows: rows, columns: columns, leadingDimension: columns
+                                ),
+                                into: target)
+                        }
+                    } else {
+                        patches.withUnsafeBufferPointer { source in
+                            GEMM.multiply(
+                                MatrixView(w, rows: outputChannels, columns: rows),
+                                MatrixView(source, rows: rows, columns: columns),
+                                into: target)
+                        }
+                    }
+                }
+            }
+        }
+        return output
+    }
+
+    /// BatchNorm2d (eps 1e-5): running statistics in evaluation, the batch's (biased variance) in training.
+    private func batchNorm(_ x: inout FeatureMap, name: String) {
+        let weight = parameters.values(name + ".weight")
+        let bias = parameters.values(name + ".bias")
+        var mean = parameters.values(name + ".running_mean")
+        var variance = parameters.values(name + ".running_var")
+        if training {
+            let n = Double(x.count * x.plane)
+            for channel in 0..<x.channels {
+                var sum = 0.0
+                for image in 0..<x.count {
+                    let base = (image * x.channels + channel) * x.plane
+                    for i in 0..<x.plane { sum += Double(x.values[base + i]) }
+                }
+                let m = sum / n
+                var squares = 0.0
+                for image in 0..<x.count {
+                    let base = (image * x.channels + channel) * x.plane
+                    for i in 0..<x.plane {
+                        let d = Double(x.values[base + i]) - m
+                        squares += d * d
+                    }
+                }
+                mean[channel] = Float(m)
+                variance[channel] = Float(squares / n)
+            }
+        }
+        for channel in 0..<x.channels {
+            let scale = weight[channel] / (variance[channel] + 1e-5).squareRoot()
+            let shift = bias[channel] - mean[channel] * scale
+            for image in 0..<x.count {
+                let base = (image * x.channels + channel) * x.plane
+                for i in 0..<x.plane { x.values[base + i] = x.values[base + i] * scale + shift }
+            }
+        }
+    }
+
+    private func relu(_ x: inout FeatureMap) {
+        for index in x.values.indices where x.values[index] < 0 { x.values[index] = 0 }
+    }
+
+    /// AvgPool2d(size): the mean of each non-overlapping `size × size` window (floor of the sides).
+    private func averagePool(_ x: FeatureMap, size: Int) -> FeatureMap {
+        let height = x.height / size
+        let width = x.width / size
+        var output = FeatureMap(
+            values: [Float](repeating: 0, count: x.count * x.channels * height * width), count: x.count,
+            channels: x.channels, height: height, width: width)
+        let inverse = 1 / Float(size * size)
+        for map in 0..<(x.count * x.channels) {
+            for oy in 0..<height {
+                for ox in 0..<width {
+                    var sum: Float = 0
+                    for dy in 0..<size {
+                        for dx in 0..<size {
+                            sum += x.values[map * x.plane + (oy * size + dy) * x.width + ox * size + dx]
+                        }
+                    }
+                    output.values[map * output.plane + oy * width + ox] = sum * inverse
+                }
+            }
+        }
+        return output
+    }
+
+    /// AttentionPool2d: the mean token prepended to the flattened map, positional embedding added,
+    /// multi-head attention of the mean token over all tokens, then `c_proj`.
+    private func attentionPool(_ x: FeatureMap) -> [Float] {
+        let channels = x.channels
+        let tokens = x.plane + 1
+        let heads = configuration.vision.heads
+        let headWidth = channels / heads
+        let positions = parameters.values("visual.attnpool.positional_embedding")
+        var sequence = [Float](repeating: 0, count: x.count * tokens * channels)
+        for image in 0..<x.count {
+            for channel in 0..<channels {
+                let base = (image * channels + channel) * x.plane
+                var sum: Float = 0
+                for i in 0..<x.plane { sum += x.values[base + i] }
+                sequence[(image * tokens) * channels + channel] = sum / Float(x.plane) + positions[channel]
+                for i in 0..<x.plane {
+                    sequence[(image * tokens + i + 1) * channels + channel] =
+                        x.values[base + i] + positions[(i + 1) * channels + channel]
+                }
+            }
+        }
+        var queries = [Float](repeating: 0, count: x.count * channels)
+        for image in 0..<x.count {
+            for channel in 0..<channels {
+                queries[image * channels + channel] = sequence[image * tokens * channels + channel]
+            }
+        }
+        var q = [Float](repeating: 0, count: x.count * channels)
+        var k = [Float](repeating: 0, count: x.count * tokens * channels)
+        var v = k
+        let p = "visual.attnpool."
+        TransformerForward.linear(
+            queries, rows: x.count, inputs: channels, weight: parameters.values(p + "q_proj.weight"),
+            bias: parameters.values(p + "q_proj.bias"), outputs: channels, into: &q)
+        TransformerForward.linear(
+            sequence, rows: x.count * tokens, inputs: channels, weight: parameters.values(p + "k_proj.weight"),
+            bias: parameters.values(p + "k_proj.bias"), outputs: channels, into: &k)
+        TransformerForward.linear(
+            sequence, rows: x.count * tokens, inputs: channels, weight: parameters.values(p + "v_proj.weight"),
+            bias: parameters.values(p + "v_proj.bias"), outputs: channels, into: &v)
+        let scale = 1 / Float(headWidth).squareRoot()
+        var attended = [Float](repeating: 0, count: x.count * channels)
+        var scores = [Float](repeating: 0, count: tokens)
+        for image in 0..<x.count {
+            for head in 0..<heads {
+                for token in 0..<tokens {
+                    var dot: Float = 0
+                    for d in 0..<headWidth {
+                        dot +=
+                            q[image * channels + head * headWidth + d]
+                            * k[(image * tokens + token) * channels + head * headWidth + d]
+                    }
+                    scores[token] = dot * scale
+                }
+                scores.withUnsafeMutableBufferPointer { SoftmaxKernel.rows($0, rows: 1, width: tokens) }
+                for d in 0..<headWidth {
+                    var sum: Float = 0
+                    for token in 0..<tokens {
+                        sum += scores[token] * v[(image * tokens + token) * channels + head * headWidth + d]
+                    }
+                    attended[image * channels + head * headWidth + d] = sum
+                }
+            }
+        }
+        var output = [Float](repeating: 0, count: x.count * configuration.embedDimension)
+        TransformerForward.linear(
+            attended, rows: x.count, inputs: channels, weight: parameters.values(p + "c_proj.weight"),
+            bias: parameters.values(p + "c_proj.bias"), outputs: configuration.embedDimension, into: &output)
+        return output
+    }
+}
