@@ -122,7 +122,26 @@ public struct CLIPParameters: Sendable {
         storage[name]
     }
 
-    /// The values of a parameter that ``init(tensors:configuration:)`` checked to exist.
+    /// Changes a parameter's values in place (its shape stays).
+    ///
+    /// - Parameters:
+    ///   - name: The parameter's name; unknown names are ignored.
+    ///   - body: Changes the values.
+    public mutating func update(_ name: String, _ body: (inout [Float]) -> Void) {
+        guard let tensor = storage.removeValue(forKey: name) else { return }
+        var values = tensor.scalars
+        body(&values)
+        storage[name] = Tensor(shape: tensor.shape, scalars: values)
+    }
+
+    /// Clamps `logit_scale` to [0, ln 100], as OpenCLIP does after every optimizer step.
+    public mutating func clampLogitScale() {
+        update("logit_scale") { values in
+            for index in values.indices { values[index] = min(max(values[index], 0), logf(100)) }
+        }
+    }
+
+    /// The values of a parameter that the initializer checked to exist.
     func values(_ name: String) -> [Float] {
         guard let tensor = storage[name] else { preconditionFailure("no parameter \(name)") }
         return tensor.scalars
