@@ -5,6 +5,12 @@ public struct CLIPGradients: Sendable {
     public var loss: Float
     /// The gradients, by parameter name (parameters only: no BatchNorm statistics).
     public var values: [String: Tensor]
+    /// A ModifiedResNet's BatchNorm running statistics after this batch, by name.
+    ///
+    /// `running_mean` and `running_var` with momentum 0.1 and the unbiased variance, as PyTorch's
+    /// train mode updates them; empty for a ViT. Apply them with
+    /// ``CLIPParameters/applyRunningStatistics(_:)`` after the optimizer step.
+    public var runningStatistics: [String: Tensor] = [:]
 
     /// The gradient of a parameter.
     public subscript(name: String) -> Tensor? { values[name] }

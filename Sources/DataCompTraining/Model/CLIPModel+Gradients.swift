@@ -10,17 +10,13 @@ extension CLIPModel {
     ///   - pixels: `[count, 3, size, size]` preprocessed images.
     ///   - tokens: `count` rows of token ids, pair `i` = image `i` and row `i`.
     /// - Returns: The loss and the gradients.
-    /// - Throws: `DataCompError` for mismatched shapes, fewer than two pairs, or a
-    ///   ModifiedResNet image tower (its backward pass is not implemented yet).
+    /// - Throws: `DataCompError` for mismatched shapes or fewer than two pairs.
     public func lossAndGradients(pixels: Tensor, tokens: TokenBatch) throws -> CLIPGradients {
         let count = tokens.count
         guard pixels.rank == 4, pixels.shape[0] == count, count >= 2 else {
             throw DataCompError(
                 .shapeMismatch, "a training batch needs at least two pairs: \(pixels.shape) images, \(count) token rows"
             )
-        }
-        guard let patch = configuration.vision.patchSize else {
-            throw DataCompError(.unsupportedFormat, "the ModifiedResNet tower's backward pass is not implemented yet")
         }
         let size = configuration.vision.imageSize
         guard pixels.shape[1] == 3, pixels.shape[2] == size, pixels.shape[3] == size else {
@@ -35,23 +31,30 @@ extension CLIPModel {
             throw DataCompError(.invalidArgument, "token id \(bad) is outside the vocabulary of \(text.vocabularySize)")
         }
         var gradients = GradientStore()
-        var vision = VisionTape(model: self, patch: patch)
-        let imageFeatures = vision.forward(pixels)
+        var vision = configuration.vision.patchSize.map { VisionTape(model: self, patch: $0) }
+        var resNet = vision == nil ? ResNetTape(parameters: parameters, configuration: configuration) : nil
+        let imageFeatures = vision?.forward(pixels) ?? resNet?.forward(pixels) ?? []
         var textTape = TextTape(model: self)
         let textFeatures = textTape.forward(tokens)
         let embed = configuration.embedDimension
         let (loss, dImage, dText, dLogitScale) = Self.contrastiveLoss(
             image: imageFeatures, text: textFeatures, count: count, dimension: embed, logitScale: logitScale)
-        vision.backward(dImage, into: &gradients)
+        vision?.backward(dImage, into: &gradients)
+        resNet?.backward(dImage, into: &gradients)
         textTape.backward(dText, into: &gradients)
         gradients.add("logit_scale", count: 1) { $0[0] += dLogitScale }
         var values: [String: Tensor] = [:]
-        for name in parameters.names where parameters.counters[name] == nil {
+        for name in parameters.names
+        where parameters.counters[name] == nil && !name.hasSuffix(".running_mean") && !name.hasSuffix(".running_var") {
             guard let shape = parameters[name]?.shape else { continue }
             values[name] = Tensor(
                 shape: shape, scalars: gradients.values[name] ?? [Float](repeating: 0, count: shape.reduce(1, *)))
         }
-        return CLIPGradients(loss: loss, values: values)
+        var statistics: [String: Tensor] = [:]
+        for (name, values) in resNet?.runningStatistics ?? [:] {
+            statistics[name] = Tensor(shape: [values.count], scalars: values)
+        }
+        return CLIPGradients(loss: loss, values: values, runningStatistics: statistics)
     }
 
     /// `ClipLoss` and its gradients with respect to the unnormalised features and `logit_scale`.

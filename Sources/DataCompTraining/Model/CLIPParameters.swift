@@ -134,6 +134,18 @@ public struct CLIPParameters: Sendable {
         storage[name] = Tensor(shape: tensor.shape, scalars: values)
     }
 
+    /// Replaces BatchNorm running statistics with those of a training batch and counts the batch
+    /// in each BatchNorm's `num_batches_tracked`, as PyTorch's `BatchNorm2d` does in `train()` mode.
+    ///
+    /// - Parameter statistics: ``CLIPGradients/runningStatistics`` of the batch.
+    public mutating func applyRunningStatistics(_ statistics: [String: Tensor]) {
+        for (name, tensor) in statistics { update(name) { $0 = tensor.scalars } }
+        for name in statistics.keys where name.hasSuffix(".running_mean") {
+            let counter = String(name.dropLast(".running_mean".count)) + ".num_batches_tracked"
+            counters[counter, default: 0] += 1
+        }
+    }
+
     /// Clamps `logit_scale` to [0, ln 100], as OpenCLIP does after every optimizer step.
     public mutating func clampLogitScale() {
         update("logit_scale") { values in
@@ -189,20 +201,24 @@ public struct CLIPParameters: Sendable {
     ///   - configuration: The model config.
     /// - Throws: `DataCompError` naming the file and the first missing or mismatched parameter.
     public init(contentsOfFile path: String, configuration: CLIPConfiguration) throws {
-        let tensors: [String: Tensor] = try DataCompError.attributing(to: path) {
+        let (tensors, counters): ([String: Tensor], [String: Int64]) = try DataCompError.attributing(to: path) {
             let file = try SafetensorsFile(path: path)
             var tensors: [String: Tensor] = [:]
+            var counters: [String: Int64] = [:]
             for info in file.tensors {
                 let name = info.name.hasPrefix("module.") ? String(info.name.dropFirst("module.".count)) : info.name
+                if name.hasSuffix(".num_batches_tracked"), info.dataType == .int64 {
+                    counters[name] = try file.int64Values(named: info.name).first ?? 0
+                }
                 guard info.dataType == .float32 || info.dataType == .float16 || info.dataType == .bfloat16 else {
                     continue
                 }
                 tensors[name] = try file.tensor(named: info.name)
             }
-            return tensors
+            return (tensors, counters)
         }
         do {
-            try self.init(tensors: tensors, configuration: configuration)
+            try self.init(tensors: tensors, counters: counters, configuration: configuration)
         } catch let error as DataCompError {
             throw error.naming(path)
         }
