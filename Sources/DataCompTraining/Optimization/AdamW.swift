@@ -66,6 +66,36 @@ public struct AdamW: Sendable {
             || name.contains("logit_scale"))
     }
 
+    /// The moments as safetensors tensors (`exp_avg.<name>`, `exp_avg_sq.<name>`), for a
+    /// checkpoint; the step count goes into the checkpoint's metadata.
+    public var stateTensors: [SafetensorsTensor] {
+        firstMoments.keys.sorted().flatMap { name -> [SafetensorsTensor] in
+            guard let m = firstMoments[name], let v = secondMoments[name] else { return [] }
+            return [
+                SafetensorsTensor(name: "exp_avg." + name, tensor: Tensor(shape: [m.count], scalars: m)),
+                SafetensorsTensor(name: "exp_avg_sq." + name, tensor: Tensor(shape: [v.count], scalars: v)),
+            ]
+        }
+    }
+
+    /// Restores the moments and step count saved with ``stateTensors``.
+    ///
+    /// - Parameters:
+    ///   - file: The state file.
+    ///   - stepCount: The updates taken before the checkpoint.
+    /// - Throws: `DataCompError` for an unreadable tensor.
+    public mutating func restore(from file: SafetensorsFile, stepCount: Int) throws {
+        self.stepCount = stepCount
+        for info in file.tensors {
+            if info.name.hasPrefix("exp_avg_sq.") {
+                secondMoments[String(info.name.dropFirst("exp_avg_sq.".count))] = try file.tensor(named: info.name)
+                    .scalars
+            } else if info.name.hasPrefix("exp_avg.") {
+                firstMoments[String(info.name.dropFirst("exp_avg.".count))] = try file.tensor(named: info.name).scalars
+            }
+        }
+    }
+
     /// Takes one update of every parameter that has a gradient.
     ///
     /// - Parameters:

@@ -1,0 +1,135 @@
+import ArgumentParser
+import DataComp
+import Foundation
+
+/// `datacomp train`.
+struct Train: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a CLIP model on webdataset shards with OpenCLIP's recipe, natively on the CPU.",
+        discussion: """
+            Reads image-text samples (jpg/png/webp + txt) from the .tar shards of --data-dir (several \
+            folders joined with ::, as DataComp's train.py), and trains with OpenCLIP's ClipLoss, AdamW \
+            (its parameter groups) and cosine schedule. Writes OUTPUT/train_log.jsonl (step, loss, lr, \
+            logit_scale, samples_per_second), OUTPUT/loss.svg and OUTPUT/checkpoints/ \
+            (epoch_latest.safetensors with OpenCLIP's names, and state.safetensors); --resume continues \
+            a killed run on the same trajectory.
+            """
+    )
+
+    @Option(
+        name: [.customLong("model-config"), .customLong("model_config"), .customLong("model")],
+        help: "An OpenCLIP model-config JSON file or a built-in name (mini-RN, mini-ViT, ViT-B-32, …).")
+    var modelConfig: String
+
+    @Option(name: [.customLong("data-dir"), .customLong("data_dir")], help: "Folders of shards, joined with ::.")
+    var dataDirectory: String
+
+    @Option(name: [.customLong("output-dir"), .customLong("output_dir")], help: "Where logs and checkpoints go.")
+    var outputDirectory: String
+
+    @Option(help: "Starting weights (.safetensors with OpenCLIP's names); default: OpenCLIP's initialisation.")
+    var `init`: String?
+
+    @Option(help: "The seed of initialisation, data order and augmentation.")
+    var seed: UInt64 = 0
+
+    @Flag(help: "Continue from OUTPUT/checkpoints/state.safetensors.")
+    var resume = false
+
+    @Option(name: [.customLong("batch-size"), .customLong("batch_size")], help: "Samples per step.")
+    var batchSize = 64
+
+    @Option(help: "Optimizer steps in all.")
+    var steps: Int
+
+    @Option(help: "The peak learning rate.")
+    var lr = 5e-4
+
+    @Option(help: "Linear warmup steps.")
+    var warmup = 0
+
+    @Option(
+        name: [.customLong("weight-decay"), .customLong("weight_decay"), .customLong("wd")],
+        help: "AdamW's weight decay.")
+    var weightDecay = 0.2
+
+    @Option(help: "AdamW's β₁.")
+    var beta1: Double?
+
+    @Option(help: "AdamW's β₂ (OpenCLIP: 0.98 for ViTs, 0.999 otherwise).")
+    var beta2: Double?
+
+    @Option(help: "AdamW's ε (OpenCLIP: 1e-6 for ViTs, 1e-8 otherwise).")
+    var eps: Double?
+
+    @Option(
+        name: [.customLong("grad-clip-norm"), .customLong("grad_clip_norm")], help: "Clip the global gradient norm.")
+    var gradClipNorm: Double?
+
+    @Flag(help: "Samples in shard order, no shuffling.")
+    var sequential = false
+
+    @Flag(
+        name: [.customLong("no-augment"), .customLong("no_augment")],
+        help: "The evaluation transform instead of random crops.")
+    var noAugment = false
+
+    @Option(
+        name: [.customLong("checkpoint-interval"), .customLong("checkpoint_interval")],
+        help: "Steps between checkpoints.")
+    var checkpointInterval = 100
+
+    @Option(
+        name: [.customLong("num-workers"), .customLong("num_workers")], help: "Threads (default: the number of cores).")
+    var numWorkers = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "The CLIP BPE vocabulary (default: the asset cache).")
+    var vocabulary: String?
+
+    func validate() throws {
+        guard batchSize >= 2 else {
+            throw ValidationError("--batch-size must be at least 2 (the loss contrasts pairs)")
+        }
+        guard steps > 0 else { throw ValidationError("--steps must be positive") }
+        guard warmup >= 0, lr > 0, weightDecay >= 0 else {
+            throw ValidationError("--warmup, --lr and --weight-decay must be non-negative")
+        }
+        guard numWorkers > 0, checkpointInterval > 0 else {
+            throw ValidationError("--num-workers and --checkpoint-interval must be positive")
+        }
+    }
+
+    func run() async throws {
+        let configuration =
+            FileManager.default.fileExists(atPath: modelConfig)
+            ? try CLIPConfiguration(contentsOfFile: modelConfig) : try CLIPConfiguration.named(modelConfig)
+        let parameters =
+            try `init`.map { try CLIPParameters(contentsOfFile: $0, configuration: configuration) }
+            ?? CLIPParameters(initializingFor: configuration, seed: seed)
+        let resolver = AssetResolver.commandLine()
+        let tokenizer = try CLIPTokenizer(
+            vocabularyAt: try resolver.path(for: .clipVocabulary, explicitPath: vocabulary))
+        var training = TrainingConfiguration(
+            for: configuration, batchSize: batchSize, steps: steps, warmupSteps: warmup, seed: seed)
+        training.learningRate = lr
+        training.weightDecay = weightDecay
+        if let beta1 { training.beta1 = beta1 }
+        if let beta2 { training.beta2 = beta2 }
+        if let eps { training.epsilon = eps }
+        training.gradientClipNorm = gradClipNorm
+        training.sequential = sequential
+        training.augments = !noAugment
+        training.checkpointInterval = checkpointInterval
+        let trainer = CPUTrainer(
+            configuration: configuration, initialParameters: parameters, tokenizer: tokenizer, training: training,
+            concurrency: ConcurrencyBudget(width: numWorkers))
+        let summary = try await trainer.train(
+            dataDirectories: [dataDirectory], outputDirectory: outputDirectory, resume: resume,
+            progress: TerminalProgressReporter())
+        let last = summary.losses.last.map { String(format: "%.4f", $0) } ?? "-"
+        print(
+            "trained steps \(summary.firstStep)..<\(summary.steps): final loss \(last); \(summary.skippedSamples) samples skipped; checkpoint \(summary.checkpointPath)"
+        )
+    }
+}

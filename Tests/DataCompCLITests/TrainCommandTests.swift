@@ -1,0 +1,107 @@
+import DataCompTraining
+import Foundation
+import Testing
+import _DataCompTestSupport
+
+/// `datacomp train` on a small webdataset of coloured images with captions.
+@Suite struct TrainCommandTests {
+    /// Shards of `count` 24×24 JPEGs whose colour its caption names.
+    static func writeShards(in folder: URL, count: Int) throws -> String {
+        let colours: [(String, [UInt8])] = [
+            ("red", [220, 30, 30]), ("green", [30, 200, 40]), ("blue", [30, 40, 220]), ("yellow", [230, 220, 40]),
+        ]
+        let data = folder.appendingPathComponent("shards")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        for shard in 0..<2 {
+            var samples: [WebDatasetSample] = []
+            for index in stride(from: shard, to: count, by: 2) {
+                let (name, rgb) = colours[index % colours.count]
+                let pixels: [UInt8] = (0..<(24 * 24)).flatMap { position -> [UInt8] in
+                    rgb.map { UInt8(clamping: Int($0) + (position * 7 + index) % 21 - 10) }
+                }
+                let jpeg = try Image(width: 24, height: 24, mode: .rgb, pixels: pixels).jpegData(quality: 90)
+                samples.append(
+                    WebDatasetSample(
+                        key: String(format: "%09d", index),
+                        members: [
+                            .init(fileExtension: "jpg", bytes: MemberBytes(jpeg)),
+                            .init(fileExtension: "txt", bytes: MemberBytes(utf8: "a \(name) square")),
+                        ]))
+            }
+            try WebDatasetTarWriter.write(
+                samples, to: data.appendingPathComponent(String(format: "%08d.tar", shard)).path)
+        }
+        return data.path
+    }
+
+    static func arguments(data: String, output: String, steps: Int = 8, extra: [String] = []) -> [String] {
+        [
+            "train", "--model-config", "mini-ViT", "--data-dir", data, "--output-dir", output, "--batch-size", "16",
+            "--steps", String(steps), "--warmup", "2", "--lr", "1e-3", "--seed", "7", "--checkpoint-interval", "2",
+            "--num-workers", "1",
+        ] + extra
+    }
+
+    static func losses(_ output: String) throws -> [Double] {
+        try String(contentsOfFile: output + "/train_log.jsonl", encoding: .utf8).split(separator: "\n").map {
+            try JSONValue(parsing: String($0))["loss"]?.doubleValue ?? .nan
+        }
+    }
+
+    @Test("train logs every step, writes a loss curve and an OpenCLIP-named checkpoint the model loads")
+    func trains() throws {
+        let folder = try Fixtures.temporaryDirectory("train-cli")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = try Self.writeShards(in: folder, count: 64)
+        let output = folder.appendingPathComponent("run").path
+        let run = try CommandRunner.run(Self.arguments(data: data, output: output, steps: 12))
+        #expect(run.status == 0, "\(run.standardError)")
+        let log = try String(contentsOfFile: output + "/train_log.jsonl", encoding: .utf8).split(separator: "\n")
+        #expect(log.count == 12)
+        let first = try JSONValue(parsing: String(log[0]))
+        #expect(first.objectMembers?.map(\.0) == ["step", "loss", "lr", "logit_scale", "samples_per_second"])
+        #expect(abs((first["lr"]?.doubleValue ?? 0) - 5e-4) < 1e-12)  // warmup: base · 1/2 at step 0
+        let losses = try Self.losses(output)
+        #expect(losses.suffix(3).reduce(0, +) < losses.prefix(3).reduce(0, +), "the loss falls: \(losses)")
+        #expect(FileManager.default.fileExists(atPath: output + "/loss.svg"))
+        let configuration = try CLIPConfiguration.named("mini-ViT")
+        _ = try CLIPParameters(
+            contentsOfFile: output + "/checkpoints/epoch_latest.safetensors", configuration: configuration)
+    }
+
+    @Test("a run killed with SIGKILL and resumed gives the losses of an uninterrupted run")
+    func resumes() throws {
+        let folder = try Fixtures.temporaryDirectory("train-resume")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = try Self.writeShards(in: folder, count: 48)
+        let whole = folder.appendingPathComponent("whole").path
+        #expect(try CommandRunner.run(Self.arguments(data: data, output: whole)).status == 0)
+        let expected = try Self.losses(whole)
+
+        let killed = folder.appendingPathComponent("killed").path
+        let process = Process()
+        process.executableURL = CommandRunner.executable
+        process.arguments = Self.arguments(data: data, output: killed)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline, process.isRunning,
+            FileManager.default.fileExists(atPath: killed + "/checkpoints/state.safetensors") == false
+        {
+            usleep(1000)
+        }
+        let wasRunning = process.isRunning
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(wasRunning, "the run ended before it could be killed")
+        #expect(try Self.losses(killed).count < 8)
+        let resumed = try CommandRunner.run(Self.arguments(data: data, output: killed, extra: ["--resume"]))
+        #expect(resumed.status == 0, "\(resumed.standardError)")
+        let losses = try Self.losses(killed)
+        #expect(losses == expected, "resumed \(losses) vs uninterrupted \(expected)")
+        #expect(
+            try Data(contentsOf: URL(fileURLWithPath: killed + "/checkpoints/epoch_latest.safetensors"))
+                == Data(contentsOf: URL(fileURLWithPath: whole + "/checkpoints/epoch_latest.safetensors")))
+    }
+}
