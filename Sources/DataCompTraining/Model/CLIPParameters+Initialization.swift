@@ -13,11 +13,13 @@ extension CLIPParameters {
     /// - Parameters:
     ///   - configuration: The model config (ViT image tower).
     ///   - seed: The seed; the same seed gives the same parameters.
-    /// - Throws: `DataCompError` with code `unsupportedFormat` for a ModifiedResNet config.
+    /// A ModifiedResNet tower follows `ModifiedResNet.init_parameters`: convolutions and linear
+    /// biases with PyTorch's defaults, the attention pool's projections `N(0, C^-½)`, its
+    /// positional embedding `N(0, 1)/√C`, BatchNorm at weight 1 and bias 0 with running statistics
+    /// 0 and 1, and each bottleneck's `bn3.weight` at 0.
+    ///
+    /// - Throws: `DataCompError` if the drawn values do not fit the config (not expected).
     public init(initializingFor configuration: CLIPConfiguration, seed: UInt64) throws {
-        guard !configuration.vision.isModifiedResNet else {
-            throw DataCompError(.unsupportedFormat, "initialising a ModifiedResNet tower is not implemented yet")
-        }
         var random = SplitMix64(seed: seed)
         func uniform(_ count: Int, bound: Float) -> [Float] {
             (0..<count).map { _ in Float.random(in: -bound...bound, using: &random) }
@@ -47,6 +49,28 @@ extension CLIPParameters {
             let fanIn = shape.count >= 2 ? shape.dropFirst().reduce(1, *) : max(shape.first ?? 1, 1)
             let isVision = name.hasPrefix("visual.")
             let values: [Float]
+            if configuration.vision.isModifiedResNet, isVision {
+                let channels = configuration.vision.width * 32
+                if name.hasSuffix(".running_var") {
+                    values = [Float](repeating: 1, count: count)
+                } else if name.hasSuffix(".running_mean") || name.hasSuffix("bn3.bias") {
+                    values = [Float](repeating: 0, count: count)
+                } else if name.hasSuffix("bn3.weight") && name.contains(".layer") {
+                    values = [Float](repeating: 0, count: count)
+                } else if name.contains("bn") || name.contains("downsample.1") {
+                    values = [Float](repeating: name.hasSuffix(".weight") ? 1 : 0, count: count)
+                } else if name == "visual.attnpool.positional_embedding" {
+                    values = normal(count, std: 1 / Float(channels).squareRoot())
+                } else if name.hasPrefix("visual.attnpool.") && name.hasSuffix(".weight") {
+                    values = normal(count, std: 1 / Float(channels).squareRoot())
+                } else if name.hasPrefix("visual.attnpool.") {
+                    values = uniform(count, bound: 1 / Float(channels).squareRoot())
+                } else {
+                    values = uniform(count, bound: 1 / Float(fanIn).squareRoot())
+                }
+                if !shape.isEmpty { tensors[name] = Tensor(shape: shape, scalars: values) }
+                continue
+            }
             switch name {
             case "logit_scale": values = [logf(1 / 0.07)]
             case "token_embedding.weight": values = normal(count, std: 0.02)

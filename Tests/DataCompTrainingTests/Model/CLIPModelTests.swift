@@ -118,3 +118,35 @@ import _DataCompTestSupport
         #expect(Set(CLIPParameters.expectedShapes(for: tiny).map(\.name)) == Set(file.tensors.map(\.name)))
     }
 }
+
+/// OpenCLIP-style initialisation of both tower types.
+@Suite struct CLIPParametersInitializationTests {
+    @Test("fresh parameters follow OpenCLIP's init rules and train", arguments: ["mini-ViT", "mini-RN"])
+    func initialises(name: String) throws {
+        let configuration = try CLIPConfiguration.named(name)
+        let parameters = try CLIPParameters(initializingFor: configuration, seed: 1)
+        #expect(abs((parameters["logit_scale"]?.scalars[0] ?? 0) - logf(1 / 0.07)) < 1e-6)
+        #expect(parameters["ln_final.weight"]?.scalars.allSatisfy { $0 == 1 } == true)
+        if configuration.vision.isModifiedResNet {
+            #expect(parameters["visual.layer1.0.bn3.weight"]?.scalars.allSatisfy { $0 == 0 } == true)
+            #expect(parameters["visual.bn1.running_var"]?.scalars.allSatisfy { $0 == 1 } == true)
+            #expect(parameters.counters["visual.bn1.num_batches_tracked"] == 0)
+        }
+        let again = try CLIPParameters(initializingFor: configuration, seed: 1)
+        #expect(parameters.names.allSatisfy { parameters[$0] == again[$0] })
+        let model = try CLIPModel(configuration: configuration, parameters: parameters)
+        let size = configuration.vision.imageSize
+        let pixels = Tensor(
+            shape: [4, 3, size, size], scalars: (0..<(4 * 3 * size * size)).map { Float(($0 * 37) % 101) / 50 - 1 })
+        var ids = [Int64](repeating: 0, count: 4 * configuration.text.contextLength)
+        for row in 0..<4 {
+            ids[row * configuration.text.contextLength] = 49406
+            ids[row * configuration.text.contextLength + 1] = Int64(320 + row)
+            ids[row * configuration.text.contextLength + 2] = 49407
+        }
+        let result = try model.lossAndGradients(
+            pixels: pixels, tokens: TokenBatch(ids: ids, contextLength: configuration.text.contextLength))
+        #expect(result.loss.isFinite && result.loss > 0)
+        #expect(try model.encodeImages(pixels).shape == [4, configuration.embedDimension])
+    }
+}
