@@ -123,11 +123,19 @@ public struct AdamW: Sendable {
             var v = secondMoments.removeValue(forKey: name) ?? [Float](repeating: 0, count: gradient.count)
             let g = gradient.scalars
             parameters.update(name) { p in
-                for i in p.indices {
-                    p[i] *= decay
-                    m[i] = b1 * m[i] + (1 - b1) * g[i]
-                    v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
-                    p[i] -= stepSize * m[i] / (v[i].squareRoot() / correction2Root + eps)
+                p.withUnsafeMutableBufferPointer { p in
+                    m.withUnsafeMutableBufferPointer { m in
+                        v.withUnsafeMutableBufferPointer { v in
+                            g.withUnsafeBufferPointer { g in
+                                for i in 0..<p.count {
+                                    p[i] *= decay
+                                    m[i] = b1 * m[i] + (1 - b1) * g[i]
+                                    v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
+                                    p[i] -= stepSize * m[i] / (v[i].squareRoot() / correction2Root + eps)
+                                }
+                            }
+                        }
+                    }
                 }
             }
             firstMoments[name] = m

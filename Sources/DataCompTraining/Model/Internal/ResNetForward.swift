@@ -75,65 +75,7 @@ struct ResNetForward {
     private func convolution(_ input: FeatureMap, weight name: String, kernel: Int, stride: Int, padding: Int)
         -> FeatureMap
     {
-        let weights = parameters.values(name)
-        let outputChannels = weights.count / (input.channels * kernel * kernel)
-        let height = (input.height + 2 * padding - kernel) / stride + 1
-        let width = (input.width + 2 * padding - kernel) / stride + 1
-        let rows = input.channels * kernel * kernel
-        let columns = height * width
-        var output = FeatureMap(
-            values: [Float](repeating: 0, count: input.count * outputChannels * columns), count: input.count,
-            channels: outputChannels, height: height, width: width)
-        let direct = kernel == 1 && stride == 1 && padding == 0
-        var patches = [Float](repeating: 0, count: direct ? 0 : rows * columns)
-        weights.withUnsafeBufferPointer { w in
-            for image in 0..<input.count {
-                let inputOffset = image * input.channels * input.plane
-                if !direct {
-                    for channel in 0..<input.channels {
-                        for ky in 0..<kernel {
-                            for kx in 0..<kernel {
-                                let row = (channel * kernel + ky) * kernel + kx
-                                for oy in 0..<height {
-                                    let iy = oy * stride + ky - padding
-                                    for ox in 0..<width {
-                                        let ix = ox * stride + kx - padding
-                                        let inside = iy >= 0 && iy < input.height && ix >= 0 && ix < input.width
-                                        patches[row * columns + oy * width + ox] =
-                                            inside
-                                            ? input.values[inputOffset + channel * input.plane + iy * input.width + ix]
-                                            : 0
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-                output.values.withUnsafeMutableBufferPointer { out in
-                    let target = MutableMatrixView(
-                        out, offset: image * outputChannels * columns, rows: outputChannels, columns: columns,
-                        leadingDimension: columns)
-                    if direct {
-                        input.values.withUnsafeBufferPointer { source in
-                            GEMM.multiply(
-                                MatrixView(w, rows: outputChannels, columns: rows),
-                                MatrixView(
-                                    source, offset: inputOffset, rows: rows, columns: columns, leadingDimension: columns
-                                ),
-                                into: target)
-                        }
-                    } else {
-                        patches.withUnsafeBufferPointer { source in
-                            GEMM.multiply(
-                                MatrixView(w, rows: outputChannels, columns: rows),
-                                MatrixView(source, rows: rows, columns: columns),
-                                into: target)
-                        }
-                    }
-                }
-            }
-        }
-        return output
+        ResNetTape.convolve(input, weights: parameters.values(name), kernel: kernel, stride: stride, padding: padding)
     }
 
     /// BatchNorm2d (eps 1e-5): running statistics in evaluation, the batch's (biased variance) in training.

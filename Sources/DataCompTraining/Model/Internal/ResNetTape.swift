@@ -398,25 +398,9 @@ struct ResNetTape {
                     }
                 }
             }
-            // col2im: scatter-add the column gradients back onto the input.
-            let inputOffset = image * input.channels * input.plane
-            for channel in 0..<input.channels {
-                for ky in 0..<kernel {
-                    for kx in 0..<kernel {
-                        let row = (channel * kernel + ky) * kernel + kx
-                        for oy in 0..<gradient.height {
-                            let iy = oy * stride + ky - padding
-                            guard iy >= 0 && iy < input.height else { continue }
-                            for ox in 0..<gradient.width {
-                                let ix = ox * stride + kx - padding
-                                guard ix >= 0 && ix < input.width else { continue }
-                                result.values[inputOffset + channel * input.plane + iy * input.width + ix] +=
-                                    dPatches[row * columns + oy * gradient.width + ox]
-                            }
-                        }
-                    }
-                }
-            }
+            Self.col2im(
+                dPatches, into: &result, image: image, kernel: kernel, stride: stride, padding: padding,
+                height: gradient.height, width: gradient.width)
         }
         gradients.add(name, count: dWeight.count) { for i in dWeight.indices { $0[i] += dWeight[i] } }
         return result
@@ -514,24 +498,76 @@ struct ResNetTape {
 
     // MARK: Convolution helpers
 
-    /// im2col of one image into `rows × (height · width)` columns.
+    /// im2col of one image into `rows × (height · width)` columns: for each (channel, ky, kx) and
+    /// output row, the valid span of output columns reads one strided run of the input row.
     static func im2col(
         _ input: FeatureMap, image: Int, kernel: Int, stride: Int, padding: Int, height: Int, width: Int,
         into patches: inout [Float]
     ) {
         let columns = height * width
         let inputOffset = image * input.channels * input.plane
-        for channel in 0..<input.channels {
-            for ky in 0..<kernel {
-                for kx in 0..<kernel {
-                    let row = (channel * kernel + ky) * kernel + kx
-                    for oy in 0..<height {
-                        let iy = oy * stride + ky - padding
-                        for ox in 0..<width {
-                            let ix = ox * stride + kx - padding
-                            let inside = iy >= 0 && iy < input.height && ix >= 0 && ix < input.width
-                            patches[row * columns + oy * width + ox] =
-                                inside ? input.values[inputOffset + channel * input.plane + iy * input.width + ix] : 0
+        input.values.withUnsafeBufferPointer { source in
+            patches.withUnsafeMutableBufferPointer { target in
+                for channel in 0..<input.channels {
+                    let plane = inputOffset + channel * input.plane
+                    for ky in 0..<kernel {
+                        for kx in 0..<kernel {
+                            let row = ((channel * kernel + ky) * kernel + kx) * columns
+                            // Output columns ox with 0 <= ox·stride + kx − padding < input.width.
+                            let first = max(0, (padding - kx + stride - 1) / stride)
+                            let reach = input.width - 1 + padding - kx
+                            let last = reach < 0 ? 0 : min(width, reach / stride + 1)
+                            for oy in 0..<height {
+                                let iy = oy * stride + ky - padding
+                                let out = row + oy * width
+                                guard iy >= 0 && iy < input.height, first < last else {
+                                    for ox in 0..<width { target[out + ox] = 0 }
+                                    continue
+                                }
+                                for ox in 0..<first { target[out + ox] = 0 }
+                                var ix = plane + iy * input.width + first * stride + kx - padding
+                                for ox in first..<last {
+                                    target[out + ox] = source[ix]
+                                    ix += stride
+                                }
+                                for ox in last..<width { target[out + ox] = 0 }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// col2im: adds column gradients back onto one image of `result` (the inverse scatter of ``im2col``).
+    static func col2im(
+        _ columnsGradient: [Float], into result: inout FeatureMap, image: Int, kernel: Int, stride: Int, padding: Int,
+        height: Int, width: Int
+    ) {
+        let columns = height * width
+        let inputOffset = image * result.channels * result.plane
+        let (inputHeight, inputWidth, plane) = (result.height, result.width, result.plane)
+        columnsGradient.withUnsafeBufferPointer { source in
+            result.values.withUnsafeMutableBufferPointer { target in
+                for channel in 0..<result.channels {
+                    let base = inputOffset + channel * plane
+                    for ky in 0..<kernel {
+                        for kx in 0..<kernel {
+                            let row = ((channel * kernel + ky) * kernel + kx) * columns
+                            let first = max(0, (padding - kx + stride - 1) / stride)
+                            let reach = inputWidth - 1 + padding - kx
+                            let last = reach < 0 ? 0 : min(width, reach / stride + 1)
+                            guard first < last else { continue }
+                            for oy in 0..<height {
+                                let iy = oy * stride + ky - padding
+                                guard iy >= 0 && iy < inputHeight else { continue }
+                                var ix = base + iy * inputWidth + first * stride + kx - padding
+                                let out = row + oy * width
+                                for ox in first..<last {
+                                    target[ix] += source[out + ox]
+                                    ix += stride
+                                }
+                            }
                         }
                     }
                 }
