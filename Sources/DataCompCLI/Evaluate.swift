@@ -44,7 +44,7 @@ struct Evaluate: AsyncParsableCommand {
 
     @Option(
         name: [.customLong("num-workers"), .customLong("num_workers")],
-        help: "How many images are decoded at once and how many BLAS threads encode (default: the number of cores).")
+        help: "How many images are decoded at once and how many threads encode.")
     var numWorkers = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(
@@ -77,6 +77,7 @@ struct Evaluate: AsyncParsableCommand {
                 path: checkpoint)
         }
         let parameters = try CLIPParameters(contentsOfFile: checkpoint, configuration: configuration)
+        try checkSameModel(configuration)
         let resolver = AssetResolver.commandLine()
         let tokenizer = try CLIPTokenizer(
             vocabularyAt: try resolver.path(for: .clipVocabulary, explicitPath: vocabulary))
@@ -129,7 +130,7 @@ struct Evaluate: AsyncParsableCommand {
         let keys = tasks.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         return try keys.map { key in
             guard let task = EvaluationTask.named(key) else {
-                throw ValidationError("unknown task \(key); `datacomp tasks` lists the keys")
+                throw DataCompError(.invalidArgument, "unknown task \(key); `datacomp tasks` lists the keys")
             }
             guard suite.isPresent(task) else {
                 throw DataCompError(
@@ -138,6 +139,27 @@ struct Evaluate: AsyncParsableCommand {
             }
             return task
         }
+    }
+
+    /// As evaluate.py's `info.pkl`: the output folder records which model its results belong to
+    /// (`eval_info.json`), and a resumed run with another checkpoint or config is refused.
+    private func checkSameModel(_ configuration: CLIPConfiguration) throws {
+        let path = outputDirectory + "/eval_info.json"
+        let size = (try? FileManager.default.attributesOfItem(atPath: checkpoint)[.size] as? Int) ?? -1
+        let info = JSONValue.object([
+            ("checkpoint", .string(URL(fileURLWithPath: checkpoint).standardizedFileURL.path)),
+            ("checkpoint_bytes", .int(size)), ("model_config", configuration.json),
+        ])
+        if !overwrite, let data = FileManager.default.contents(atPath: path), let saved = try? JSONValue(parsing: data),
+            saved != info
+        {
+            throw DataCompError(
+                .invalidArgument,
+                "the results in this folder belong to another checkpoint or model config; use another --output-dir, or --overwrite to start again",
+                path: path)
+        }
+        try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
+        try AtomicFile.write(Array((info.serialized(indent: 2) + "\n").utf8), to: path)
     }
 
     private static func log(_ line: String) {

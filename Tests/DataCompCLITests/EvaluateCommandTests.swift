@@ -49,6 +49,16 @@ import _DataCompTestSupport
             try String(contentsOfFile: output + "/eval_results.jsonl", encoding: .utf8).split(separator: "\n")
                 == results)
 
+        // Resuming the folder with another checkpoint is refused (evaluate.py's info.pkl check).
+        var other = try CLIPParameters(initializingFor: try CLIPConfiguration(contentsOfFile: config), seed: 4)
+        other.clampLogitScale()
+        let otherWeights = folder.appendingPathComponent("other.safetensors").path
+        try other.write(to: otherWeights)
+        var mixed = arguments
+        mixed[2] = otherWeights
+        let refused = try CommandRunner.run(mixed)
+        #expect(refused.status != 0 && refused.standardError.contains("another checkpoint"))
+
         let unknown = try CommandRunner.run(arguments + ["--tasks", "cifar10,nope"])
         #expect(unknown.status != 0 && unknown.standardError.contains("nope"))
         let absent = try CommandRunner.run(arguments + ["--tasks", "imagenet1k"])

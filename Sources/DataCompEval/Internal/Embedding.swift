@@ -15,21 +15,22 @@ enum Embedding {
         var output = [Float]()
         output.reserveCapacity(images.count * dimension)
 
+        // As clip_benchmark's webdataset decoder: every image is converted to RGB when decoded,
+        // before the evaluation transform resizes it (palette and alpha images included).
         @Sendable func preprocess(_ range: Range<Int>) throws -> Tensor {
-            do {
-                return try preprocessor.evaluationBatch(decoding: Array(images[range]), concurrency: concurrency)
-            } catch let error as DataCompError {
-                // Find the image that failed (only on this error path) and name its sample.
-                for index in range {
-                    do {
-                        _ = try preprocessor.evaluationBatch(decoding: [images[index]], concurrency: .serial)
-                    } catch let failure as DataCompError {
-                        let name = index < names.count ? names[index] : "image \(index)"
-                        throw DataCompError(failure.code, "\(name): \(failure.message)", path: failure.path)
-                    }
+            let size = preprocessor.size
+            let tensors = try BoundedFanOut.mapBlocking(range.count, width: concurrency.width, makeState: {}) {
+                item, _ in
+                let index = range.lowerBound + item
+                do {
+                    let image = try Image(decoding: images[index]).convertedToRGB()
+                    return try preprocessor.evaluationTensor(for: image)
+                } catch let failure as DataCompError {
+                    let name = index < names.count ? names[index] : "image \(index)"
+                    throw DataCompError(failure.code, "\(name): \(failure.message)", path: failure.path)
                 }
-                throw error
             }
+            return Tensor(shape: [range.count, 3, size, size], scalars: tensors.flatMap(\.scalars))
         }
 
         guard let first = batches.first else { return Tensor(shape: [0, dimension]) }

@@ -165,7 +165,10 @@ public struct TrainingDataLoader: Sendable {
             let decoded: [Tensor?] = try BoundedFanOut.mapBlocking(
                 indices.count, width: concurrency.width, makeState: {}
             ) { item, _ in
-                guard let image = try? Image(decoding: samples[indices[item]].image) else { return nil }
+                // OpenCLIP decodes webdataset images with "pilrgb": RGB before any transform.
+                guard let image = try? Image(decoding: samples[indices[item]].image).convertedToRGB() else {
+                    return nil
+                }
                 if augments {
                     var generator = SplitMix64(seed: seed ^ 0x9E37_79B9_7F4A_7C15, stream: UInt64(positions[item]))
                     return preprocessor.trainingTensor(for: image, using: &generator)
