@@ -119,98 +119,11 @@ struct ResNetForward {
         for index in x.values.indices where x.values[index] < 0 { x.values[index] = 0 }
     }
 
-    /// AvgPool2d(size): the mean of each non-overlapping `size × size` window (floor of the sides).
     private func averagePool(_ x: FeatureMap, size: Int) -> FeatureMap {
-        let height = x.height / size
-        let width = x.width / size
-        var output = FeatureMap(
-            values: [Float](repeating: 0, count: x.count * x.channels * height * width), count: x.count,
-            channels: x.channels, height: height, width: width)
-        let inverse = 1 / Float(size * size)
-        for map in 0..<(x.count * x.channels) {
-            for oy in 0..<height {
-                for ox in 0..<width {
-                    var sum: Float = 0
-                    for dy in 0..<size {
-                        for dx in 0..<size {
-                            sum += x.values[map * x.plane + (oy * size + dy) * x.width + ox * size + dx]
-                        }
-                    }
-                    output.values[map * output.plane + oy * width + ox] = sum * inverse
-                }
-            }
-        }
-        return output
+        ResNetTape.averagePooled(x, size: size)
     }
 
-    /// AttentionPool2d: the mean token prepended to the flattened map, positional embedding added,
-    /// multi-head attention of the mean token over all tokens, then `c_proj`.
     private func attentionPool(_ x: FeatureMap) -> [Float] {
-        let channels = x.channels
-        let tokens = x.plane + 1
-        let heads = configuration.vision.heads
-        let headWidth = channels / heads
-        let positions = parameters.values("visual.attnpool.positional_embedding")
-        var sequence = [Float](repeating: 0, count: x.count * tokens * channels)
-        for image in 0..<x.count {
-            for channel in 0..<channels {
-                let base = (image * channels + channel) * x.plane
-                var sum: Float = 0
-                for i in 0..<x.plane { sum += x.values[base + i] }
-                sequence[(image * tokens) * channels + channel] = sum / Float(x.plane) + positions[channel]
-                for i in 0..<x.plane {
-                    sequence[(image * tokens + i + 1) * channels + channel] =
-                        x.values[base + i] + positions[(i + 1) * channels + channel]
-                }
-            }
-        }
-        var queries = [Float](repeating: 0, count: x.count * channels)
-        for image in 0..<x.count {
-            for channel in 0..<channels {
-                queries[image * channels + channel] = sequence[image * tokens * channels + channel]
-            }
-        }
-        var q = [Float](repeating: 0, count: x.count * channels)
-        var k = [Float](repeating: 0, count: x.count * tokens * channels)
-        var v = k
-        let p = "visual.attnpool."
-        TransformerForward.linear(
-            queries, rows: x.count, inputs: channels, weight: parameters.values(p + "q_proj.weight"),
-            bias: parameters.values(p + "q_proj.bias"), outputs: channels, into: &q)
-        TransformerForward.linear(
-            sequence, rows: x.count * tokens, inputs: channels, weight: parameters.values(p + "k_proj.weight"),
-            bias: parameters.values(p + "k_proj.bias"), outputs: channels, into: &k)
-        TransformerForward.linear(
-            sequence, rows: x.count * tokens, inputs: channels, weight: parameters.values(p + "v_proj.weight"),
-            bias: parameters.values(p + "v_proj.bias"), outputs: channels, into: &v)
-        let scale = 1 / Float(headWidth).squareRoot()
-        var attended = [Float](repeating: 0, count: x.count * channels)
-        var scores = [Float](repeating: 0, count: tokens)
-        for image in 0..<x.count {
-            for head in 0..<heads {
-                for token in 0..<tokens {
-                    var dot: Float = 0
-                    for d in 0..<headWidth {
-                        dot +=
-                            q[image * channels + head * headWidth + d]
-                            * k[(image * tokens + token) * channels + head * headWidth + d]
-                    }
-                    scores[token] = dot * scale
-                }
-                scores.withUnsafeMutableBufferPointer { SoftmaxKernel.rows($0, rows: 1, width: tokens) }
-                for d in 0..<headWidth {
-                    var sum: Float = 0
-                    for token in 0..<tokens {
-                        sum += scores[token] * v[(image * tokens + token) * channels + head * headWidth + d]
-                    }
-                    attended[image * channels + head * headWidth + d] = sum
-                }
-            }
-        }
-        var output = [Float](repeating: 0, count: x.count * configuration.embedDimension)
-        TransformerForward.linear(
-            attended, rows: x.count, inputs: channels, weight: parameters.values(p + "c_proj.weight"),
-            bias: parameters.values(p + "c_proj.bias"), outputs: configuration.embedDimension, into: &output)
-        return output
+        ResNetTape.attentionPool(x, parameters: parameters, configuration: configuration).output
     }
 }

@@ -21,7 +21,7 @@ struct ResNetTape {
     private(set) var runningStatistics: [String: [Float]] = [:]
     private var poolCache: PoolCache?
 
-    private struct PoolCache {
+    struct PoolCache {
         var map: FeatureMap
         var sequence: [Float]
         var q: [Float]
@@ -155,6 +155,19 @@ struct ResNetTape {
 
     private mutating func averagePool(_ x: FeatureMap, size: Int) -> FeatureMap {
         operations.append(.averagePool(size: size, input: x))
+        return Self.averagePooled(x, size: size)
+    }
+
+    private mutating func attentionPool(_ x: FeatureMap) -> [Float] {
+        let (output, cache) = Self.attentionPool(x, parameters: parameters, configuration: configuration)
+        poolCache = cache
+        return output
+    }
+
+    // MARK: Shared with the inference path
+
+    /// AvgPool2d(size): the mean of each non-overlapping `size × size` window (floor of the sides).
+    static func averagePooled(_ x: FeatureMap, size: Int) -> FeatureMap {
         let height = x.height / size
         let width = x.width / size
         var output = FeatureMap(
@@ -177,7 +190,11 @@ struct ResNetTape {
         return output
     }
 
-    private mutating func attentionPool(_ x: FeatureMap) -> [Float] {
+    /// AttentionPool2d: the mean token prepended to the flattened map, positional embedding added,
+    /// multi-head attention of the mean token over all tokens, then `c_proj`; with what backward needs.
+    static func attentionPool(
+        _ x: FeatureMap, parameters: CLIPParameters, configuration: CLIPConfiguration
+    ) -> (output: [Float], cache: PoolCache) {
         let channels = x.channels
         let tokens = x.plane + 1
         let heads = configuration.vision.heads
@@ -242,13 +259,14 @@ struct ResNetTape {
                 }
             }
         }
-        poolCache = PoolCache(
-            map: x, sequence: sequence, q: q, k: k, v: v, probabilities: probabilities, attended: attended)
         var output = [Float](repeating: 0, count: x.count * configuration.embedDimension)
         TransformerForward.linear(
             attended, rows: x.count, inputs: channels, weight: parameters.values(p + "c_proj.weight"),
             bias: parameters.values(p + "c_proj.bias"), outputs: configuration.embedDimension, into: &output)
-        return output
+        return (
+            output,
+            PoolCache(map: x, sequence: sequence, q: q, k: k, v: v, probabilities: probabilities, attended: attended)
+        )
     }
 
     // MARK: Backward
