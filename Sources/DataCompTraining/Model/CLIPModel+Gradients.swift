@@ -180,28 +180,9 @@ struct VisionTape {
     mutating func forward(_ pixels: Tensor) -> [Float] {
         let parameters = model.parameters
         let vision = model.configuration.vision
-        let size = vision.imageSize
         count = pixels.shape[0]
         let patchValues = 3 * patch * patch
-        patches = [Float](repeating: 0, count: count * grid * grid * patchValues)
-        pixels.withUnsafeBufferPointer { source in
-            for image in 0..<count {
-                for gy in 0..<grid {
-                    for gx in 0..<grid {
-                        var offset = ((image * grid + gy) * grid + gx) * patchValues
-                        for channel in 0..<3 {
-                            for ky in 0..<patch {
-                                let start = ((image * 3 + channel) * size + gy * patch + ky) * size + gx * patch
-                                for kx in 0..<patch {
-                                    patches[offset] = source[start + kx]
-                                    offset += 1
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        patches = CLIPModel.patchRows(pixels, images: 0..<count, patch: patch)
         var tokens = [Float](repeating: 0, count: count * grid * grid * width)
         TransformerForward.linear(
             patches, rows: count * grid * grid, inputs: patchValues, weight: parameters.values("visual.conv1.weight"),

@@ -133,32 +133,11 @@ public struct CLIPModel: ImageTextEncoder {
         let length = grid * grid + 1
         let patchValues = 3 * patch * patch
         // conv1 (stride = kernel = patch, no bias) as a GEMM of flattened (c, ky, kx) patches.
-        var patches = [Float](repeating: 0, count: count * grid * grid * patchValues)
-        pixels.withUnsafeBufferPointer { source in
-            for image in 0..<count {
-                for gy in 0..<grid {
-                    for gx in 0..<grid {
-                        let row = (image * grid + gy) * grid + gx
-                        var offset = row * patchValues
-                        for channel in 0..<3 {
-                            for ky in 0..<patch {
-                                let start =
-                                    (((range.lowerBound + image) * 3 + channel) * size + gy * patch + ky) * size + gx
-                                    * patch
-                                for kx in 0..<patch {
-                                    patches[offset] = source[start + kx]
-                                    offset += 1
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        let embedded = TransformerForward.project(
-            patches, rows: count * grid * grid, inputs: patchValues,
-            matrix: Self.transposed(parameters.values("visual.conv1.weight"), rows: width, columns: patchValues),
-            outputs: width)
+        let patches = Self.patchRows(pixels, images: range, patch: patch)
+        var embedded = [Float](repeating: 0, count: count * grid * grid * width)
+        TransformerForward.linear(
+            patches, rows: count * grid * grid, inputs: patchValues, weight: parameters.values("visual.conv1.weight"),
+            bias: [Float](repeating: 0, count: width), outputs: width, into: &embedded)
         // [class token; patches] + positional embedding, then ln_pre.
         let classEmbedding = parameters.values("visual.class_embedding")
         let positions = parameters.values("visual.positional_embedding")
@@ -258,12 +237,31 @@ public struct CLIPModel: ImageTextEncoder {
             outputs: configuration.embedDimension)
     }
 
-    /// A `[rows, columns]` matrix transposed.
-    private static func transposed(_ values: [Float], rows: Int, columns: Int) -> [Float] {
-        var result = [Float](repeating: 0, count: values.count)
-        for row in 0..<rows {
-            for column in 0..<columns { result[column * rows + row] = values[row * columns + column] }
+    /// The `patch × patch` patches of images `range`, one row each (image by image, row-major
+    /// over the grid), flattened in (channel, ky, kx) order: the columns `conv1` multiplies.
+    static func patchRows(_ pixels: Tensor, images range: Range<Int>, patch: Int) -> [Float] {
+        let size = pixels.shape[2]
+        let grid = size / patch
+        let patchValues = 3 * patch * patch
+        var patches = [Float](repeating: 0, count: range.count * grid * grid * patchValues)
+        pixels.withUnsafeBufferPointer { source in
+            var offset = 0
+            for image in range {
+                for gy in 0..<grid {
+                    for gx in 0..<grid {
+                        for channel in 0..<3 {
+                            for ky in 0..<patch {
+                                let start = ((image * 3 + channel) * size + gy * patch + ky) * size + gx * patch
+                                for kx in 0..<patch {
+                                    patches[offset] = source[start + kx]
+                                    offset += 1
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
-        return result
+        return patches
     }
 }
