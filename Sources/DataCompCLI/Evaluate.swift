@@ -12,8 +12,9 @@ struct Evaluate: AsyncParsableCommand {
             folder per task), evaluates the tasks in tasklist.yml's order and appends each result \
             to OUTPUT/eval_results.jsonl in DataComp's format as soon as it is computed (the file is \
             rewritten atomically: a killed run leaves it valid). Tasks already in the file are \
-            skipped unless --overwrite. Without --tasks, every scored task whose eval set is present \
-            is evaluated and the absent ones are listed. The 95% bootstrap interval of each main \
+            skipped unless --overwrite. Without --tasks, every task whose eval set is present is \
+            evaluated, as evaluate.py does (FairFace and UTKFace included: computed, never scored), \
+            and the absent scored ones are listed. The 95% bootstrap interval of each main \
             metric goes to OUTPUT/eval_intervals.jsonl. Prints a results table and the averages of \
             aggregate_scores.py (labelled PARTIAL with fewer than 38 tasks).
             """
@@ -33,7 +34,7 @@ struct Evaluate: AsyncParsableCommand {
     @Option(name: [.customLong("output-dir"), .customLong("output_dir")], help: "Where eval_results.jsonl goes.")
     var outputDirectory: String
 
-    @Option(help: "Comma-separated task keys (default: every scored task present in --data-dir).")
+    @Option(help: "Comma-separated task keys (default: every task present in --data-dir).")
     var tasks: String?
 
     @Option(name: [.customLong("batch-size"), .customLong("batch_size")], help: "Images per batch.")
@@ -109,10 +110,10 @@ struct Evaluate: AsyncParsableCommand {
         print(Table.render(rows) + "\n" + AggregateScores(file: results).report())
     }
 
-    /// The tasks to run: `--tasks` (each must exist and be present), or every scored task present.
+    /// The tasks to run: `--tasks` (each must exist and be present), or every task present.
     private func selectedTasks(_ suite: EvaluationSuite) throws -> [EvaluationTask] {
         guard let tasks else {
-            let present = EvaluationTask.scored.filter(suite.isPresent)
+            let present = EvaluationTask.all.filter(suite.isPresent)
             let absent = EvaluationTask.scored.filter { !suite.isPresent($0) }
             if present.isEmpty {
                 throw DataCompError(

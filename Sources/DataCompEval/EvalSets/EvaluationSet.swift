@@ -119,15 +119,18 @@ public struct EvaluationSet: Sendable, Hashable {
 
     /// Reads every sample, shard by shard in order.
     ///
-    /// - Parameter readsMetadata: Whether classification samples must carry `npy` metadata
-    ///   (WILDS and fairness tasks).
+    /// - Parameters:
+    ///   - readsMetadata: Whether classification samples must carry `npy` metadata (WILDS and
+    ///     fairness tasks).
+    ///   - readsLabels: Whether classification samples must carry a `cls` label (FairFace and
+    ///     UTKFace have none: their `npy` metadata is the target).
     /// - Returns: The samples.
     /// - Throws: `DataCompError` naming the shard and sample for a damaged or truncated shard, a
     ///   sample without an image or label, a label beyond the class-name file's lines, or
     ///   unreadable metadata.
-    public func samples(readsMetadata: Bool = false) throws -> [EvaluationSample] {
+    public func samples(readsMetadata: Bool = false, readsLabels: Bool = true) throws -> [EvaluationSample] {
         var samples: [EvaluationSample] = []
-        try forEachSample(readsMetadata: readsMetadata) { samples.append($0) }
+        try forEachSample(readsMetadata: readsMetadata, readsLabels: readsLabels) { samples.append($0) }
         return samples
     }
 
@@ -136,15 +139,18 @@ public struct EvaluationSet: Sendable, Hashable {
     ///
     /// - Parameters:
     ///   - readsMetadata: Whether classification samples must carry `npy` metadata.
+    ///   - readsLabels: Whether classification samples must carry a `cls` label.
     ///   - body: Called once per sample.
-    /// - Throws: What ``samples(readsMetadata:)`` throws, or what `body` throws.
-    public func forEachSample(readsMetadata: Bool = false, _ body: (EvaluationSample) throws -> Void) throws {
+    /// - Throws: What ``samples(readsMetadata:readsLabels:)`` throws, or what `body` throws.
+    public func forEachSample(
+        readsMetadata: Bool = false, readsLabels: Bool = true, _ body: (EvaluationSample) throws -> Void
+    ) throws {
         for shard in shardPaths {
             var reader = try WebDatasetShardReader(path: shard)
             while let raw = try reader.next() {
                 try body(
                     try DataCompError.attributing(to: shard) {
-                        try sample(from: raw, shard: shard, readsMetadata: readsMetadata)
+                        try sample(from: raw, shard: shard, readsMetadata: readsMetadata, readsLabels: readsLabels)
                     })
             }
         }
@@ -152,7 +158,9 @@ public struct EvaluationSet: Sendable, Hashable {
 
     private static let imageExtensions = ["webp", "png", "jpg", "jpeg"]
 
-    private func sample(from raw: WebDatasetSample, shard: String, readsMetadata: Bool) throws -> EvaluationSample {
+    private func sample(
+        from raw: WebDatasetSample, shard: String, readsMetadata: Bool, readsLabels: Bool
+    ) throws -> EvaluationSample {
         let position = DataCompError.Position.member(raw.key)
         guard let imageExtension = Self.imageExtensions.first(where: { raw[$0] != nil }),
             let image = raw[imageExtension]
@@ -183,24 +191,26 @@ public struct EvaluationSet: Sendable, Hashable {
             }
             sample.labels = targets.map { $0 != 0 }
         case .classification:
-            guard let cls = raw["cls"] else {
-                throw DataCompError(
-                    .missingMember, "sample \(raw.key) has no cls label", path: shard, position: position)
+            if readsLabels {
+                guard let cls = raw["cls"] else {
+                    throw DataCompError(
+                        .missingMember, "sample \(raw.key) has no cls label", path: shard, position: position)
+                }
+                let text = PythonText.strip(String(decoding: cls, as: UTF8.self))
+                guard let label = Int(text), label >= 0 else {
+                    throw DataCompError(
+                        .invalidFormat,
+                        "sample \(raw.key) has the label \"\(text.prefix(20))\"; cls must be a non-negative decimal integer",
+                        path: shard, position: position)
+                }
+                guard label < classNameLineCount else {
+                    throw DataCompError(
+                        .invalidArgument,
+                        "sample \(raw.key) has label \(label) but classnames.txt has \(classNameLineCount) lines; the labels and the class names do not belong together",
+                        path: shard, position: position)
+                }
+                sample.label = label
             }
-            let text = PythonText.strip(String(decoding: cls, as: UTF8.self))
-            guard let label = Int(text), label >= 0 else {
-                throw DataCompError(
-                    .invalidFormat,
-                    "sample \(raw.key) has the label \"\(text.prefix(20))\"; cls must be a non-negative decimal integer",
-                    path: shard, position: position)
-            }
-            guard label < classNameLineCount else {
-                throw DataCompError(
-                    .invalidArgument,
-                    "sample \(raw.key) has label \(label) but classnames.txt has \(classNameLineCount) lines; the labels and the class names do not belong together",
-                    path: shard, position: position)
-            }
-            sample.label = label
             if readsMetadata {
                 guard let npy = raw["npy"] else {
                     throw DataCompError(

@@ -42,17 +42,13 @@ public struct EvaluationSuite: Sendable {
     ///
     /// - Parameter task: The task.
     /// - Returns: The evaluator, reading the task's eval set folder.
-    /// - Throws: `DataCompError` when the folder is missing or unreadable, or for the
-    ///   unscored FairFace and UTKFace, which are not implemented.
+    /// - Throws: `DataCompError` when the folder is missing or unreadable.
     public func evaluator(for task: EvaluationTask) throws -> any Evaluator {
         switch task.kind {
         case .association:
             return try WinoGAViLEvaluator(task: task, directory: directory(of: task))
         case .demographic:
-            throw DataCompError(
-                .unsupportedFormat,
-                "\(task.name) is computed by DataComp but never scored; its demographic metrics are not implemented here. Leave it out of --tasks"
-            )
+            return FairFaceEvaluator(task: task, evaluationSet: try EvaluationSet(directory: directory(of: task)))
         case .retrieval:
             return ZeroShotRetrievalEvaluator(
                 task: task, evaluationSet: try EvaluationSet(directory: directory(of: task)))

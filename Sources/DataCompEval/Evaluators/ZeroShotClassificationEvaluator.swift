@@ -197,18 +197,12 @@ struct ClassificationOutcome: Sendable {
         return metrics
     }
 
-    /// WILDS' `standard_group_eval`: `<name>_avg`, then `<name>_<field>:<g>` and
-    /// `count_<field>:<g>` per group, then `<name>_wg`.
+    /// WILDS' `standard_group_eval` grouped by one field: `<name>_avg`, then
+    /// `<name>_<field>:<g>` and `count_<field>:<g>` per group, then `<name>_wg`.
     private static func groupEvaluation(
         into metrics: inout EvaluationMetrics, name: String, field: String, correct: [Bool], codes: [Int]
     ) throws {
-        let grouped = try GroupedAccuracy(correct: correct, groups: codes)
-        metrics["\(name)_avg"] = grouped.average
-        for (code, group) in grouped.groups.enumerated() {
-            metrics["\(name)_\(field):\(code)"] = group.value
-            metrics["count_\(field):\(code)"] = Double(group.count)
-        }
-        metrics["\(name)_wg"] = grouped.worst
+        try CombinatorialGrouping(fields: [(field, codes)]).evaluate(into: &metrics, name: name, correct: correct)
     }
 
     /// Metadata column `index` of every sample.

@@ -17,9 +17,11 @@ public struct GroupedAccuracy: Sendable, Hashable {
     /// - Parameters:
     ///   - correct: Each sample's correctness.
     ///   - codes: Each sample's group code (a metadata value).
+    ///   - groupCount: The number of groups, at least `max(codes) + 1` (the default): WILDS'
+    ///     `CombinatorialGrouper` over several fields has the product of their cardinalities.
     /// - Throws: `DataCompError` with code `invalidArgument` for a negative code (WILDS
-    ///   refuses them too) or mismatched lengths.
-    public init(correct: [Bool], groups codes: [Int]) throws {
+    ///   refuses them too), a `groupCount` below `max(codes) + 1`, or mismatched lengths.
+    public init(correct: [Bool], groups codes: [Int], groupCount: Int? = nil) throws {
         guard correct.count == codes.count else {
             throw DataCompError(
                 .rowCountMismatch,
@@ -29,7 +31,11 @@ public struct GroupedAccuracy: Sendable, Hashable {
             throw DataCompError(
                 .invalidArgument, "group code \(negative) is negative; WILDS groups are the codes 0 ... max")
         }
-        let groupCount = (codes.max() ?? -1) + 1
+        let groupCount = groupCount ?? (codes.max() ?? -1) + 1
+        guard groupCount >= (codes.max() ?? -1) + 1 else {
+            throw DataCompError(
+                .invalidArgument, "group code \(codes.max() ?? 0) is beyond the \(groupCount) groups")
+        }
         var hits = [Int](repeating: 0, count: groupCount)
         var counts = [Int](repeating: 0, count: groupCount)
         for (isCorrect, code) in zip(correct, codes) {

@@ -87,6 +87,7 @@ import _DataCompTestSupport
         if name.contains("retrieval_recall") || name.hasPrefix("mean_recall") { return "retrieval" }
         if name.hasPrefix("jaccard") || name.hasPrefix("avg_jaccard") { return "winogavil" }
         if name.hasPrefix("count_") { return "group counts" }
+        if ["acc_race", "acc_gender", "acc_age", "toxicity"].contains(where: name.hasPrefix) { return "fairface" }
         if name.contains(":") || name.hasSuffix("_wg") || name.hasPrefix("acc_worst") || name.hasSuffix("_avg") {
             return "group accuracy"
         }
