@@ -18,9 +18,19 @@ struct Train: AsyncParsableCommand {
     )
 
     @Option(
+        help: """
+            A fixed budget: DataComp's debug, small, medium, large, xlarge (model, batch, lr, warmup, \
+            samples seen, β₂ as scale_configs.py, steps with OpenCLIP's rounding) or the CPU scales \
+            mini and mini-teacher. Explicit flags override its values.
+            """)
+    var scale: String?
+
+    @Option(
         name: [.customLong("model-config"), .customLong("model_config"), .customLong("model")],
-        help: "An OpenCLIP model-config JSON file or a built-in name (mini-RN, mini-ViT, ViT-B-32, …).")
-    var modelConfig: String
+        help:
+            "An OpenCLIP model-config JSON file or a built-in name (mini-RN, mini-ViT, ViT-B-32, …); default: the scale's."
+    )
+    var modelConfig: String?
 
     @Option(name: [.customLong("data-dir"), .customLong("data_dir")], help: "Folders of shards, joined with ::.")
     var dataDirectory: String
@@ -37,22 +47,24 @@ struct Train: AsyncParsableCommand {
     @Flag(help: "Continue from OUTPUT/checkpoints/state.safetensors.")
     var resume = false
 
-    @Option(name: [.customLong("batch-size"), .customLong("batch_size")], help: "Samples per step.")
-    var batchSize = 64
+    @Option(
+        name: [.customLong("batch-size"), .customLong("batch_size")],
+        help: "Samples per step (default: the scale's, or 64).")
+    var batchSize: Int?
 
-    @Option(help: "Optimizer steps in all.")
-    var steps: Int
+    @Option(help: "Optimizer steps in all (default: the scale's).")
+    var steps: Int?
 
-    @Option(help: "The peak learning rate.")
-    var lr = 5e-4
+    @Option(help: "The peak learning rate (default: the scale's, or 5e-4).")
+    var lr: Double?
 
-    @Option(help: "Linear warmup steps.")
-    var warmup = 0
+    @Option(help: "Linear warmup steps (default: the scale's, or 0).")
+    var warmup: Int?
 
     @Option(
         name: [.customLong("weight-decay"), .customLong("weight_decay"), .customLong("wd")],
-        help: "AdamW's weight decay.")
-    var weightDecay = 0.2
+        help: "AdamW's weight decay (default: the scale's, or 0.2).")
+    var weightDecay: Double?
 
     @Option(help: "AdamW's β₁.")
     var beta1: Double?
@@ -88,11 +100,22 @@ struct Train: AsyncParsableCommand {
     var vocabulary: String?
 
     func validate() throws {
-        guard batchSize >= 2 else {
+        guard scale != nil || modelConfig != nil else {
+            throw ValidationError(
+                "give --scale NAME or --model-config FILE (or both: the config replaces the scale's model)")
+        }
+        guard scale != nil || steps != nil else {
+            throw ValidationError("--steps is needed without --scale")
+        }
+        if let scale, (try? TrainingScale.named(scale)) == nil {
+            throw ValidationError(
+                "unknown --scale \(scale); use one of \(TrainingScale.all.map(\.name).joined(separator: ", "))")
+        }
+        guard (batchSize ?? 2) >= 2 else {
             throw ValidationError("--batch-size must be at least 2 (the loss contrasts pairs)")
         }
-        guard steps > 0 else { throw ValidationError("--steps must be positive") }
-        guard warmup >= 0, lr > 0, weightDecay >= 0 else {
+        guard (steps ?? 1) > 0 else { throw ValidationError("--steps must be positive") }
+        guard (warmup ?? 0) >= 0, (lr ?? 1) > 0, (weightDecay ?? 0) >= 0 else {
             throw ValidationError("--warmup, --lr and --weight-decay must be non-negative")
         }
         guard numWorkers > 0, checkpointInterval > 0 else {
@@ -101,25 +124,31 @@ struct Train: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let budget = try scale.map(TrainingScale.named)
+        let modelName = modelConfig ?? budget?.model ?? ""
         let configuration =
-            FileManager.default.fileExists(atPath: modelConfig)
-            ? try CLIPConfiguration(contentsOfFile: modelConfig) : try CLIPConfiguration.named(modelConfig)
+            FileManager.default.fileExists(atPath: modelName)
+            ? try CLIPConfiguration(contentsOfFile: modelName) : try CLIPConfiguration.named(modelName)
         let parameters =
             try `init`.map { try CLIPParameters(contentsOfFile: $0, configuration: configuration) }
             ?? CLIPParameters(initializingFor: configuration, seed: seed)
         let resolver = AssetResolver.commandLine()
         let tokenizer = try CLIPTokenizer(
             vocabularyAt: try resolver.path(for: .clipVocabulary, explicitPath: vocabulary))
-        var training = TrainingConfiguration(
-            for: configuration, batchSize: batchSize, steps: steps, warmupSteps: warmup, seed: seed)
-        training.learningRate = lr
-        training.weightDecay = weightDecay
+        var training =
+            budget?.trainingConfiguration(for: configuration, seed: seed)
+            ?? TrainingConfiguration(for: configuration, batchSize: 64, steps: 1, warmupSteps: 0, seed: seed)
+        if let batchSize { training.batchSize = batchSize }
+        if let steps { training.steps = steps }
+        if let warmup { training.warmupSteps = warmup }
+        if let lr { training.learningRate = lr }
+        if let weightDecay { training.weightDecay = weightDecay }
         if let beta1 { training.beta1 = beta1 }
         if let beta2 { training.beta2 = beta2 }
         if let eps { training.epsilon = eps }
         training.gradientClipNorm = gradClipNorm
         training.sequential = sequential
-        training.augments = !noAugment
+        if noAugment { training.augments = false }
         training.checkpointInterval = checkpointInterval
         let trainer = CPUTrainer(
             configuration: configuration, initialParameters: parameters, tokenizer: tokenizer, training: training,

@@ -104,4 +104,33 @@ import _DataCompTestSupport
             try Data(contentsOf: URL(fileURLWithPath: killed + "/checkpoints/epoch_latest.safetensors"))
                 == Data(contentsOf: URL(fileURLWithPath: whole + "/checkpoints/epoch_latest.safetensors")))
     }
+
+    @Test("--scale mini sets the model and recipe; explicit flags override it; unknown scales are refused")
+    func scale() throws {
+        let folder = try Fixtures.temporaryDirectory("train-scale")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = try Self.writeShards(in: folder, count: 32)
+        let output = folder.appendingPathComponent("run").path
+        let run = try CommandRunner.run([
+            "train", "--scale", "mini", "--data-dir", data, "--output-dir", output, "--steps", "2", "--batch-size", "8",
+            "--num-workers", "1",
+        ])
+        #expect(run.status == 0, "\(run.standardError)")
+        let log = try String(contentsOfFile: output + "/train_log.jsonl", encoding: .utf8).split(separator: "\n")
+        #expect(log.count == 2)
+        // The mini scale's lr 2e-3 and warmup of 10% of its 468 steps (46): step 0 runs at 2e-3 / 46.
+        let lr = try JSONValue(parsing: String(log[0]))["lr"]?.doubleValue ?? 0
+        #expect(abs(lr - 2e-3 / 46) < 1e-12)
+        // The mini-RN model: its checkpoint has the ModifiedResNet stem.
+        let checkpoint = try SafetensorsFile(path: output + "/checkpoints/epoch_latest.safetensors")
+        #expect(checkpoint.info(named: "visual.conv1.weight") != nil)
+        #expect(checkpoint.info(named: "visual.attnpool.c_proj.weight") != nil)
+
+        let unknown = try CommandRunner.run(["train", "--scale", "huge", "--data-dir", data, "--output-dir", output])
+        #expect(unknown.status != 0)
+        #expect(unknown.standardError.contains("mini-teacher"))
+        let neither = try CommandRunner.run(["train", "--data-dir", data, "--output-dir", output, "--steps", "2"])
+        #expect(neither.status != 0)
+        #expect(neither.standardError.contains("--scale"))
+    }
 }
