@@ -5,8 +5,9 @@ import Foundation
 /// decoded, transformed (training augmentation or the evaluation transform) and tokenized, in
 /// parallel.
 ///
-/// The data is one or more folders (DataComp's `train.py` joins several with `::`), each holding
-/// `*.tar` shards (the resharder's output folders work as they are). The sample order is a
+/// The data is one or more folders (DataComp's `train.py` joins several with `::`), whose shards
+/// are found as `train.py` finds them (``TrainingShards``: numbered `*.tar` groups, resharder
+/// output folders by their `meta.json`, sub-folders). The sample order is a
 /// function of the seed alone: in order with `sequential`, otherwise a seeded permutation of all
 /// samples for each pass over the data. A batch is the next `batchSize` readable samples from a
 /// ``Position``; samples whose image cannot be decoded are skipped and counted, as OpenCLIP's
@@ -70,7 +71,8 @@ public struct TrainingDataLoader: Sendable {
     /// Opens the shards of one or more data folders.
     ///
     /// - Parameters:
-    ///   - dataDirectories: Folders of `*.tar` shards (a single string may join several with `::`).
+    ///   - dataDirectories: Data folders or `.tar` files (a single string may join several with
+    ///     `::`), read as ``TrainingShards``.
     ///   - preprocessor: The image transform (the model's size and normalisation).
     ///   - tokenizer: The caption tokenizer.
     ///   - contextLength: Tokens per caption (the model's `context_length`).
@@ -87,20 +89,7 @@ public struct TrainingDataLoader: Sendable {
         concurrency: ConcurrencyBudget = .machine
     ) throws {
         precondition(batchSize > 0, "batch size must be positive")
-        var shards: [String] = []
-        for directory in dataDirectories.flatMap({ $0.components(separatedBy: "::") }) where !directory.isEmpty {
-            guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
-                throw DataCompError(.fileNotFound, "no data folder here", path: directory)
-            }
-            let tars = names.filter { $0.hasSuffix(".tar") }.sorted()
-            guard !tars.isEmpty else {
-                throw DataCompError(
-                    .fileNotFound,
-                    "the folder has no .tar shards (webdataset, as img2dataset or the resharder writes them)",
-                    path: directory)
-            }
-            shards += tars.map { directory + "/" + $0 }
-        }
+        let shards = try TrainingShards(dataDirectories: dataDirectories).paths
         var samples: [Sample] = []
         for shard in shards {
             var reader = try WebDatasetShardReader(path: shard)
