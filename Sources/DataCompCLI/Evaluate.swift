@@ -20,7 +20,7 @@ struct Evaluate: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "The model weights (.safetensors with OpenCLIP's parameter names).")
+    @Option(help: "The model weights: .safetensors with OpenCLIP's parameter names, or an OpenCLIP .pt checkpoint.")
     var checkpoint: String
 
     @Option(
@@ -71,12 +71,6 @@ struct Evaluate: AsyncParsableCommand {
         let configuration =
             FileManager.default.fileExists(atPath: modelConfig)
             ? try CLIPConfiguration(contentsOfFile: modelConfig) : try CLIPConfiguration.named(modelConfig)
-        guard checkpoint.hasSuffix(".safetensors") else {
-            throw DataCompError(
-                .unsupportedFormat,
-                "the checkpoint must be a .safetensors file with OpenCLIP's parameter names (convert a .pt state_dict with safetensors.torch.save_file)",
-                path: checkpoint)
-        }
         let parameters = try CLIPParameters(contentsOfFile: checkpoint, configuration: configuration)
         try checkSameModel(configuration)
         let resolver = AssetResolver.commandLine()

@@ -193,34 +193,73 @@ public struct CLIPParameters: Sendable {
         }
     }
 
-    /// Reads OpenCLIP-named parameters from a safetensors file (a leading `module.` is stripped,
-    /// as OpenCLIP's loader does).
+    /// Reads OpenCLIP-named parameters from a checkpoint.
+    ///
+    /// The checkpoint is a `.safetensors` file, or a `torch.save` file (`.pt`, `.pth`, `.bin`) such as OpenCLIP's `epoch_latest.pt`, whose
+    /// `state_dict` (or the whole file, when it is a state dict) is read by Core's restricted
+    /// pickle reader, which never runs code from the file. A leading `module.` (DDP) is
+    /// stripped, as OpenCLIP's loader does.
     ///
     /// - Parameters:
-    ///   - path: The `.safetensors` file.
+    ///   - path: The checkpoint.
     ///   - configuration: The model config.
-    /// - Throws: `DataCompError` naming the file and the first missing or mismatched parameter.
+    /// - Throws: `DataCompError` naming the file and the first missing or mismatched parameter,
+    ///   or what reading the file throws (a disallowed pickle global included).
     public init(contentsOfFile path: String, configuration: CLIPConfiguration) throws {
         let (tensors, counters): ([String: Tensor], [String: Int64]) = try DataCompError.attributing(to: path) {
-            let file = try SafetensorsFile(path: path)
-            var tensors: [String: Tensor] = [:]
-            var counters: [String: Int64] = [:]
-            for info in file.tensors {
-                let name = info.name.hasPrefix("module.") ? String(info.name.dropFirst("module.".count)) : info.name
-                if name.hasSuffix(".num_batches_tracked"), info.dataType == .int64 {
-                    counters[name] = try file.int64Values(named: info.name).first ?? 0
-                }
-                guard info.dataType == .float32 || info.dataType == .float16 || info.dataType == .bfloat16 else {
-                    continue
-                }
-                tensors[name] = try file.tensor(named: info.name)
-            }
-            return (tensors, counters)
+            path.hasSuffix(".safetensors") ? try Self.readSafetensors(path) : try Self.readTorchCheckpoint(path)
         }
         do {
             try self.init(tensors: tensors, counters: counters, configuration: configuration)
         } catch let error as DataCompError {
             throw error.naming(path)
         }
+    }
+
+    private static func strippingModule(_ name: String) -> String {
+        name.hasPrefix("module.") ? String(name.dropFirst("module.".count)) : name
+    }
+
+    private static func readSafetensors(_ path: String) throws -> ([String: Tensor], [String: Int64]) {
+        let file = try SafetensorsFile(path: path)
+        var tensors: [String: Tensor] = [:]
+        var counters: [String: Int64] = [:]
+        for info in file.tensors {
+            let name = strippingModule(info.name)
+            if name.hasSuffix(".num_batches_tracked"), info.dataType == .int64 {
+                counters[name] = try file.int64Values(named: info.name).first ?? 0
+            }
+            guard info.dataType == .float32 || info.dataType == .float16 || info.dataType == .bfloat16 else {
+                continue
+            }
+            tensors[name] = try file.tensor(named: info.name)
+        }
+        return (tensors, counters)
+    }
+
+    private static func readTorchCheckpoint(_ path: String) throws -> ([String: Tensor], [String: Int64]) {
+        let checkpoint = try TorchCheckpoint(contentsOfFile: path)
+        let stateDict = checkpoint.root["state_dict"] ?? checkpoint.root
+        guard case .dictionary(let entries) = stateDict else {
+            throw DataCompError(
+                .invalidFormat,
+                "the file holds a \(stateDict.kindName), not a state dict or a checkpoint with a state_dict",
+                path: path)
+        }
+        var tensors: [String: Tensor] = [:]
+        var counters: [String: Int64] = [:]
+        for (key, value) in entries {
+            guard let rawName = key.stringValue, let array = value.arrayValue else { continue }
+            let name = strippingModule(rawName)
+            switch array.dataType {
+            case .int64 where name.hasSuffix(".num_batches_tracked"):
+                counters[name] = try array.scalars(as: Int64.self).first ?? 0
+            case .float32, .float16, .float64:
+                tensors[name] = try Tensor(array)
+            default:
+                continue
+            }
+        }
+        return (tensors, counters)
     }
 }
