@@ -6,14 +6,17 @@ import Foundation
 struct Train: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a CLIP model on webdataset shards with OpenCLIP's recipe, natively on the CPU.",
+        abstract: "Train a CLIP model with OpenCLIP's recipe: natively on the CPU, or by launching OpenCLIP on GPUs.",
         discussion: """
             Reads image-text samples (jpg/png/webp + txt) from the .tar shards of --data-dir (several \
             folders joined with ::, as DataComp's train.py), and trains with OpenCLIP's ClipLoss, AdamW \
             (its parameter groups) and cosine schedule. Writes OUTPUT/train_log.jsonl (step, loss, lr, \
             logit_scale, samples_per_second), OUTPUT/loss.svg and OUTPUT/checkpoints/ \
             (epoch_latest.safetensors with OpenCLIP's names, and state.safetensors); --resume continues \
-            a killed run on the same trajectory.
+            a killed run on the same trajectory. --scale sets DataComp's fixed budget (or a CPU scale). \
+            With --backend openclip, OpenCLIP itself trains with the arguments DataComp's train.py \
+            passes for the scale (torchrun on this machine, or an sbatch script with --slurm-nodes) \
+            and its epoch_latest.pt is converted to OUTPUT/NAME/checkpoints/epoch_latest.safetensors.
             """
     )
 
@@ -99,7 +102,66 @@ struct Train: AsyncParsableCommand {
     @Option(help: "The CLIP BPE vocabulary (default: the asset cache).")
     var vocabulary: String?
 
+    @Option(
+        help: """
+            native (this machine's CPU) or openclip: launch OpenCLIP's training with DataComp's \
+            arguments for --scale (torchrun here, or a SLURM script with --slurm-nodes), then convert \
+            its epoch_latest.pt.
+            """)
+    var backend = "native"
+
+    @Option(
+        name: [.customLong("exp-name"), .customLong("exp_name")],
+        help: "openclip: the run's name (default SCALE_scale).")
+    var expName: String?
+
+    @Option(help: "openclip: OpenCLIP's --precision (DataComp's default amp; amp_bfloat16 for xlarge).")
+    var precision = "amp"
+
+    @Option(help: "openclip: data-loader workers per GPU.")
+    var workers = 4
+
+    @Option(
+        name: [.customLong("num-checkpoints"), .customLong("num_checkpoints")],
+        help: "openclip: epochs, each ending with a checkpoint.")
+    var numCheckpoints = 5
+
+    @Option(name: [.customLong("accum-freq"), .customLong("accum_freq")], help: "openclip: gradient accumulation.")
+    var accumFreq = 1
+
+    @Option(
+        name: [.customLong("data-weights"), .customLong("data_weights")],
+        help: "openclip: sampling weights of the :: joined data folders, joined with ::.")
+    var dataWeights: String?
+
+    @Option(help: "openclip: GPUs (torchrun processes) per node.")
+    var gpus = 1
+
+    @Option(
+        name: [.customLong("slurm-nodes"), .customLong("slurm_nodes")],
+        help: "openclip: write OUTPUT/NAME/train.sbatch for this many nodes instead of running torchrun.")
+    var slurmNodes: Int?
+
+    @Flag(help: "openclip with --slurm-nodes: submit the script with sbatch --wait and convert the result.")
+    var submit = false
+
+    @Option(
+        help:
+            "openclip: how torchrun is started (default torchrun; for example \"/env/bin/python -m torch.distributed.run\")."
+    )
+    var torchrun = "torchrun"
+
     func validate() throws {
+        guard ["native", "openclip"].contains(backend) else {
+            throw ValidationError("--backend is native or openclip")
+        }
+        if backend == "openclip" {
+            guard scale != nil else { throw ValidationError("--backend openclip needs --scale") }
+            guard gpus > 0, workers > 0, numCheckpoints > 0, accumFreq > 0, (slurmNodes ?? 1) > 0 else {
+                throw ValidationError(
+                    "--gpus, --workers, --num-checkpoints, --accum-freq and --slurm-nodes must be positive")
+            }
+        }
         guard scale != nil || modelConfig != nil else {
             throw ValidationError(
                 "give --scale NAME or --model-config FILE (or both: the config replaces the scale's model)")
@@ -124,6 +186,7 @@ struct Train: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if backend == "openclip" { return try await runOpenCLIP() }
         let budget = try scale.map(TrainingScale.named)
         let modelName = modelConfig ?? budget?.model ?? ""
         let configuration =
@@ -160,5 +223,34 @@ struct Train: AsyncParsableCommand {
         print(
             "trained steps \(summary.firstStep)..<\(summary.steps): final loss \(last); \(summary.skippedSamples) samples skipped; checkpoint \(summary.checkpointPath)"
         )
+    }
+
+    /// `--backend openclip`: DataComp's train.py arguments for OpenCLIP.
+    private func runOpenCLIP() async throws {
+        var trainer = OpenCLIPTrainer(
+            scale: try TrainingScale.named(scale ?? ""),
+            launch: slurmNodes.map { .slurm(nodes: $0, gpusPerNode: gpus, cpusPerTask: workers + 2, submit: submit) }
+                ?? .torchrun(command: torchrun.split(separator: " ").map(String.init), processesPerNode: gpus))
+        if let modelConfig {
+            trainer.modelConfiguration =
+                FileManager.default.fileExists(atPath: modelConfig)
+                ? try CLIPConfiguration(contentsOfFile: modelConfig) : try CLIPConfiguration.named(modelConfig)
+        }
+        trainer.experimentName = expName
+        trainer.precision = precision
+        trainer.workers = workers
+        trainer.checkpoints = numCheckpoints
+        trainer.seed = Int(seed)
+        trainer.accumulation = accumFreq
+        trainer.gradientClipNorm = gradClipNorm
+        trainer.dataWeights = dataWeights?.components(separatedBy: "::")
+        let summary = try await trainer.train(
+            dataDirectories: [dataDirectory], outputDirectory: outputDirectory, resume: resume,
+            progress: TerminalProgressReporter())
+        if summary.checkpointPath.hasSuffix(".sbatch") {
+            print("wrote \(summary.checkpointPath); submit it with sbatch (or rerun with --submit)")
+        } else {
+            print("OpenCLIP trained \(summary.steps) steps; checkpoint \(summary.checkpointPath)")
+        }
     }
 }

@@ -7,31 +7,7 @@ import _DataCompTestSupport
 @Suite struct TrainCommandTests {
     /// Shards of `count` 24×24 JPEGs whose colour its caption names.
     static func writeShards(in folder: URL, count: Int) throws -> String {
-        let colours: [(String, [UInt8])] = [
-            ("red", [220, 30, 30]), ("green", [30, 200, 40]), ("blue", [30, 40, 220]), ("yellow", [230, 220, 40]),
-        ]
-        let data = folder.appendingPathComponent("shards")
-        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
-        for shard in 0..<2 {
-            var samples: [WebDatasetSample] = []
-            for index in stride(from: shard, to: count, by: 2) {
-                let (name, rgb) = colours[index % colours.count]
-                let pixels: [UInt8] = (0..<(24 * 24)).flatMap { position -> [UInt8] in
-                    rgb.map { UInt8(clamping: Int($0) + (position * 7 + index) % 21 - 10) }
-                }
-                let jpeg = try Image(width: 24, height: 24, mode: .rgb, pixels: pixels).jpegData(quality: 90)
-                samples.append(
-                    WebDatasetSample(
-                        key: String(format: "%09d", index),
-                        members: [
-                            .init(fileExtension: "jpg", bytes: MemberBytes(jpeg)),
-                            .init(fileExtension: "txt", bytes: MemberBytes(utf8: "a \(name) square")),
-                        ]))
-            }
-            try WebDatasetTarWriter.write(
-                samples, to: data.appendingPathComponent(String(format: "%08d.tar", shard)).path)
-        }
-        return data.path
+        try TrainingShardFixtures.write(in: folder, count: count)
     }
 
     static func arguments(data: String, output: String, steps: Int = 8, extra: [String] = []) -> [String] {
@@ -132,5 +108,29 @@ import _DataCompTestSupport
         let neither = try CommandRunner.run(["train", "--data-dir", data, "--output-dir", output, "--steps", "2"])
         #expect(neither.status != 0)
         #expect(neither.standardError.contains("--scale"))
+    }
+
+    @Test("--backend openclip --slurm-nodes writes DataComp's sbatch script for the scale without running anything")
+    func openCLIPScript() throws {
+        let folder = try Fixtures.temporaryDirectory("train-openclip")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = try Self.writeShards(in: folder, count: 8)
+        let output = folder.appendingPathComponent("runs").path
+        let run = try CommandRunner.run([
+            "train", "--backend", "openclip", "--scale", "small", "--data_dir", data, "--output_dir", output,
+            "--slurm-nodes", "2", "--gpus", "4", "--exp_name", "my_run", "--seed", "3",
+        ])
+        #expect(run.status == 0, "\(run.standardError)")
+        let script = try String(contentsOfFile: output + "/my_run/train.sbatch", encoding: .utf8)
+        #expect(script.contains("#SBATCH --nodes=2"))
+        #expect(script.contains("--batch-size 512 --epochs 5 --lr 0.0005"))
+        #expect(script.contains("--train-data \(data)/{00000000..00000001}.tar"))
+        #expect(script.contains("--name my_run --seed 3"))
+        #expect(run.standardOutput.contains("train.sbatch"))
+        let noScale = try CommandRunner.run([
+            "train", "--backend", "openclip", "--model-config", "mini-RN", "--data-dir", data, "--output-dir", output,
+        ])
+        #expect(noScale.status != 0)
+        #expect(noScale.standardError.contains("--scale"))
     }
 }

@@ -36,6 +36,7 @@ public struct DataCompError: Error, Sendable, CustomStringConvertible {
             case imageEncodingFailed
             case missingAsset
             case checksumMismatch
+            case externalToolFailed
         }
 
         private let representation: Representation
@@ -85,6 +86,9 @@ public struct DataCompError: Error, Sendable, CustomStringConvertible {
         public static let missingAsset = Code(.missingAsset)
         /// A file's SHA-256 differs from the expected one.
         public static let checksumMismatch = Code(.checksumMismatch)
+        /// A program this package launched (OpenCLIP's trainer, `sbatch`) could not start or
+        /// exited with a failure; the message gives its command and the end of its output.
+        public static let externalToolFailed = Code(.externalToolFailed)
 
         /// The code's name, for example `truncatedFile`.
         public var description: String { representation.rawValue }

@@ -23,6 +23,9 @@ public struct TrainingShards: Sendable, Hashable {
     public let patterns: [String]
     /// The shard files the patterns expand to, in order.
     public let paths: [String]
+    /// How many of the patterns each data folder gave, in the order of the folders (DataComp
+    /// repeats a folder's `--data_weights` entry once per pattern).
+    public let groupCounts: [Int]
 
     /// The `--train-data` value DataComp passes to OpenCLIP: the patterns joined with `::`.
     public var openCLIPTrainData: String { patterns.joined(separator: "::") }
@@ -37,6 +40,7 @@ public struct TrainingShards: Sendable, Hashable {
     public init(dataDirectories: [String]) throws {
         var patterns: [String] = []
         var paths: [String] = []
+        var groupCounts: [Int] = []
         for directory in dataDirectories.flatMap({ $0.components(separatedBy: "::") }) where !directory.isEmpty {
             let found = try Self.shards(of: directory)
             guard !found.patterns.isEmpty else {
@@ -47,12 +51,14 @@ public struct TrainingShards: Sendable, Hashable {
             }
             patterns += found.patterns
             paths += found.paths
+            groupCounts.append(found.patterns.count)
         }
         guard !paths.isEmpty else {
             throw DataCompError(.invalidArgument, "no data folder given")
         }
         self.patterns = patterns
         self.paths = paths
+        self.groupCounts = groupCounts
     }
 
     /// `get_input_shards` for one folder or `.tar` file.
