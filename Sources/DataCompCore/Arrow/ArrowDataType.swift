@@ -2,7 +2,7 @@
 ///
 /// Nested types carry their child fields. Dates, times, timestamps and durations are read as
 /// the integers they are stored as (days or ticks since the Unix epoch, ticks since midnight),
-/// in ``ArrowValue/int(_:)``.
+/// in ``ArrowValue/int(_:)``. A dictionary-encoded field has the type of its values.
 public indirect enum ArrowDataType: Sendable, Hashable {
     /// Every value is null (no storage).
     case null

@@ -4,9 +4,10 @@
 /// Opening maps the file, reads the schema and every record batch, and checks them all: buffer
 /// bounds, offsets, null counts, text encoding and row counts. Values are decoded only when
 /// read, from the mapping; the record batches read as one table. Uncompressed and
-/// ZSTD-compressed bodies are read; LZ4-compressed bodies, dictionary-encoded fields and the
-/// types outside ``ArrowDataType`` are refused with an `unsupportedFormat` error that says how
-/// to re-save the file.
+/// ZSTD-compressed bodies are read, and dictionary-encoded fields read as their values (with
+/// the dictionary in force for each batch). LZ4-compressed bodies, dictionary deltas, nested
+/// dictionaries and the types outside ``ArrowDataType`` are refused with an `unsupportedFormat`
+/// error that says how to re-save the file.
 ///
 /// ```swift
 /// let file = try ArrowIPCFile(path: "hf_cache/mscoco/test/data-00000-of-00001.arrow")

@@ -191,6 +191,31 @@ private func readEverything(_ file: ArrowIPCFile) -> Int {
         _ = openError(bytes, code: .corruptData, messageContains: "'ids.item'")
     }
 
+    @Test("A dictionary index outside the dictionary is corruptData naming the value")
+    func dictionaryIndexOutOfRange() throws {
+        let original = try Fixtures.bytes("arrow/dictionary.arrow_file")
+        let file = try ArrowIPCFile(bytes: original, path: "good.arrow")
+        // The uint32 indices of column `code` (dictionary [7, -1, 2**40]); 0xFF is past the end.
+        let codes = try file.column(named: "code")
+        #expect(codes.allSatisfy { [.null, .int(7), .int(-1), .int(1 << 40)].contains($0) })
+        var found = false
+        for start in 0..<(original.count - 4) where !found {
+            var bytes = original
+            guard bytes[start..<(start + 4)].elementsEqual(littleEndian([UInt32(2)])) else { continue }
+            bytes[start] = 0xFF
+            // Other 2s in the file are lengths and offsets; only an index gives this message.
+            do {
+                _ = try ArrowIPCFile(bytes: bytes, path: "bad.arrow")
+            } catch let error as DataCompError where error.message.contains("index 255 of a 3-value dictionary") {
+                #expect(error.code == .corruptData)
+                #expect(error.message.contains("'code'"))
+                #expect(error.position == .offset(start))
+                found = true
+            } catch {}
+        }
+        #expect(found)
+    }
+
     @Test("A buffer outside the message body is corruptData")
     func bufferOutsideTheBody() throws {
         var bytes = try Fixtures.bytes(tiny)
@@ -214,9 +239,9 @@ private func readEverything(_ file: ArrowIPCFile) -> Int {
     }
 
     @Test(
-        "Dictionary-encoded and decimal fields are unsupportedFormat naming the field",
+        "Dictionary deltas and decimal fields are unsupportedFormat naming what to change",
         arguments: [
-            ("dictionary.arrow", "'label' is dictionary-encoded"),
+            ("dictionary_delta.arrow", "dictionary batch 1 is a delta"),
             ("decimal.arrow", "'price' has the Arrow type decimal"),
         ])
     func unsupportedFields(name: String, message: String) throws {
@@ -232,7 +257,8 @@ private func readEverything(_ file: ArrowIPCFile) -> Int {
     func randomizedCorruption() throws {
         let names = [
             "offsets.arrow", "primitives.arrow", "nested.arrow", "hf_datasets.arrow", "nested_zstd.arrow_file",
-            "metadata.arrow_file", "primitives_legacy.arrow", "empty.arrow_file",
+            "metadata.arrow_file", "primitives_legacy.arrow", "empty.arrow_file", "dictionary.arrow",
+            "dictionary.arrow_file", "zstd_stored_buffer.arrow",
         ]
         let originals = try names.map { try Fixtures.bytes("arrow/" + $0) }
         var rng = SplitMix64(seed: 0xA770_C0DE)

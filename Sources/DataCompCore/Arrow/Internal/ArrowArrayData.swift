@@ -2,8 +2,30 @@
 struct ArrowBuffer: Sendable {
     let storage: MappedFile
     let range: Range<Int>
+    /// Where the buffer starts in the file: `range.lowerBound`, or for a decompressed buffer, the
+    /// compressed buffer's start.
+    let fileOffset: Int
+    let isDecompressed: Bool
 
-    static func empty(_ storage: MappedFile) -> ArrowBuffer { ArrowBuffer(storage: storage, range: 0..<0) }
+    /// A range of the file's own mapping.
+    init(file: MappedFile, range: Range<Int>) {
+        storage = file
+        self.range = range
+        fileOffset = range.lowerBound
+        isDecompressed = false
+    }
+
+    /// The decompressed copy of the buffer that starts at `fileOffset` in the file.
+    init(decompressed storage: MappedFile, fileOffset: Int) {
+        self.storage = storage
+        range = 0..<storage.count
+        self.fileOffset = fileOffset
+        isDecompressed = true
+    }
+
+    /// The file offset of byte `byte` of the buffer, for error messages: for a decompressed
+    /// buffer, the start of the compressed one.
+    func filePosition(ofByte byte: Int) -> Int { isDecompressed ? fileOffset : fileOffset + byte }
 
     var count: Int { range.count }
 
@@ -41,6 +63,9 @@ struct ArrowArrayData: Sendable {
     /// Fixed-size values, or the bytes of variable-size values.
     let values: ArrowBuffer?
     let children: [ArrowArrayData]
+    /// For a dictionary-encoded field: the dictionary, and the type of the indices that `values`
+    /// holds (checked to lie inside the dictionary).
+    var dictionary: (values: ArrowDictionary, indexType: ArrowDataType)? = nil
 
     @inline(__always)
     func isNull(_ index: Int) -> Bool {
@@ -64,6 +89,9 @@ struct ArrowArrayData: Sendable {
     /// The value at `index`, in `0..<length`.
     func value(at index: Int) -> ArrowValue {
         if isNull(index) { return .null }
+        if let dictionary, let values {
+            return dictionary.values.data.value(at: Self.index(values, index, as: dictionary.indexType))
+        }
         switch type {
         case .null: return .null
         case .bool: return .bool(values?.bit(index) ?? false)
@@ -102,6 +130,21 @@ struct ArrowArrayData: Sendable {
         }
     }
 
+    /// Dictionary index `index` of `indices`, an array of `type` (a signed or unsigned integer).
+    @inline(__always)
+    static func index(_ indices: ArrowBuffer, _ index: Int, as type: ArrowDataType) -> Int {
+        switch type {
+        case .int8: Int(indices.load(index, as: Int8.self))
+        case .int16: Int(indices.load(index, as: Int16.self))
+        case .int32: Int(indices.load(index, as: Int32.self))
+        case .uint8: Int(indices.load(index, as: UInt8.self))
+        case .uint16: Int(indices.load(index, as: UInt16.self))
+        case .uint32: Int(indices.load(index, as: UInt32.self))
+        case .uint64: Int(truncatingIfNeeded: indices.load(index, as: UInt64.self))
+        default: Int(indices.load(index, as: Int64.self))
+        }
+    }
+
     /// An IEEE half-precision bit pattern as a Float (exact).
     static func widen(_ bits: UInt16) -> Float {
         let sign: Float = bits & 0x8000 != 0 ? -1 : 1
@@ -113,4 +156,11 @@ struct ArrowArrayData: Sendable {
         default: return sign * (1 + mantissa / 1024) * Float(sign: .plus, exponent: exponent - 15, significand: 1)
         }
     }
+}
+
+/// The values of one dictionary batch, shared by the arrays whose indices point into them.
+final class ArrowDictionary: Sendable {
+    let data: ArrowArrayData
+
+    init(_ data: ArrowArrayData) { self.data = data }
 }

@@ -6,30 +6,37 @@
 /// their child; fixed-size lists a validity buffer, then their child; structs a validity
 /// buffer, then their children. Every buffer must lie inside the body, every offset inside the
 /// data it indexes, text must be UTF-8 and the counts must match the schema.
+///
+/// A dictionary-encoded field has a validity and an indices buffer; its indices must point into
+/// the dictionary batch of its id, sent before.
 struct ArrowBatchLoader {
     let file: MappedFile
     let message: ArrowMessage
-    /// The batch's index, for error messages.
-    let batchIndex: Int
+    /// The batch, for error messages ("record batch 3", "dictionary batch 0").
+    let batchName: String
+    private let dictionaries: [Int64: ArrowDictionary]
     private let nodes: FlatVector?
     private let buffers: FlatVector?
     private let isCompressed: Bool
     private var nodeIndex = 0
     private var bufferIndex = 0
 
-    /// Loads the batch; returns its row count and one array per field of `schema`.
-    static func load(file: MappedFile, message: ArrowMessage, batchIndex: Int, schema: ArrowSchema) throws -> (
-        length: Int, columns: [ArrowArrayData]
-    ) {
-        var loader = try ArrowBatchLoader(file: file, message: message, batchIndex: batchIndex)
-        let length = try message.header.scalar(0, Int64.self)
+    /// Loads the `RecordBatch` table `batch` of `message` (its header, or a dictionary batch's
+    /// data); returns its row count and one array per layout.
+    static func load(
+        file: MappedFile, message: ArrowMessage, batch: FlatTable, name: String, layouts: [ArrowFieldLayout],
+        dictionaries: [Int64: ArrowDictionary]
+    ) throws -> (length: Int, columns: [ArrowArrayData]) {
+        var loader = try ArrowBatchLoader(
+            file: file, message: message, batch: batch, name: name, dictionaries: dictionaries)
+        let length = try batch.scalar(0, Int64.self)
         guard length >= 0 else { throw loader.corrupt("declares \(length) rows") }
         var columns: [ArrowArrayData] = []
-        for field in schema.fields {
-            let column = try loader.array(field, path: field.name)
+        for layout in layouts {
+            let column = try loader.array(layout, path: layout.field.name)
             guard column.length == Int(length) else {
                 throw loader.corrupt(
-                    "column '\(field.name)' has \(column.length) values but the batch has \(length) rows")
+                    "column '\(layout.field.name)' has \(column.length) values but the batch has \(length) rows")
             }
             columns.append(column)
         }
@@ -44,11 +51,14 @@ struct ArrowBatchLoader {
         return (Int(length), columns)
     }
 
-    private init(file: MappedFile, message: ArrowMessage, batchIndex: Int) throws {
+    private init(
+        file: MappedFile, message: ArrowMessage, batch header: FlatTable, name: String,
+        dictionaries: [Int64: ArrowDictionary]
+    ) throws {
         self.file = file
         self.message = message
-        self.batchIndex = batchIndex
-        let header = message.header
+        self.batchName = name
+        self.dictionaries = dictionaries
         nodes = try header.vector(1, stride: 16, "the field nodes")
         buffers = try header.vector(2, stride: 16, "the buffers")
         if let compression = try header.table(3, "BodyCompression") {
@@ -57,7 +67,7 @@ struct ArrowBatchLoader {
             guard method == 0 else {
                 throw DataCompError(
                     .unsupportedFormat,
-                    "record batch \(batchIndex) uses the body compression method \(method), which is not supported; "
+                    "\(batchName) uses the body compression method \(method), which is not supported; "
                         + "re-save the file uncompressed (pyarrow: `pa.ipc.IpcWriteOptions(compression=None)`)",
                     position: .offset(message.start))
             }
@@ -66,7 +76,7 @@ struct ArrowBatchLoader {
             case 0:
                 throw DataCompError(
                     .unsupportedFormat,
-                    "record batch \(batchIndex) is compressed with LZ4_FRAME (Feather's default), which is not "
+                    "\(batchName) is compressed with LZ4_FRAME (Feather's default), which is not "
                         + "supported (ZSTD and uncompressed bodies are); re-save the file uncompressed or with ZSTD, "
                         + "for example with pyarrow `feather.write_feather(table, path, compression=\"uncompressed\")` "
                         + "or `ipc.new_file(path, schema, options=ipc.IpcWriteOptions(compression=\"zstd\"))`",
@@ -74,7 +84,7 @@ struct ArrowBatchLoader {
             default:
                 throw DataCompError(
                     .unsupportedFormat,
-                    "record batch \(batchIndex) is compressed with the unknown codec \(codec); re-save the file "
+                    "\(batchName) is compressed with the unknown codec \(codec); re-save the file "
                         + "uncompressed (pyarrow: `pa.ipc.IpcWriteOptions(compression=None)`)",
                     position: .offset(message.start))
             }
@@ -85,7 +95,7 @@ struct ArrowBatchLoader {
 
     private func corrupt(_ message: String, at position: Int? = nil) -> DataCompError {
         DataCompError(
-            .corruptData, "record batch \(batchIndex) \(message); the file is corrupted",
+            .corruptData, "\(batchName) \(message); the file is corrupted",
             position: .offset(position ?? self.message.start))
     }
 
@@ -122,7 +132,7 @@ struct ArrowBatchLoader {
                 at: message.bodyStart)
         }
         let start = message.bodyStart + Int(offset)
-        let raw = ArrowBuffer(storage: file, range: start..<(start + Int(length)))
+        let raw = ArrowBuffer(file: file, range: start..<(start + Int(length)))
         guard isCompressed, length > 0 else { return raw }
         return try decompress(raw, index: index, path: path, what: what)
     }
@@ -136,7 +146,7 @@ struct ArrowBatchLoader {
                     + "fewer than its 8-byte length prefix", at: position)
         }
         let declared = raw.load(0, as: Int64.self)
-        let frame = ArrowBuffer(storage: file, range: (raw.range.lowerBound + 8)..<raw.range.upperBound)
+        let frame = ArrowBuffer(file: file, range: (raw.range.lowerBound + 8)..<raw.range.upperBound)
         if declared == -1 { return frame }
         // The frame must declare the same size (Arrow's writers always do), and no ZSTD frame
         // expands more than 65536-fold (a block of at most 128 KiB costs at least 3 bytes), so a
@@ -156,14 +166,15 @@ struct ArrowBatchLoader {
                 "buffer \(index) (the \(what) of field '\(path)') does not decompress: \(error.message)", at: position)
         }
         let storage = MappedFile(contents: output, path: file.path)
-        return ArrowBuffer(storage: storage, range: 0..<output.count)
+        return ArrowBuffer(decompressed: storage, fileOffset: position)
     }
 
     // MARK: Arrays
 
-    private mutating func array(_ field: ArrowField, path: String) throws -> ArrowArrayData {
+    private mutating func array(_ layout: ArrowFieldLayout, path: String) throws -> ArrowArrayData {
+        let field = layout.field
         let (length, nullCount) = try nextNode(path)
-        if case .null = field.type {
+        if case .null = field.type, layout.dictionary == nil {
             return ArrowArrayData(
                 type: .null, length: length, nullCount: length, validity: nil, offsets: nil, values: nil, children: [])
         }
@@ -171,6 +182,10 @@ struct ArrowBatchLoader {
         let validity = nullCount > 0 ? bitmap : nil
         if let validity {
             try checkValidity(validity, length: length, nullCount: nullCount, path: path)
+        }
+        if let encoding = layout.dictionary {
+            return try dictionaryIndices(
+                field, encoding, length: length, nullCount: nullCount, validity: validity, path: path)
         }
         var offsets: ArrowBuffer?
         var values: ArrowBuffer?
@@ -206,14 +221,14 @@ struct ArrowBatchLoader {
             }
         case .list(let child), .largeList(let child):
             let offsetBuffer = try nextBuffer(path, "offsets")
-            let childData = try array(child, path: path + "." + child.name)
+            let childData = try array(layout.children[0], path: path + "." + child.name)
             let isLarge: Bool
             if case .largeList = field.type { isLarge = true } else { isLarge = false }
             try checkOffsets(offsetBuffer, isLarge: isLarge, length: length, limit: childData.length, path: path)
             offsets = offsetBuffer
             children = [childData]
         case .fixedSizeList(let child, let size):
-            let childData = try array(child, path: path + "." + child.name)
+            let childData = try array(layout.children[0], path: path + "." + child.name)
             let (needed, overflow) = length.multipliedReportingOverflow(by: size)
             guard !overflow, childData.length >= needed else {
                 throw corrupt(
@@ -221,9 +236,10 @@ struct ArrowBatchLoader {
                 )
             }
             children = [childData]
-        case .struct(let fields):
-            for child in fields {
-                let childData = try array(child, path: path + "." + child.name)
+        case .struct:
+            for childLayout in layout.children {
+                let child = childLayout.field
+                let childData = try array(childLayout, path: path + "." + child.name)
                 guard childData.length >= length else {
                     throw corrupt(
                         "field '\(path)' has \(length) values but its child '\(child.name)' has \(childData.length)")
@@ -236,13 +252,52 @@ struct ArrowBatchLoader {
             values: values, children: children)
     }
 
+    /// The indices of a dictionary-encoded field, each checked to point into its dictionary.
+    private mutating func dictionaryIndices(
+        _ field: ArrowField, _ encoding: (id: Int64, indexType: ArrowDataType), length: Int, nullCount: Int,
+        validity: ArrowBuffer?, path: String
+    ) throws -> ArrowArrayData {
+        let bits: Int
+        switch encoding.indexType {
+        case .int8, .uint8: bits = 8
+        case .int16, .uint16: bits = 16
+        case .int32, .uint32: bits = 32
+        default: bits = 64
+        }
+        let indices = try fixedWidth(path, length: length, bits: bits)
+        guard let dictionary = dictionaries[encoding.id] else {
+            throw corrupt(
+                "field '\(path)' is dictionary-encoded but dictionary \(encoding.id) was not sent before the batch")
+        }
+        let size = dictionary.data.length
+        let isSigned = [.int8, .int16, .int32, .int64].contains(encoding.indexType)
+        for row in 0..<length where validity?.bit(row) ?? true {
+            let index: Int
+            if !isSigned && bits == 64 {
+                let raw = indices.load(row, as: UInt64.self)
+                index = raw > UInt64(Int.max) ? -1 : Int(raw)
+            } else {
+                index = ArrowArrayData.index(indices, row, as: encoding.indexType)
+            }
+            guard index >= 0, index < size else {
+                throw corrupt(
+                    "value \(row) of the dictionary-encoded field '\(path)' is index \(index) of a "
+                        + "\(size)-value dictionary",
+                    at: indices.filePosition(ofByte: row * bits / 8))
+            }
+        }
+        return ArrowArrayData(
+            type: field.type, length: length, nullCount: nullCount, validity: validity, offsets: nil, values: indices,
+            children: [], dictionary: (dictionary, encoding.indexType))
+    }
+
     private mutating func fixedWidth(_ path: String, length: Int, bits: Int) throws -> ArrowBuffer {
         let buffer = try nextBuffer(path, "values")
         let (total, overflow) = length.multipliedReportingOverflow(by: bits)
         guard !overflow, buffer.count >= total / 8 + (total % 8 == 0 ? 0 : 1) else {
             throw corrupt(
                 "the values of field '\(path)' have \(buffer.count) bytes, too few for \(length) values of \(bits) bits",
-                at: buffer.range.lowerBound)
+                at: buffer.filePosition(ofByte: 0))
         }
         return buffer
     }
@@ -251,7 +306,7 @@ struct ArrowBatchLoader {
         guard bitmap.count >= (length + 7) / 8 else {
             throw corrupt(
                 "the validity bitmap of field '\(path)' has \(bitmap.count) bytes, too few for \(length) values",
-                at: bitmap.range.lowerBound)
+                at: bitmap.filePosition(ofByte: 0))
         }
         let bytes = bitmap.bytes
         var valid = 0
@@ -267,7 +322,7 @@ struct ArrowBatchLoader {
         guard length - valid == nullCount else {
             throw corrupt(
                 "field '\(path)' declares \(nullCount) nulls but its validity bitmap has \(length - valid)",
-                at: bitmap.range.lowerBound)
+                at: bitmap.filePosition(ofByte: 0))
         }
     }
 
@@ -280,21 +335,21 @@ struct ArrowBatchLoader {
         guard offsets.count / width > length else {
             throw corrupt(
                 "the offsets of field '\(path)' have \(offsets.count) bytes, too few for \(length) values",
-                at: offsets.range.lowerBound)
+                at: offsets.filePosition(ofByte: 0))
         }
         func offset(_ index: Int) -> Int64 {
             isLarge ? offsets.load(index, as: Int64.self) : Int64(offsets.load(index, as: Int32.self))
         }
         var previous = offset(0)
         guard previous >= 0 else {
-            throw corrupt("the first offset of field '\(path)' is \(previous)", at: offsets.range.lowerBound)
+            throw corrupt("the first offset of field '\(path)' is \(previous)", at: offsets.filePosition(ofByte: 0))
         }
         for index in 1...length {
             let current = offset(index)
             guard current >= previous else {
                 throw corrupt(
                     "the offsets of field '\(path)' decrease at value \(index - 1) (\(previous) to \(current))",
-                    at: offsets.range.lowerBound + index * width)
+                    at: offsets.filePosition(ofByte: index * width))
             }
             previous = current
         }
@@ -302,7 +357,7 @@ struct ArrowBatchLoader {
             throw corrupt(
                 "the last offset of field '\(path)' is \(previous) but its data has \(limit) "
                     + (isData ? "bytes" : "values"),
-                at: offsets.range.lowerBound + length * width)
+                at: offsets.filePosition(ofByte: length * width))
         }
     }
 
@@ -334,7 +389,7 @@ struct ArrowBatchLoader {
             guard TextScanning.isValidUTF8(value) else {
                 throw corrupt(
                     "value \(index) of the text field '\(path)' is not valid UTF-8",
-                    at: data.range.lowerBound + offset(index))
+                    at: data.filePosition(ofByte: offset(index)))
             }
         }
     }

@@ -43,14 +43,17 @@ enum ArrowIPCParsing {
                 "the stream starts with \(first.headerName) message instead of a schema; it is not an Arrow IPC stream",
                 position: .offset(0))
         }
-        let schema = try ArrowSchemaDecoding.schema(first.header)
-        var batches: [(length: Int, columns: [ArrowArrayData])] = []
+        let (schema, layouts) = try ArrowSchemaDecoding.schema(first.header)
+        var state = State(layouts: layouts)
         var offset = first.end
         while let message = try ArrowMessage.read(bytes, at: offset) {
-            batches.append(try batch(message, file: file, index: batches.count, schema: schema))
+            switch ArrowMessage.HeaderType(rawValue: message.headerType) {
+            case .dictionaryBatch?: try state.loadDictionary(message, file: file)
+            default: try state.loadBatch(message, file: file)
+            }
             offset = message.end
         }
-        return try assemble(.stream, schema: schema, batches: batches)
+        return try assemble(.stream, schema: schema, batches: state.batches)
     }
 
     /// The file format: `ARROW1`, padding, the stream, the footer, its int32 length, `ARROW1`.
@@ -85,10 +88,12 @@ enum ArrowIPCParsing {
         guard let schemaTable = try footer.table(1, "Schema") else {
             throw buffer.error("the footer has no schema", at: 0)
         }
-        let schema = try ArrowSchemaDecoding.schema(schemaTable)
-        var batches: [(length: Int, columns: [ArrowArrayData])] = []
-        var previousEnd = 8
-        if let blocks = try footer.vector(3, stride: 24, "the record batch blocks") {
+        let (schema, layouts) = try ArrowSchemaDecoding.schema(schemaTable)
+        var state = State(layouts: layouts)
+        // Dictionaries first (field 2), then record batches (field 3).
+        for (field, kind) in [(2, "dictionary batch"), (3, "record batch")] {
+            guard let blocks = try footer.vector(field, stride: 24, "the \(kind) blocks") else { continue }
+            var previousEnd = 8
             for index in 0..<blocks.count {
                 let offset = try blocks.load(index, offset: 0, as: Int64.self)
                 let metadataLength = try blocks.load(index, offset: 8, as: Int32.self)
@@ -98,52 +103,109 @@ enum ArrowIPCParsing {
                 guard offset >= Int64(previousEnd), offset < Int64(footerStart) else {
                     throw DataCompError(
                         .corruptData,
-                        "the footer places record batch \(index) at byte \(offset), outside the data after the "
-                            + "previous batch (\(previousEnd)..<\(footerStart)); the file is corrupted",
+                        "the footer places \(kind) \(index) at byte \(offset), outside the data after the "
+                            + "previous one (\(previousEnd)..<\(footerStart)); the file is corrupted",
                         position: .offset(footerStart))
                 }
                 let data = UnsafeRawBufferPointer(rebasing: bytes[0..<footerStart])
                 guard let message = try ArrowMessage.read(data, at: Int(offset)) else {
                     throw DataCompError(
                         .corruptData,
-                        "the footer places record batch \(index) at byte \(offset), where the stream ends",
+                        "the footer places \(kind) \(index) at byte \(offset), where the stream ends",
                         position: .offset(Int(offset)))
                 }
                 guard message.metadataLength == Int(metadataLength), message.bodyLength == bodyLength else {
                     throw DataCompError(
                         .corruptData,
-                        "record batch \(index) has \(message.metadataLength) bytes of metadata and a "
+                        "\(kind) \(index) has \(message.metadataLength) bytes of metadata and a "
                             + "\(message.bodyLength)-byte body but the footer declares \(metadataLength) and "
                             + "\(bodyLength); the file is corrupted",
                         position: .offset(Int(offset)))
                 }
-                batches.append(try batch(message, file: file, index: index, schema: schema))
+                guard message.headerType == (field == 2 ? 2 : 3) else {
+                    throw DataCompError(
+                        .corruptData,
+                        "the footer lists \(message.headerName) message among its \(kind)es; the file is corrupted",
+                        position: .offset(Int(offset)))
+                }
+                if field == 2 {
+                    try state.loadDictionary(message, file: file)
+                } else {
+                    try state.loadBatch(message, file: file)
+                }
                 previousEnd = message.end
             }
         }
-        return try assemble(.file, schema: schema, batches: batches)
+        return try assemble(.file, schema: schema, batches: state.batches)
     }
 
-    private static func batch(_ message: ArrowMessage, file: MappedFile, index: Int, schema: ArrowSchema) throws
-        -> (length: Int, columns: [ArrowArrayData])
-    {
-        switch ArrowMessage.HeaderType(rawValue: message.headerType) {
-        case .recordBatch?:
-            return try ArrowBatchLoader.load(file: file, message: message, batchIndex: index, schema: schema)
-        case .schema?:
-            throw DataCompError(
-                .invalidFormat, "the stream has a second schema message; the file is corrupted",
-                position: .offset(message.start))
-        case .dictionaryBatch?:
-            throw DataCompError(
-                .invalidFormat,
-                "the stream has a dictionary batch but no field is dictionary-encoded; the file is corrupted",
-                position: .offset(message.start))
-        default:
-            throw DataCompError(
-                .unsupportedFormat,
-                "the stream has \(message.headerName) message, which is not supported in a table",
-                position: .offset(message.start))
+    /// The dictionaries and record batches read so far.
+    private struct State {
+        /// The layout of each dictionary's values, by id.
+        let dictionaryLayouts: [Int64: ArrowFieldLayout]
+        let layouts: [ArrowFieldLayout]
+        var dictionaries: [Int64: ArrowDictionary] = [:]
+        var dictionaryCount = 0
+        var batches: [(length: Int, columns: [ArrowArrayData])] = []
+
+        init(layouts: [ArrowFieldLayout]) {
+            self.layouts = layouts
+            var byID: [Int64: ArrowFieldLayout] = [:]
+            for layout in layouts.flatMap(\.dictionaryEncoded) {
+                if let id = layout.dictionary?.id { byID[id] = layout.valueLayout }
+            }
+            dictionaryLayouts = byID
+        }
+
+        /// Loads a record batch with the dictionaries sent so far.
+        mutating func loadBatch(_ message: ArrowMessage, file: MappedFile) throws {
+            switch ArrowMessage.HeaderType(rawValue: message.headerType) {
+            case .recordBatch?:
+                batches.append(
+                    try ArrowBatchLoader.load(
+                        file: file, message: message, batch: message.header, name: "record batch \(batches.count)",
+                        layouts: layouts, dictionaries: dictionaries))
+            case .schema?:
+                throw DataCompError(
+                    .invalidFormat, "the stream has a second schema message; the file is corrupted",
+                    position: .offset(message.start))
+            default:
+                throw DataCompError(
+                    .unsupportedFormat,
+                    "the stream has \(message.headerName) message, which is not supported in a table",
+                    position: .offset(message.start))
+            }
+        }
+
+        /// Loads a dictionary batch, which replaces an earlier dictionary of its id.
+        mutating func loadDictionary(_ message: ArrowMessage, file: MappedFile) throws {
+            let index = dictionaryCount
+            dictionaryCount += 1
+            let header = message.header
+            let id = try header.scalar(0, Int64.self)
+            guard let layout = dictionaryLayouts[id] else {
+                throw DataCompError(
+                    .corruptData,
+                    "dictionary batch \(index) has the id \(id), which no field uses; the file is corrupted",
+                    position: .offset(message.start))
+            }
+            guard try !header.bool(2) else {
+                throw DataCompError(
+                    .unsupportedFormat,
+                    "dictionary batch \(index) is a delta (it extends dictionary \(id)), which is not supported; "
+                        + "write the file again without dictionary deltas (pyarrow's default, "
+                        + "`ipc.IpcWriteOptions(emit_dictionary_deltas=False)`)",
+                    position: .offset(message.start))
+            }
+            guard let data = try header.table(1, "RecordBatch") else {
+                throw DataCompError(
+                    .corruptData, "dictionary batch \(index) has no data; the file is corrupted",
+                    position: .offset(message.start))
+            }
+            let (_, columns) = try ArrowBatchLoader.load(
+                file: file, message: message, batch: data, name: "dictionary batch \(index)", layouts: [layout],
+                dictionaries: [:])
+            dictionaries[id] = ArrowDictionary(columns[0])
         }
     }
 

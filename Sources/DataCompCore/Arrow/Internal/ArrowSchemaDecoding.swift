@@ -1,10 +1,29 @@
+/// How a field's data is laid out in record batches: the field, its dictionary encoding if it
+/// has one, and the layouts of its children (in the order of ``ArrowDataType/children``).
+struct ArrowFieldLayout: Sendable {
+    let field: ArrowField
+    /// The dictionary encoding: the field's buffers hold indices into the dictionary batch `id`,
+    /// whose values have the field's type.
+    let dictionary: (id: Int64, indexType: ArrowDataType)?
+    let children: [ArrowFieldLayout]
+
+    /// The layout of the field's values without the dictionary encoding: the layout of a
+    /// dictionary batch's column.
+    var valueLayout: ArrowFieldLayout { ArrowFieldLayout(field: field, dictionary: nil, children: children) }
+
+    /// Every dictionary-encoded layout in this subtree, in preorder.
+    var dictionaryEncoded: [ArrowFieldLayout] {
+        (dictionary == nil ? [] : [self]) + children.flatMap(\.dictionaryEncoded)
+    }
+}
+
 /// Decodes the flatbuffer `Schema` table of Arrow's Schema.fbs into an ``ArrowSchema``,
 /// refusing the types the reader does not support with a message that says how to convert them.
 enum ArrowSchemaDecoding {
     /// The deepest nesting of fields accepted (a guard against hostile metadata).
     static let maximumDepth = 64
 
-    static func schema(_ table: FlatTable) throws -> ArrowSchema {
+    static func schema(_ table: FlatTable) throws -> (schema: ArrowSchema, layouts: [ArrowFieldLayout]) {
         let endianness = try table.scalar(0, Int16.self)
         guard endianness == 0 else {
             throw DataCompError(
@@ -15,8 +34,20 @@ enum ArrowSchemaDecoding {
         // Tables may be shared in a flatbuffer; the budget keeps a small buffer from describing
         // exponentially many fields.
         var budget = max(1024, table.buffer.bytes.count)
-        let fields = try table.tables(1, "Field").map { try field($0, path: "", depth: 0, budget: &budget) }
-        return ArrowSchema(fields: fields, metadata: try metadata(table, id: 2))
+        let layouts = try table.tables(1, "Field").map { try field($0, path: "", depth: 0, budget: &budget) }
+        var seen: [Int64: ArrowFieldLayout] = [:]
+        for layout in layouts.flatMap(\.dictionaryEncoded) {
+            guard let id = layout.dictionary?.id else { continue }
+            if let other = seen[id], other.field.type != layout.field.type {
+                throw DataCompError(
+                    .invalidFormat,
+                    "fields '\(other.field.name)' and '\(layout.field.name)' share dictionary \(id) but have different "
+                        + "types; the file is corrupted",
+                    position: .offset(table.buffer.baseOffset + table.position))
+            }
+            seen[id] = layout
+        }
+        return (ArrowSchema(fields: layouts.map(\.field), metadata: try metadata(table, id: 2)), layouts)
     }
 
     /// The key/value pairs of a `custom_metadata` vector (field `id`).
@@ -30,7 +61,7 @@ enum ArrowSchemaDecoding {
     }
 
     private static func field(_ table: FlatTable, path parent: String, depth: Int, budget: inout Int) throws
-        -> ArrowField
+        -> ArrowFieldLayout
     {
         let position = table.buffer.baseOffset + table.position
         budget -= 1
@@ -54,18 +85,20 @@ enum ArrowSchemaDecoding {
                     + "(`table.cast(schema)`) and write the file again",
                 position: .offset(position))
         }
-        if try table.table(4, "DictionaryEncoding") != nil {
-            throw DataCompError(
-                .unsupportedFormat,
-                "field '\(path)' is dictionary-encoded, which is not supported; decode it with pyarrow "
-                    + "(`table.column(...).dictionary_decode()`, or `pa.ipc.new_stream` after `table.cast` to the "
-                    + "value type) and write the file again",
-                position: .offset(position))
-        }
+        let dictionary = try dictionaryEncoding(table, path: path)
         let isNullable = try table.bool(1)
         let typeID = try table.scalar(2, UInt8.self)
-        let children = try table.tables(5, "Field").map {
+        let childLayouts = try table.tables(5, "Field").map {
             try field($0, path: path, depth: depth + 1, budget: &budget)
+        }
+        let children = childLayouts.map(\.field)
+        if dictionary != nil, childLayouts.contains(where: { !$0.dictionaryEncoded.isEmpty }) {
+            throw DataCompError(
+                .unsupportedFormat,
+                "field '\(path)' is dictionary-encoded with dictionary-encoded values inside, which is not supported; "
+                    + "decode the dictionaries with pyarrow (`pyarrow.compute.cast` to the value type) and write the "
+                    + "file again",
+                position: .offset(position))
         }
         let metadata = try metadata(table, id: 6)
         // An absent type table reads as one with every field at its default.
@@ -180,6 +213,42 @@ enum ArrowSchemaDecoding {
             throw DataCompError(
                 .invalidFormat, "field '\(path)' has the unknown type id \(typeID)", position: .offset(position))
         }
-        return ArrowField(name: name, type: dataType, isNullable: isNullable, metadata: metadata)
+        return ArrowFieldLayout(
+            field: ArrowField(name: name, type: dataType, isNullable: isNullable, metadata: metadata),
+            dictionary: dictionary, children: childLayouts)
+    }
+
+    /// A field's `DictionaryEncoding` (field 4): the dictionary id and the index type.
+    private static func dictionaryEncoding(_ table: FlatTable, path: String) throws -> (
+        id: Int64, indexType: ArrowDataType
+    )? {
+        guard let encoding = try table.table(4, "DictionaryEncoding") else { return nil }
+        let position = encoding.buffer.baseOffset + encoding.position
+        let kind = try encoding.scalar(3, Int16.self)
+        guard kind == 0 else {
+            throw DataCompError(
+                .unsupportedFormat, "field '\(path)' uses the dictionary kind \(kind), which is not supported",
+                position: .offset(position))
+        }
+        // An absent index type means int32.
+        guard let indexTable = try encoding.table(1, "Int") else { return (try encoding.scalar(0, Int64.self), .int32) }
+        let bitWidth = try indexTable.scalar(0, Int32.self)
+        let isSigned = try indexTable.bool(1)
+        let indexType: ArrowDataType
+        switch (bitWidth, isSigned) {
+        case (8, true): indexType = .int8
+        case (16, true): indexType = .int16
+        case (32, true): indexType = .int32
+        case (64, true): indexType = .int64
+        case (8, false): indexType = .uint8
+        case (16, false): indexType = .uint16
+        case (32, false): indexType = .uint32
+        case (64, false): indexType = .uint64
+        default:
+            throw DataCompError(
+                .invalidFormat, "field '\(path)' has dictionary indices of \(bitWidth) bits",
+                position: .offset(position))
+        }
+        return (try encoding.scalar(0, Int64.self), indexType)
     }
 }
