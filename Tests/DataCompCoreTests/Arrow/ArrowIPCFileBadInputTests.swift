@@ -187,6 +187,12 @@ private func readEverything(_ file: ArrowIPCFile) -> Int {
         bytes.replaceSubrange((at + 8)..<(at + 16), with: littleEndian([Int64(1)]))
         _ = openError(bytes, code: .corruptData, messageContains: "validity bitmap")
         bytes = original
+        // Lengths near Int64.max are errors, not overflows.
+        bytes.replaceSubrange(at..<(at + 16), with: littleEndian([Int64.max, 1]))
+        _ = openError(bytes, code: .corruptData, messageContains: "validity bitmap")
+        bytes.replaceSubrange(at..<(at + 16), with: littleEndian([Int64.max, 0]))
+        _ = openError(bytes, code: .corruptData, messageContains: "offsets of field 'text'")
+        bytes = original
         bytes.replaceSubrange((at + 32)..<(at + 40), with: littleEndian([Int64(-1)]))
         _ = openError(bytes, code: .corruptData, messageContains: "'ids.item'")
     }
@@ -251,6 +257,38 @@ private func readEverything(_ file: ArrowIPCFile) -> Int {
         #expect(error?.path == path)
         #expect(error?.position != nil)
         #expect(error?.message.contains(message) == true, "\(String(describing: error))")
+    }
+
+    @Test(
+        "Extreme integers written at every aligned position only ever give DataCompErrors",
+        arguments: ["offsets.arrow", "dictionary.arrow_file", "zstd_stored_buffer.arrow"])
+    func extremeIntegers(name: String) throws {
+        let original = try Fixtures.bytes("arrow/" + name)
+        let values32: [Int32] = [0, 1, -1, -8, Int32.max, Int32.min, 0x7FFF, 0x10000]
+        let values64: [Int64] = [-1, Int64.max, Int64.min, 1 << 32, 1 << 62]
+        var mutants: [[UInt8]] = []
+        for position in stride(from: 0, to: original.count - 3, by: 4) {
+            for value in values32 {
+                var bytes = original
+                bytes.replaceSubrange(position..<(position + 4), with: littleEndian([value]))
+                mutants.append(bytes)
+            }
+            for value in values64 where position % 8 == 0 && position + 8 <= original.count {
+                var bytes = original
+                bytes.replaceSubrange(position..<(position + 8), with: littleEndian([value]))
+                mutants.append(bytes)
+            }
+        }
+        var opened = 0
+        for (index, bytes) in mutants.enumerated() {
+            do {
+                _ = readEverything(try ArrowIPCFile(bytes: bytes, path: "mutant.arrow"))
+                opened += 1
+            } catch let error as DataCompError {
+                #expect(error.path == "mutant.arrow" && error.position != nil, "mutant \(index): \(error)")
+            }
+        }
+        #expect(opened < mutants.count)
     }
 
     @Test("Thousands of mutated files only ever throw DataCompError naming the file and a position")

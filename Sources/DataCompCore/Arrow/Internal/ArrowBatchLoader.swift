@@ -99,6 +99,9 @@ struct ArrowBatchLoader {
             position: .offset(position ?? self.message.start))
     }
 
+    /// The largest decompressed buffer accepted: allocations stay bounded whatever a file declares.
+    static let maximumDecompressedBuffer: Int64 = 1 << 31
+
     // MARK: Nodes and buffers
 
     private mutating func nextNode(_ path: String) throws -> (length: Int, nullCount: Int) {
@@ -148,6 +151,14 @@ struct ArrowBatchLoader {
         let declared = raw.load(0, as: Int64.self)
         let frame = ArrowBuffer(file: file, range: (raw.range.lowerBound + 8)..<raw.range.upperBound)
         if declared == -1 { return frame }
+        guard declared <= ArrowBatchLoader.maximumDecompressedBuffer else {
+            throw DataCompError(
+                .unsupportedFormat,
+                "\(batchName): buffer \(index) (the \(what) of field '\(path)') declares \(declared) uncompressed "
+                    + "bytes, more than the 2 GiB a compressed buffer may hold here; write the file uncompressed or with "
+                    + "smaller record batches",
+                position: .offset(position))
+        }
         // The frame must declare the same size (Arrow's writers always do), and no ZSTD frame
         // expands more than 65536-fold (a block of at most 128 KiB costs at least 3 bytes), so a
         // hostile length cannot make the reader allocate more than the frame can fill.
@@ -303,7 +314,7 @@ struct ArrowBatchLoader {
     }
 
     private func checkValidity(_ bitmap: ArrowBuffer, length: Int, nullCount: Int, path: String) throws {
-        guard bitmap.count >= (length + 7) / 8 else {
+        guard bitmap.count >= length / 8 + (length % 8 == 0 ? 0 : 1) else {
             throw corrupt(
                 "the validity bitmap of field '\(path)' has \(bitmap.count) bytes, too few for \(length) values",
                 at: bitmap.filePosition(ofByte: 0))
