@@ -30,6 +30,20 @@ import _DataCompTestSupport
         }
     }
 
+    @Test("Binary values are views of the file's mapping, not copies")
+    func binaryValuesAreViews() throws {
+        let file = try ArrowIPCFile(path: Fixtures.path("arrow/hf_datasets.arrow"))
+        let images = try file.column(named: "image")
+        func address(_ value: ArrowValue) -> UnsafeRawPointer? {
+            value[field: "bytes"]?.bytesValue?.withUnsafeBytes { $0.baseAddress }
+        }
+        let first = try #require(address(images[0]))
+        // Two reads of a value see the same bytes, and consecutive values lie one after the other.
+        #expect(address(images[0]) == first)
+        let length = try #require(images[0][field: "bytes"]?.bytesValue?.count)
+        #expect(address(images[2]) == first + length)
+    }
+
     @Test("Struct values carry their schema's field names; a null struct is .null")
     func structs() throws {
         let file = try ArrowIPCFile(path: Fixtures.path("arrow/nested.arrow"))
