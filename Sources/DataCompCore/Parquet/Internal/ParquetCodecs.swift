@@ -66,9 +66,7 @@ package enum ParquetCodecs {
         throws
     {
         guard let source = input.baseAddress else { throw failure("ZSTD", "the page is empty") }
-        let declared = ZSTD_getFrameContentSize(source, input.count)
-        if declared == ZSTD_CONTENTSIZE_ERROR { throw failure("ZSTD", "the frame header is invalid") }
-        if declared != ZSTD_CONTENTSIZE_UNKNOWN && declared != UInt64(output.count) {
+        if let declared = try zstd_getFrameContentSize(input), declared != UInt64(output.count) {
             throw failure("ZSTD", "the frame holds \(declared) bytes but the page header declares \(output.count)")
         }
         var scratch: UInt8 = 0
@@ -81,6 +79,19 @@ package enum ParquetCodecs {
         guard produced == output.count else {
             throw failure("ZSTD", "the frame holds \(produced) bytes but the page header declares \(output.count)")
         }
+    }
+
+    /// The decompressed size that the first Zstandard frame of `input` declares, or `nil` when
+    /// the frame does not declare one.
+    ///
+    /// The corresponding C function is `ZSTD_getFrameContentSize`.
+    ///
+    /// - Throws: ``DataCompError`` `corruptData` when the frame header is invalid.
+    package static func zstd_getFrameContentSize(_ input: UnsafeRawBufferPointer) throws -> UInt64? {
+        guard let source = input.baseAddress else { throw failure("ZSTD", "the page is empty") }
+        let declared = ZSTD_getFrameContentSize(source, input.count)
+        if declared == ZSTD_CONTENTSIZE_ERROR { throw failure("ZSTD", "the frame header is invalid") }
+        return declared == ZSTD_CONTENTSIZE_UNKNOWN ? nil : declared
     }
 
     /// Compresses with Zstandard at `level`.
