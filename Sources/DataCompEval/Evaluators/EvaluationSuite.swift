@@ -28,14 +28,26 @@ public struct EvaluationSuite: Sendable {
         dataDirectory + "/" + task.folderName
     }
 
-    /// Whether a task's eval set folder exists.
+    /// The Hugging Face cache `download_evalsets.py` fills: `dataDirectory/hf_cache`.
+    public var huggingFaceCache: String { dataDirectory + "/hf_cache" }
+
+    /// Whether a task's eval set is here: its webdataset folder, or for Flickr, MSCOCO and
+    /// WinoGAViL their prepared split in the Hugging Face cache.
     ///
     /// - Parameter task: The task.
     /// - Returns: Whether it is present.
     public func isPresent(_ task: EvaluationTask) -> Bool {
+        hasFolder(task) || huggingFaceFiles(of: task) != nil
+    }
+
+    private func hasFolder(_ task: EvaluationTask) -> Bool {
         var isDirectory: ObjCBool = false
         return FileManager.default.fileExists(atPath: directory(of: task), isDirectory: &isDirectory)
             && isDirectory.boolValue
+    }
+
+    private func huggingFaceFiles(of task: EvaluationTask) -> [String]? {
+        task.huggingFaceDataset.flatMap { HuggingFaceEvalSet.locate(dataset: $0, cacheDirectory: huggingFaceCache) }
     }
 
     /// The evaluator DataComp uses for a task.
@@ -44,6 +56,15 @@ public struct EvaluationSuite: Sendable {
     /// - Returns: The evaluator, reading the task's eval set folder.
     /// - Throws: `DataCompError` when the folder is missing or unreadable.
     public func evaluator(for task: EvaluationTask) throws -> any Evaluator {
+        // DataComp reads Flickr, MSCOCO and WinoGAViL from the Hugging Face cache; a webdataset
+        // copy is read when the cache does not have them.
+        if let dataset = task.huggingFaceDataset, huggingFaceFiles(of: task) != nil || !hasFolder(task) {
+            let set = try HuggingFaceEvalSet(dataset: dataset, cacheDirectory: huggingFaceCache)
+            if task.kind == .association {
+                return WinoGAViLEvaluator(task: task, instances: try set.winoGAViLInstances())
+            }
+            return ZeroShotRetrievalEvaluator(task: task, samples: try set.retrievalSamples())
+        }
         switch task.kind {
         case .association:
             return try WinoGAViLEvaluator(task: task, directory: directory(of: task))

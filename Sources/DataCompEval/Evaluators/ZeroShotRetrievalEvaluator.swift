@@ -1,6 +1,7 @@
 import Foundation
 
-/// Zero-shot image-text retrieval on a webdataset retrieval set (images with their captions),
+/// Zero-shot image-text retrieval on a retrieval set (images with their captions, from a
+/// webdataset folder or DataComp's Hugging Face cache),
 /// as DataComp's `retr_eval.py` runs clip_benchmark's `zeroshot_retrieval.evaluate`: both
 /// recalls at 1, 5 and 10 and `mean_recall@1`.
 ///
@@ -9,10 +10,12 @@ import Foundation
 public struct ZeroShotRetrievalEvaluator: Evaluator {
     /// The task.
     public let task: EvaluationTask
-    /// The eval set (`dataset_type.txt` = `retrieval`).
-    public let evaluationSet: EvaluationSet
+    /// The webdataset eval set (`dataset_type.txt` = `retrieval`), or `nil` when the samples
+    /// were given (read from a Hugging Face cache, ``HuggingFaceEvalSet``).
+    public let evaluationSet: EvaluationSet?
+    private let givenSamples: [EvaluationSample]?
 
-    /// Creates the evaluator of a retrieval task.
+    /// Creates the evaluator of a retrieval task stored as a webdataset.
     ///
     /// - Parameters:
     ///   - task: The task.
@@ -20,6 +23,18 @@ public struct ZeroShotRetrievalEvaluator: Evaluator {
     public init(task: EvaluationTask, evaluationSet: EvaluationSet) {
         self.task = task
         self.evaluationSet = evaluationSet
+        self.givenSamples = nil
+    }
+
+    /// Creates the evaluator of a retrieval task from its samples (images with their captions).
+    ///
+    /// - Parameters:
+    ///   - task: The task.
+    ///   - samples: The samples, each with `captions`.
+    public init(task: EvaluationTask, samples: [EvaluationSample]) {
+        self.task = task
+        self.evaluationSet = nil
+        self.givenSamples = samples
     }
 
     /// Encodes the task's images and texts and computes its metrics.
@@ -31,7 +46,7 @@ public struct ZeroShotRetrievalEvaluator: Evaluator {
     /// - Throws: `DataCompError` for unreadable data or a failing encoder.
     public func evaluate(encoder: any ImageTextEncoder, options: EvaluationOptions) async throws -> TaskEvaluation {
         let start = Date()
-        let samples = try evaluationSet.samples()
+        let samples = try givenSamples ?? evaluationSet?.samples() ?? []
         let progress = ProgressTracker(
             label: task.name, total: samples.count, unit: "images", reporter: options.progress)
         let images = try await Embedding.embed(

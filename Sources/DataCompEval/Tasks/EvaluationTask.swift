@@ -63,13 +63,20 @@ public struct EvaluationTask: Sendable, Hashable, Identifiable, CustomStringConv
     /// The folder `download_evalsets.py` stores the task in: `wds_` + the key without a
     /// `fairness/` prefix and with `/` replaced by `-` + `_test` (`wds_vtab-caltech101_test`).
     ///
-    /// DataComp loads the two retrieval sets and WinoGAViL from Hugging Face instead; for them
-    /// this is the folder of the same name the evaluation reads a webdataset copy from (see
-    /// <doc:EvaluatingACheckpoint>).
+    /// DataComp loads the two retrieval sets and WinoGAViL from Hugging Face instead
+    /// (``huggingFaceDataset``, read from `DIR/hf_cache`); for them this is the folder of the
+    /// same name a webdataset copy may also be read from (see <doc:EvaluatingACheckpoint>).
     public var folderName: String {
         var stem = key
         if stem.hasPrefix("fairness/") { stem.removeFirst("fairness/".count) }
         return "wds_" + stem.replacingOccurrences(of: "/", with: "-") + "_test"
+    }
+
+    /// The Hugging Face dataset DataComp loads the task from (`nlphuji/winogavil`), for the two
+    /// retrieval sets and WinoGAViL; `nil` for the webdataset tasks.
+    public var huggingFaceDataset: String? {
+        guard kind == .retrieval || kind == .association, let slash = key.firstIndex(of: "/") else { return nil }
+        return "nlphuji/" + key[key.index(after: slash)...]
     }
 
     /// `key (name)`.

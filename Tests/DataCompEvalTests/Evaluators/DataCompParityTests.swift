@@ -28,7 +28,15 @@ import _DataCompTestSupport
         return nil
     }
 
+    /// The evaluator `EvaluationSuite` picks: Flickr, MSCOCO and WinoGAViL come from the
+    /// fixture's Hugging Face cache (`evalsets/hf_cache`), as DataComp reads them.
     static func evaluator(for task: EvaluationTask) throws -> any Evaluator {
+        try EvaluationSuite(dataDirectory: root + "/evalsets").evaluator(for: task)
+    }
+
+    /// The same sets from their other copies: the retrieval sets' webdataset folders and the
+    /// WinoGAViL instances file with its images.
+    static func copyEvaluator(for task: EvaluationTask) throws -> any Evaluator {
         if task.kind == .association {
             let json = try JSONValue(
                 parsing: Data(contentsOf: URL(fileURLWithPath: root + "/evalsets/winogavil/instances.json")))
@@ -43,7 +51,27 @@ import _DataCompTestSupport
             }
             return WinoGAViLEvaluator(task: task, instances: instances)
         }
-        return try EvaluationSuite(dataDirectory: root + "/evalsets").evaluator(for: task)
+        return ZeroShotRetrievalEvaluator(
+            task: task, evaluationSet: try EvaluationSet(directory: root + "/evalsets/" + task.folderName))
+    }
+
+    @Test("Flickr, MSCOCO and WinoGAViL read from their webdataset and instance copies give DataComp's metrics too")
+    func copies() async throws {
+        let encoder = try IdentifierEncoder(directory: Self.root)
+        var checked = 0
+        for row in try Self.expectedRows() {
+            guard let task = Self.task(for: row), task.huggingFaceDataset != nil else { continue }
+            let outcome = try await Self.copyEvaluator(for: task).evaluate(
+                encoder: encoder, options: EvaluationOptions(bootstrapResamples: 0))
+            let expected = try EvaluationResult(json: row)
+            #expect(outcome.metrics.names == expected.metrics.names)
+            for (name, value) in expected.metrics {
+                let ours = (outcome.metrics[name] ?? nil) ?? .nan
+                #expect(abs((value ?? .nan) - ours) <= 1e-6, "\(task.key) \(name)")
+            }
+            checked += 1
+        }
+        #expect(checked == 3)
     }
 
     @Test("every task's metrics equal DataComp's within 1e-6, with the same names in the same order")
