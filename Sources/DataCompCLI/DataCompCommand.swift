@@ -12,7 +12,8 @@ struct DataCompCommand: AsyncParsableCommand {
         subcommands: [
             Inspect.self, SubsetCommand.self, PoolCommand.self, Filter.self, Export.self, Tokenize.self,
             Preprocess.self,
-            CopyShards.self, MergeSubsets.self, Reshard.self, KMeansCommand.self, Dedup.self, Train.self, Evaluate.self,
+            CopyShards.self, MergeSubsets.self, Reshard.self, KMeansCommand.self, Dedup.self, Train.self, Embed.self,
+            Evaluate.self,
             Tasks.self,
             Aggregate.self, Compare.self, AssetsCommand.self,
             Demo.self,

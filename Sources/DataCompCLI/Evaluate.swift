@@ -129,7 +129,8 @@ struct Evaluate: AsyncParsableCommand {
             }
             guard suite.isPresent(task) else {
                 throw DataCompError(
-                    .fileNotFound, "the eval set of \(key) is not here (expected the folder \(task.folderName))",
+                    .fileNotFound,
+                    "the eval set of \(key) is not here (expected the folder \(task.folderName)\(task.huggingFaceDataset.map { " or \($0) in hf_cache" } ?? ""))",
                     path: suite.directory(of: task))
             }
             return task

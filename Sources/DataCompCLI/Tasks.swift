@@ -9,7 +9,8 @@ struct Tasks: ParsableCommand {
         abstract: "List DataComp's 40 evaluation tasks, and which eval sets a folder holds.",
         discussion: """
             Prints each task's key, display name, type, main metric, size and eval-set folder name \
-            (as download_evalsets.py names it). With --data-dir, marks the tasks whose folder is \
+            (as download_evalsets.py names it; Flickr, MSCOCO and WinoGAViL live in its Hugging Face \
+            cache, hf_cache). With --data-dir, marks the tasks whose folder is \
             present there.
             """
     )
@@ -25,7 +26,11 @@ struct Tasks: ParsableCommand {
         for task in EvaluationTask.all {
             lines.append([
                 suite.map { $0.isPresent(task) ? "yes" : "-" } ?? "", task.key, task.name, task.kind.rawValue,
-                task.mainMetric ?? "(not scored)", String(task.size), task.folderName,
+                task.mainMetric ?? "(not scored)", String(task.size),
+                task.huggingFaceDataset.map {
+                    "hf_cache/" + $0.replacingOccurrences(of: "/", with: "___") + " or " + task.folderName
+                }
+                    ?? task.folderName,
             ])
         }
         if suite == nil { lines = lines.map { Array($0.dropFirst()) } }
