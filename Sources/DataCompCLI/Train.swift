@@ -126,7 +126,9 @@ struct Train: AsyncParsableCommand {
         help: "openclip: epochs, each ending with a checkpoint.")
     var numCheckpoints = 5
 
-    @Option(name: [.customLong("accum-freq"), .customLong("accum_freq")], help: "openclip: gradient accumulation.")
+    @Option(
+        name: [.customLong("accum-freq"), .customLong("accum_freq")],
+        help: "Micro-batches of --batch-size per optimizer step, contrasted together (OpenCLIP's --accum-freq).")
     var accumFreq = 1
 
     @Option(
@@ -180,6 +182,7 @@ struct Train: AsyncParsableCommand {
         guard (warmup ?? 0) >= 0, (lr ?? 1) > 0, (weightDecay ?? 0) >= 0 else {
             throw ValidationError("--warmup, --lr and --weight-decay must be non-negative")
         }
+        guard accumFreq > 0 else { throw ValidationError("--accum-freq must be positive") }
         guard numWorkers > 0, checkpointInterval > 0 else {
             throw ValidationError("--num-workers and --checkpoint-interval must be positive")
         }
@@ -213,6 +216,7 @@ struct Train: AsyncParsableCommand {
         training.sequential = sequential
         if noAugment { training.augments = false }
         training.checkpointInterval = checkpointInterval
+        training.accumulation = accumFreq
         let trainer = CPUTrainer(
             configuration: configuration, initialParameters: parameters, tokenizer: tokenizer, training: training,
             concurrency: ConcurrencyBudget(width: numWorkers))

@@ -9,8 +9,11 @@ public struct CLIPGradients: Sendable {
     ///
     /// `running_mean` and `running_var` with momentum 0.1 and the unbiased variance, as PyTorch's
     /// train mode updates them; empty for a ViT. Apply them with
-    /// ``CLIPParameters/applyRunningStatistics(_:)`` after the optimizer step.
+    /// ``CLIPParameters/applyRunningStatistics(_:passes:)`` after the optimizer step.
     public var runningStatistics: [String: Tensor] = [:]
+    /// How many training-mode forward passes folded into ``runningStatistics`` (1, or twice the
+    /// micro-batches with accumulation), for `num_batches_tracked`.
+    public var runningStatisticsPasses = 1
 
     /// The gradient of a parameter.
     public subscript(name: String) -> Tensor? { values[name] }

@@ -12,36 +12,80 @@ extension CLIPModel {
     /// - Returns: The loss and the gradients.
     /// - Throws: `DataCompError` for mismatched shapes or fewer than two pairs.
     public func lossAndGradients(pixels: Tensor, tokens: TokenBatch) throws -> CLIPGradients {
-        let count = tokens.count
-        guard pixels.rank == 4, pixels.shape[0] == count, count >= 2 else {
-            throw DataCompError(
-                .shapeMismatch, "a training batch needs at least two pairs: \(pixels.shape) images, \(count) token rows"
-            )
+        try lossAndGradients(microBatches: [(pixels, tokens)])
+    }
+
+    /// The loss and gradients of one optimizer step accumulated over micro-batches.
+    ///
+    /// This is what OpenCLIP's `train_one_epoch` computes with `--accum-freq` > 1: each micro-batch goes
+    /// through the towers on its own (BatchNorm normalises with its own statistics), `ClipLoss`
+    /// runs once over all the micro-batches' features together (every pair contrasts with the
+    /// whole accumulated batch), and the gradient is that loss's. BatchNorm's running statistics
+    /// take each micro-batch's statistics twice, in order (OpenCLIP's feature-caching pass
+    /// without gradients, then the pass with them); once without accumulation.
+    ///
+    /// - Parameter microBatches: The micro-batches' images and tokens, at least one pair each
+    ///   and two in all.
+    /// - Returns: The loss and the gradients.
+    /// - Throws: `DataCompError` for mismatched shapes, token ids outside the vocabulary, or
+    ///   fewer than two pairs.
+    public func lossAndGradients(microBatches: [(pixels: Tensor, tokens: TokenBatch)]) throws -> CLIPGradients {
+        let count = microBatches.reduce(0) { $0 + $1.tokens.count }
+        guard count >= 2, !microBatches.isEmpty else {
+            throw DataCompError(.shapeMismatch, "a training step needs at least two pairs, found \(count)")
         }
         let size = configuration.vision.imageSize
-        guard pixels.shape[1] == 3, pixels.shape[2] == size, pixels.shape[3] == size else {
-            throw DataCompError(.shapeMismatch, "expected [count, 3, \(size), \(size)] pixels, found \(pixels.shape)")
-        }
         let text = configuration.text
-        guard tokens.contextLength == text.contextLength else {
-            throw DataCompError(
-                .shapeMismatch, "tokens have context length \(tokens.contextLength), the model \(text.contextLength)")
-        }
-        if let bad = tokens.ids.first(where: { $0 < 0 || $0 >= text.vocabularySize }) {
-            throw DataCompError(.invalidArgument, "token id \(bad) is outside the vocabulary of \(text.vocabularySize)")
+        for (pixels, tokens) in microBatches {
+            guard pixels.rank == 4, pixels.shape[0] == tokens.count, tokens.count >= 1 else {
+                throw DataCompError(
+                    .shapeMismatch, "a micro-batch has \(pixels.shape) images for \(tokens.count) token rows")
+            }
+            guard pixels.shape[1] == 3, pixels.shape[2] == size, pixels.shape[3] == size else {
+                throw DataCompError(
+                    .shapeMismatch, "expected [count, 3, \(size), \(size)] pixels, found \(pixels.shape)")
+            }
+            guard tokens.contextLength == text.contextLength else {
+                throw DataCompError(
+                    .shapeMismatch,
+                    "tokens have context length \(tokens.contextLength), the model \(text.contextLength)")
+            }
+            if let bad = tokens.ids.first(where: { $0 < 0 || $0 >= text.vocabularySize }) {
+                throw DataCompError(
+                    .invalidArgument, "token id \(bad) is outside the vocabulary of \(text.vocabularySize)")
+            }
         }
         var gradients = GradientStore()
-        var vision = configuration.vision.patchSize.map { VisionTape(model: self, patch: $0) }
-        var resNet = vision == nil ? ResNetTape(parameters: parameters, configuration: configuration) : nil
-        let imageFeatures = vision?.forward(pixels) ?? resNet?.forward(pixels) ?? []
-        var textTape = TextTape(model: self)
-        let textFeatures = textTape.forward(tokens)
+        var visionTapes: [VisionTape] = []
+        var resNetTapes: [ResNetTape] = []
+        var textTapes: [TextTape] = []
+        var imageFeatures: [Float] = []
+        var textFeatures: [Float] = []
+        for (pixels, tokens) in microBatches {
+            if let patch = configuration.vision.patchSize {
+                var tape = VisionTape(model: self, patch: patch)
+                imageFeatures += tape.forward(pixels)
+                visionTapes.append(tape)
+            } else {
+                var tape = ResNetTape(parameters: parameters, configuration: configuration)
+                imageFeatures += tape.forward(pixels)
+                resNetTapes.append(tape)
+            }
+            var textTape = TextTape(model: self)
+            textFeatures += textTape.forward(tokens)
+            textTapes.append(textTape)
+        }
         let embed = configuration.embedDimension
         let (loss, dImage, dText, dLogitScale) = Self.contrastiveLoss(
             image: imageFeatures, text: textFeatures, count: count, dimension: embed, logitScale: logitScale)
-        vision?.backward(dImage, into: &gradients)
-        resNet?.backward(dImage, into: &gradients)
-        textTape.backward(dText, into: &gradients)
+        var offset = 0
+        for (index, (_, tokens)) in microBatches.enumerated() {
+            let rows = (offset * embed)..<((offset + tokens.count) * embed)
+            if index < visionTapes.count { visionTapes[index].backward(Array(dImage[rows]), into: &gradients) }
+            if index < resNetTapes.count { resNetTapes[index].backward(Array(dImage[rows]), into: &gradients) }
+            textTapes[index].backward(Array(dText[rows]), into: &gradients)
+            offset += tokens.count
+        }
         gradients.add("logit_scale", count: 1) { $0[0] += dLogitScale }
         var values: [String: Tensor] = [:]
         for name in parameters.names
@@ -51,10 +95,27 @@ extension CLIPModel {
                 shape: shape, scalars: gradients.values[name] ?? [Float](repeating: 0, count: shape.reduce(1, *)))
         }
         var statistics: [String: Tensor] = [:]
-        for (name, values) in resNet?.runningStatistics ?? [:] {
-            statistics[name] = Tensor(shape: [values.count], scalars: values)
+        if resNetTapes.count == 1 {
+            for (name, values) in resNetTapes[0].runningStatistics {
+                statistics[name] = Tensor(shape: [values.count], scalars: values)
+            }
+        } else if let first = resNetTapes.first {
+            for name in first.batchStatistics.keys {
+                var running = parameters.values(name)
+                for _ in 0..<2 {
+                    for tape in resNetTapes {
+                        let batch = tape.batchStatistics[name] ?? running
+                        for channel in running.indices {
+                            running[channel] = 0.9 * running[channel] + 0.1 * batch[channel]
+                        }
+                    }
+                }
+                statistics[name] = Tensor(shape: [running.count], scalars: running)
+            }
         }
-        return CLIPGradients(loss: loss, values: values, runningStatistics: statistics)
+        var result = CLIPGradients(loss: loss, values: values, runningStatistics: statistics)
+        result.runningStatisticsPasses = microBatches.count == 1 ? 1 : 2 * microBatches.count
+        return result
     }
 
     /// `ClipLoss` and its gradients with respect to the unnormalised features and `logit_scale`.

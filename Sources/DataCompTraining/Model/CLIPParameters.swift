@@ -137,12 +137,15 @@ public struct CLIPParameters: Sendable {
     /// Replaces BatchNorm running statistics with those of a training batch and counts the batch
     /// in each BatchNorm's `num_batches_tracked`, as PyTorch's `BatchNorm2d` does in `train()` mode.
     ///
-    /// - Parameter statistics: ``CLIPGradients/runningStatistics`` of the batch.
-    public mutating func applyRunningStatistics(_ statistics: [String: Tensor]) {
+    /// - Parameters:
+    ///   - statistics: ``CLIPGradients/runningStatistics`` of the batch.
+    ///   - passes: The training-mode passes they fold in
+    ///     (``CLIPGradients/runningStatisticsPasses``).
+    public mutating func applyRunningStatistics(_ statistics: [String: Tensor], passes: Int = 1) {
         for (name, tensor) in statistics { update(name) { $0 = tensor.scalars } }
         for name in statistics.keys where name.hasSuffix(".running_mean") {
             let counter = String(name.dropLast(".running_mean".count)) + ".num_batches_tracked"
-            counters[counter, default: 0] += 1
+            counters[counter, default: 0] += Int64(passes)
         }
     }
 

@@ -114,20 +114,29 @@ public struct CPUTrainer: Trainer {
         for step in firstStep..<max(firstStep, training.steps) {
             let start = Date()
             let learningRate = schedule.learningRate(at: step)
-            let (batch, next) = try loader.batch(at: position)
+            var microBatches: [(pixels: Tensor, tokens: TokenBatch)] = []
+            var next = position
+            for _ in 0..<max(1, training.accumulation) {
+                let (batch, following) = try loader.batch(at: next)
+                microBatches.append((batch.pixels, batch.tokens))
+                next = following
+            }
             let model = try CLIPModel(configuration: configuration, parameters: parameters, concurrency: concurrency)
-            var gradients = try model.lossAndGradients(pixels: batch.pixels, tokens: batch.tokens)
+            var gradients = try model.lossAndGradients(microBatches: microBatches)
             if let maximum = training.gradientClipNorm { Self.clip(&gradients, maximumNorm: maximum) }
             try optimizer.step(&parameters, gradients: gradients, learningRate: learningRate)
             parameters.clampLogitScale()
-            parameters.applyRunningStatistics(gradients.runningStatistics)
+            parameters.applyRunningStatistics(gradients.runningStatistics, passes: gradients.runningStatisticsPasses)
             position = next
             losses.append(gradients.loss)
             let seconds = Date().timeIntervalSince(start)
             let line = JSONValue.object([
                 ("step", .int(step)), ("loss", .double(Double(gradients.loss))), ("lr", .double(learningRate)),
                 ("logit_scale", .double(Double(expf(model.logitScale)))),
-                ("samples_per_second", .double(Double(training.batchSize) / max(seconds, 1e-9))),
+                (
+                    "samples_per_second",
+                    .double(Double(training.batchSize * max(1, training.accumulation)) / max(seconds, 1e-9))
+                ),
             ]).serialized()
             logLines.append(line)
             try log.write(contentsOf: Data((line + "\n").utf8))

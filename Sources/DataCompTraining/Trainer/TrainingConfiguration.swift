@@ -1,7 +1,9 @@
 /// The hyper-parameters of a training run (OpenCLIP's flags of the same names).
 public struct TrainingConfiguration: Sendable, Hashable {
-    /// Samples per step (`--batch-size`).
+    /// Samples per micro-batch (`--batch-size`); a step takes ``accumulation`` of them.
     public var batchSize: Int
+    /// Micro-batches per optimizer step (`--accum-freq`), contrasted together as OpenCLIP does.
+    public var accumulation = 1
     /// Optimizer steps in all (`--steps`).
     public var steps: Int
     /// The peak learning rate (`--lr`).

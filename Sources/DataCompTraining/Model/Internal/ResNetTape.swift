@@ -19,6 +19,9 @@ struct ResNetTape {
     private var operations: [Operation] = []
     /// Running statistics after this batch (`running_mean`, `running_var`), by parameter name.
     private(set) var runningStatistics: [String: [Float]] = [:]
+    /// This batch's statistics by the running buffers' names: the mean under `running_mean`
+    /// and the unbiased variance under `running_var`, as PyTorch folds them in.
+    private(set) var batchStatistics: [String: [Float]] = [:]
     private var poolCache: PoolCache?
 
     struct PoolCache {
@@ -107,6 +110,8 @@ struct ResNetTape {
         let bias = parameters.values(name + ".bias")
         var runningMean = parameters.values(name + ".running_mean")
         var runningVariance = parameters.values(name + ".running_var")
+        var batchMean = [Float](repeating: 0, count: x.channels)
+        var batchVariance = [Float](repeating: 0, count: x.channels)
         let n = x.count * x.plane
         var normalized = [Float](repeating: 0, count: x.values.count)
         var inverse = [Float](repeating: 0, count: x.channels)
@@ -137,11 +142,15 @@ struct ResNetTape {
                     output.values[base + i] = value * weight[channel] + bias[channel]
                 }
             }
-            runningMean[channel] = 0.9 * runningMean[channel] + 0.1 * Float(mean)
-            runningVariance[channel] = 0.9 * runningVariance[channel] + 0.1 * Float(squares / Double(max(n - 1, 1)))
+            batchMean[channel] = Float(mean)
+            batchVariance[channel] = Float(squares / Double(max(n - 1, 1)))
+            runningMean[channel] = 0.9 * runningMean[channel] + 0.1 * batchMean[channel]
+            runningVariance[channel] = 0.9 * runningVariance[channel] + 0.1 * batchVariance[channel]
         }
         runningStatistics[name + ".running_mean"] = runningMean
         runningStatistics[name + ".running_var"] = runningVariance
+        batchStatistics[name + ".running_mean"] = batchMean
+        batchStatistics[name + ".running_var"] = batchVariance
         operations.append(.batchNorm(name: name, normalized: normalized, inverse: inverse, shape: x))
         return output
     }
