@@ -86,6 +86,11 @@ struct Train: AsyncParsableCommand {
     var sequential = false
 
     @Flag(
+        name: [.customLong("dataset-resampled"), .customLong("dataset_resampled")],
+        help: "Draw shards with replacement, as OpenCLIP's --dataset-resampled (DataComp always trains so).")
+    var datasetResampled = false
+
+    @Flag(
         name: [.customLong("no-augment"), .customLong("no_augment")],
         help: "The evaluation transform instead of random crops.")
     var noAugment = false
@@ -214,6 +219,7 @@ struct Train: AsyncParsableCommand {
         if let eps { training.epsilon = eps }
         training.gradientClipNorm = gradClipNorm
         training.sequential = sequential
+        training.resampled = datasetResampled
         if noAugment { training.augments = false }
         training.checkpointInterval = checkpointInterval
         training.accumulation = accumFreq

@@ -56,7 +56,14 @@ public struct TrainingDataLoader: Sendable {
     /// Whether the training augmentation (random resized crop) is applied; otherwise the
     /// evaluation transform.
     public let augments: Bool
+    /// Whether shards are drawn with replacement (OpenCLIP's `--dataset-resampled`, which
+    /// DataComp's `train.py` always passes): each pass over `sampleCount` samples is made of
+    /// shards chosen uniformly at random, each contributing its samples in a seeded order, so a
+    /// pass repeats some shards and misses others.
+    public let resampled: Bool
     private let samples: [Sample]
+    /// The samples of each shard (contiguous ranges of `samples`).
+    private let shardRanges: [Range<Int>]
     private let preprocessor: ImagePreprocessor
     private let tokenizer: CLIPTokenizer
     private let contextLength: Int
@@ -80,18 +87,22 @@ public struct TrainingDataLoader: Sendable {
     ///   - seed: The seed of the order and augmentation.
     ///   - sequential: Whether to keep shard order (`--sequential`).
     ///   - augments: Whether to apply the training augmentation (`false`: `--no-augment`).
+    ///   - resampled: Whether to draw shards with replacement (`--dataset-resampled`).
     ///   - concurrency: How many samples are decoded at once.
     /// - Throws: `DataCompError` naming a folder without shards, a damaged shard, or data without
     ///   any image-caption sample.
     public init(
         dataDirectories: [String], preprocessor: ImagePreprocessor, tokenizer: CLIPTokenizer, contextLength: Int,
-        batchSize: Int, seed: UInt64, sequential: Bool = false, augments: Bool = true,
+        batchSize: Int, seed: UInt64, sequential: Bool = false, augments: Bool = true, resampled: Bool = false,
         concurrency: ConcurrencyBudget = .machine
     ) throws {
         precondition(batchSize > 0, "batch size must be positive")
         let shards = try TrainingShards(dataDirectories: dataDirectories).paths
         var samples: [Sample] = []
+        var shardRanges: [Range<Int>] = []
         for shard in shards {
+            let first = samples.count
+            defer { if samples.count > first { shardRanges.append(first..<samples.count) } }
             var reader = try WebDatasetShardReader(path: shard)
             while let sample = try reader.next() {
                 guard let image = ["jpg", "jpeg", "png", "webp"].lazy.compactMap({ sample[$0] }).first,
@@ -114,6 +125,8 @@ public struct TrainingDataLoader: Sendable {
         self.seed = seed
         self.sequential = sequential
         self.augments = augments
+        self.resampled = resampled
+        self.shardRanges = shardRanges
         self.concurrency = concurrency
     }
 
@@ -124,7 +137,17 @@ public struct TrainingDataLoader: Sendable {
         if sequential { return offset }
         if order.pass != pass || order.permutation.isEmpty {
             var generator = SplitMix64(seed: seed, stream: UInt64(pass))
-            order = (pass, Array(0..<samples.count).shuffled(using: &generator))
+            if resampled {
+                var permutation: [Int] = []
+                permutation.reserveCapacity(samples.count + (shardRanges.map(\.count).max() ?? 0))
+                while permutation.count < samples.count {
+                    let shard = shardRanges[Int(generator.next() % UInt64(shardRanges.count))]
+                    permutation += Array(shard).shuffled(using: &generator)
+                }
+                order = (pass, Array(permutation.prefix(samples.count)))
+            } else {
+                order = (pass, Array(0..<samples.count).shuffled(using: &generator))
+            }
         }
         return order.permutation[offset]
     }

@@ -102,7 +102,8 @@ public struct CPUTrainer: Trainer {
         let loader = try TrainingDataLoader(
             dataDirectories: dataDirectories, preprocessor: ImagePreprocessor(size: configuration.vision.imageSize),
             tokenizer: tokenizer, contextLength: configuration.text.contextLength, batchSize: training.batchSize,
-            seed: training.seed, sequential: training.sequential, augments: training.augments, concurrency: concurrency)
+            seed: training.seed, sequential: training.sequential, augments: training.augments,
+            resampled: training.resampled, concurrency: concurrency)
         let schedule = CosineSchedule(
             baseLearningRate: training.learningRate, warmupSteps: training.warmupSteps, totalSteps: training.steps)
         let tracker = ProgressTracker(label: "training", total: training.steps, unit: "steps", reporter: progress)

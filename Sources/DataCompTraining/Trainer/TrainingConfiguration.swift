@@ -24,6 +24,8 @@ public struct TrainingConfiguration: Sendable, Hashable {
     public var seed: UInt64
     /// Whether samples come in shard order without shuffling (`--sequential`).
     public var sequential: Bool
+    /// Whether shards are drawn with replacement (`--dataset-resampled`, as DataComp trains).
+    public var resampled = false
     /// Whether the training augmentation is applied (`false`: `--no-augment`).
     public var augments: Bool
     /// Steps between checkpoints (the last step always writes one).
