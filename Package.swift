@@ -74,6 +74,14 @@ let package = Package(
         ),
 
         .executableTarget(
+            name: "train-and-embed",
+            dependencies: ["DataComp"],
+            path: "Examples/train-and-embed",
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+
+        .executableTarget(
             name: "custom-filter",
             dependencies: ["DataComp"],
             path: "Examples/custom-filter",
@@ -176,7 +184,8 @@ let package = Package(
         .testTarget(
             name: "ExampleTests",
             dependencies: [
-                "DataCompCore", "subset-from-uids", "custom-filter", "evaluate-checkpoint", "_DataCompTestSupport",
+                "DataCompCore", "subset-from-uids", "custom-filter", "evaluate-checkpoint", "train-and-embed",
+                "_DataCompTestSupport",
             ],
             swiftSettings: swiftSettings
         ),
