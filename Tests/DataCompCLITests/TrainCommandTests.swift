@@ -133,4 +133,23 @@ import _DataCompTestSupport
         #expect(noScale.status != 0)
         #expect(noScale.standardError.contains("--scale"))
     }
+
+    @Test("a non-finite loss stops the run with a message and keeps the last checkpoint")
+    func divergence() throws {
+        let folder = try Fixtures.temporaryDirectory("train-nan")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = try Self.writeShards(in: folder, count: 32)
+        let output = folder.appendingPathComponent("run").path
+        // An absurd learning rate sends the weights to infinity after the first step.
+        let run = try CommandRunner.run(
+            Self.arguments(
+                data: data, output: output, steps: 6,
+                extra: ["--lr", "1e30", "--warmup", "0", "--checkpoint-interval", "1"]))
+        #expect(run.status != 0)
+        #expect(run.standardError.contains("training stopped before updating the weights"), "\(run.standardError)")
+        #expect(run.standardError.contains("trainingDiverged"))
+        #expect(FileManager.default.fileExists(atPath: output + "/checkpoints/epoch_latest.safetensors"))
+        let log = try String(contentsOfFile: output + "/train_log.jsonl", encoding: .utf8).split(separator: "\n")
+        #expect(!log.isEmpty && log.count < 6)
+    }
 }

@@ -37,6 +37,7 @@ public struct DataCompError: Error, Sendable, CustomStringConvertible {
             case missingAsset
             case checksumMismatch
             case externalToolFailed
+            case trainingDiverged
         }
 
         private let representation: Representation
@@ -89,6 +90,9 @@ public struct DataCompError: Error, Sendable, CustomStringConvertible {
         /// A program this package launched (OpenCLIP's trainer, `sbatch`) could not start or
         /// exited with a failure; the message gives its command and the end of its output.
         public static let externalToolFailed = Code(.externalToolFailed)
+        /// A training step produced a non-finite loss; the run stopped and kept its last
+        /// checkpoint.
+        public static let trainingDiverged = Code(.trainingDiverged)
 
         /// The code's name, for example `truncatedFile`.
         public var description: String { representation.rawValue }

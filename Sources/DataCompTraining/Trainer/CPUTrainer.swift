@@ -124,6 +124,16 @@ public struct CPUTrainer: Trainer {
             }
             let model = try CLIPModel(configuration: configuration, parameters: parameters, concurrency: concurrency)
             var gradients = try model.lossAndGradients(microBatches: microBatches)
+            guard gradients.loss.isFinite else {
+                let kept = FileManager.default.fileExists(atPath: checkpoints + "/epoch_latest.safetensors")
+                throw DataCompError(
+                    .trainingDiverged,
+                    "the loss of step \(step) is \(gradients.loss); training stopped before updating the weights. "
+                        + (kept
+                            ? "The last checkpoint in \(checkpoints) is kept; lower --lr or add --grad-clip-norm and train again"
+                            : "No checkpoint was written yet; lower --lr or add --grad-clip-norm"),
+                    path: logPath)
+            }
             if let maximum = training.gradientClipNorm { Self.clip(&gradients, maximumNorm: maximum) }
             try optimizer.step(&parameters, gradients: gradients, learningRate: learningRate)
             parameters.clampLogitScale()
