@@ -116,10 +116,16 @@ extension CLIPParameters {
     /// - Parameter path: The destination, written atomically.
     /// - Throws: `DataCompError` with code `io`.
     public func write(to path: String) throws {
-        let tensors = names.compactMap { name in
-            if let counter = counters[name] { return SafetensorsTensor(name: name, int64Values: [counter], shape: []) }
-            return self[name].map { SafetensorsTensor(name: name, tensor: $0) }
-        }
-        try SafetensorsFile.write(tensors, to: path)
+        try SafetensorsFile.write(float32: namedTensors(prefix: ""), int64: namedCounters(prefix: ""), to: path)
+    }
+
+    /// The float tensors by name (with a prefix), for writing without copies.
+    func namedTensors(prefix: String) -> [(name: String, tensor: Tensor)] {
+        names.compactMap { name in counters[name] == nil ? self[name].map { (prefix + name, $0) } : nil }
+    }
+
+    /// BatchNorm's counters as scalar int64 tensors by name (with a prefix).
+    func namedCounters(prefix: String) -> [(name: String, values: [Int64], shape: [Int])] {
+        names.compactMap { name in counters[name].map { (prefix + name, [$0], []) } }
     }
 }

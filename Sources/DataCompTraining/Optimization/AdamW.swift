@@ -69,11 +69,16 @@ public struct AdamW: Sendable {
     /// The moments as safetensors tensors (`exp_avg.<name>`, `exp_avg_sq.<name>`), for a
     /// checkpoint; the step count goes into the checkpoint's metadata.
     public var stateTensors: [SafetensorsTensor] {
-        firstMoments.keys.sorted().flatMap { name -> [SafetensorsTensor] in
+        stateSources.map { SafetensorsTensor(name: $0.name, tensor: $0.tensor) }
+    }
+
+    /// The moments as named tensors sharing the optimizer's storage (for writing without copies).
+    var stateSources: [(name: String, tensor: Tensor)] {
+        firstMoments.keys.sorted().flatMap { name -> [(name: String, tensor: Tensor)] in
             guard let m = firstMoments[name], let v = secondMoments[name] else { return [] }
             return [
-                SafetensorsTensor(name: "exp_avg." + name, tensor: Tensor(shape: [m.count], scalars: m)),
-                SafetensorsTensor(name: "exp_avg_sq." + name, tensor: Tensor(shape: [v.count], scalars: v)),
+                ("exp_avg." + name, Tensor(shape: [m.count], scalars: m)),
+                ("exp_avg_sq." + name, Tensor(shape: [v.count], scalars: v)),
             ]
         }
     }

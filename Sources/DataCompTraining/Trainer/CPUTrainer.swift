@@ -122,8 +122,12 @@ public struct CPUTrainer: Trainer {
                 microBatches.append((batch.pixels, batch.tokens))
                 next = following
             }
-            let model = try CLIPModel(configuration: configuration, parameters: parameters, concurrency: concurrency)
-            var gradients = try model.lossAndGradients(microBatches: microBatches)
+            // The model shares the parameters' storage; it must be gone before the optimizer
+            // updates them, or every updated tensor is copied (a second set of weights in memory).
+            let logitScale = parameters["logit_scale"]?.scalars.first ?? 0
+            var gradients = try CLIPModel(
+                configuration: configuration, parameters: parameters, concurrency: concurrency
+            ).lossAndGradients(microBatches: microBatches)
             guard gradients.loss.isFinite else {
                 let kept = FileManager.default.fileExists(atPath: checkpoints + "/epoch_latest.safetensors")
                 throw DataCompError(
@@ -143,7 +147,7 @@ public struct CPUTrainer: Trainer {
             let seconds = Date().timeIntervalSince(start)
             let line = JSONValue.object([
                 ("step", .int(step)), ("loss", .double(Double(gradients.loss))), ("lr", .double(learningRate)),
-                ("logit_scale", .double(Double(expf(model.logitScale)))),
+                ("logit_scale", .double(Double(expf(logitScale)))),
                 (
                     "samples_per_second",
                     .double(Double(training.batchSize * max(1, training.accumulation)) / max(seconds, 1e-9))
@@ -180,15 +184,9 @@ public struct CPUTrainer: Trainer {
         parameters: CLIPParameters, optimizer: AdamW, step: Int, position: TrainingDataLoader.Position,
         checkpoints: String
     ) throws {
-        var tensors = parameters.names.compactMap { name -> SafetensorsTensor? in
-            if let counter = parameters.counters[name] {
-                return SafetensorsTensor(name: "model." + name, int64Values: [counter], shape: [])
-            }
-            return parameters[name].map { SafetensorsTensor(name: "model." + name, tensor: $0) }
-        }
-        tensors += optimizer.stateTensors
         try SafetensorsFile.write(
-            tensors,
+            float32: parameters.namedTensors(prefix: "model.") + optimizer.stateSources,
+            int64: parameters.namedCounters(prefix: "model."),
             metadata: [
                 "step": String(step), "consumed": String(position.consumed), "skipped": String(position.skipped),
             ],

@@ -107,4 +107,26 @@ struct ExpectedSafetensors {
         #expect(throws: DataCompError.self) { try SafetensorsFile.write([reserved], to: path) }
         #expect(!FileManager.default.fileExists(atPath: path))
     }
+
+    @Test("writing tensors from their storage gives the same file as writing their bytes")
+    func borrowedWrite() throws {
+        let folder = try Fixtures.temporaryDirectory("safetensors-borrowed")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let a = Tensor(shape: [2, 3], scalars: [1, -2.5, 3, .infinity, 0, -0.0])
+        let b = Tensor(shape: [4], scalars: [0.1, 0.2, 0.3, 0.4])
+        let copied = folder.appendingPathComponent("copied.safetensors").path
+        let borrowed = folder.appendingPathComponent("borrowed.safetensors").path
+        try SafetensorsFile.write(
+            [
+                SafetensorsTensor(name: "b.weight", tensor: b), SafetensorsTensor(name: "a", tensor: a),
+                SafetensorsTensor(name: "bn.num_batches_tracked", int64Values: [7], shape: []),
+            ], metadata: ["step": "3"], to: copied)
+        try SafetensorsFile.write(
+            float32: [("b.weight", b), ("a", a)], int64: [("bn.num_batches_tracked", [7], [])], metadata: ["step": "3"],
+            to: borrowed)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: copied)) == Data(contentsOf: URL(fileURLWithPath: borrowed)))
+        #expect(throws: DataCompError.self) {
+            try SafetensorsFile.write(float32: [("a", a), ("a", b)], to: borrowed)
+        }
+    }
 }
