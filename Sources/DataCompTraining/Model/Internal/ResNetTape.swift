@@ -395,21 +395,34 @@ struct ResNetTape {
             values: [Float](repeating: 0, count: input.values.count), count: input.count, channels: input.channels,
             height: input.height, width: input.width)
         var dWeight = [Float](repeating: 0, count: outputChannels * rows)
-        var patches = [Float](repeating: 0, count: rows * columns)
-        var dPatches = [Float](repeating: 0, count: rows * columns)
-        for image in 0..<input.count {
-            Self.im2col(
-                input, image: image, kernel: kernel, stride: stride, padding: padding, height: gradient.height,
-                width: gradient.width, into: &patches)
-            gradient.values.withUnsafeBufferPointer { dy in
+        for group in Self.imageGroups(count: input.count, rows: rows, columns: columns) {
+            let wide = group.count * columns
+            var patches = [Float](repeating: 0, count: rows * wide)
+            var dPatches = [Float](repeating: 0, count: rows * wide)
+            var dBlock = [Float](repeating: 0, count: outputChannels * wide)
+            for (slot, image) in group.enumerated() {
+                Self.im2col(
+                    input, image: image, kernel: kernel, stride: stride, padding: padding, height: gradient.height,
+                    width: gradient.width, into: &patches, leadingDimension: wide, columnOffset: slot * columns)
+            }
+            gradient.values.withUnsafeBufferPointer { source in
+                dBlock.withUnsafeMutableBufferPointer { target in
+                    for (slot, image) in group.enumerated() {
+                        for channel in 0..<outputChannels {
+                            let from = (image * outputChannels + channel) * columns
+                            let to = channel * wide + slot * columns
+                            for i in 0..<columns { target[to + i] = source[from + i] }
+                        }
+                    }
+                }
+            }
+            dBlock.withUnsafeBufferPointer { dy in
                 patches.withUnsafeBufferPointer { col in
                     dWeight.withUnsafeMutableBufferPointer { dW in
-                        // dW += dY·colᵀ
+                        // dW += dY·colᵀ over the group's columns.
                         GEMM.multiply(
-                            MatrixView(
-                                dy, offset: image * outputChannels * columns, rows: outputChannels, columns: columns,
-                                leadingDimension: columns),
-                            MatrixView(col, rows: rows, columns: columns),
+                            MatrixView(dy, rows: outputChannels, columns: wide),
+                            MatrixView(col, rows: rows, columns: wide),
                             into: MutableMatrixView(dW, rows: outputChannels, columns: rows), transposeB: true, beta: 1)
                     }
                 }
@@ -418,16 +431,17 @@ struct ResNetTape {
                         // dcol = Wᵀ·dY
                         GEMM.multiply(
                             MatrixView(w, rows: outputChannels, columns: rows),
-                            MatrixView(
-                                dy, offset: image * outputChannels * columns, rows: outputChannels, columns: columns,
-                                leadingDimension: columns),
-                            into: MutableMatrixView(dCol, rows: rows, columns: columns), transposeA: true)
+                            MatrixView(dy, rows: outputChannels, columns: wide),
+                            into: MutableMatrixView(dCol, rows: rows, columns: wide), transposeA: true)
                     }
                 }
             }
-            Self.col2im(
-                dPatches, into: &result, image: image, kernel: kernel, stride: stride, padding: padding,
-                height: gradient.height, width: gradient.width)
+            for (slot, image) in group.enumerated() {
+                Self.col2im(
+                    dPatches, into: &result, image: image, kernel: kernel, stride: stride, padding: padding,
+                    height: gradient.height, width: gradient.width, leadingDimension: wide, columnOffset: slot * columns
+                )
+            }
         }
         gradients.add(name, count: dWeight.count) { for i in dWeight.indices { $0[i] += dWeight[i] } }
         return result
@@ -529,9 +543,9 @@ struct ResNetTape {
     /// output row, the valid span of output columns reads one strided run of the input row.
     static func im2col(
         _ input: FeatureMap, image: Int, kernel: Int, stride: Int, padding: Int, height: Int, width: Int,
-        into patches: inout [Float]
+        into patches: inout [Float], leadingDimension: Int? = nil, columnOffset: Int = 0
     ) {
-        let columns = height * width
+        let columns = leadingDimension ?? height * width
         let inputOffset = image * input.channels * input.plane
         input.values.withUnsafeBufferPointer { source in
             patches.withUnsafeMutableBufferPointer { target in
@@ -539,7 +553,7 @@ struct ResNetTape {
                     let plane = inputOffset + channel * input.plane
                     for ky in 0..<kernel {
                         for kx in 0..<kernel {
-                            let row = ((channel * kernel + ky) * kernel + kx) * columns
+                            let row = ((channel * kernel + ky) * kernel + kx) * columns + columnOffset
                             // Output columns ox with 0 <= ox·stride + kx − padding < input.width.
                             let first = max(0, (padding - kx + stride - 1) / stride)
                             let reach = input.width - 1 + padding - kx
@@ -569,9 +583,9 @@ struct ResNetTape {
     /// col2im: adds column gradients back onto one image of `result` (the inverse scatter of ``im2col``).
     static func col2im(
         _ columnsGradient: [Float], into result: inout FeatureMap, image: Int, kernel: Int, stride: Int, padding: Int,
-        height: Int, width: Int
+        height: Int, width: Int, leadingDimension: Int? = nil, columnOffset: Int = 0
     ) {
-        let columns = height * width
+        let columns = leadingDimension ?? height * width
         let inputOffset = image * result.channels * result.plane
         let (inputHeight, inputWidth, plane) = (result.height, result.width, result.plane)
         columnsGradient.withUnsafeBufferPointer { source in
@@ -580,7 +594,7 @@ struct ResNetTape {
                     let base = inputOffset + channel * plane
                     for ky in 0..<kernel {
                         for kx in 0..<kernel {
-                            let row = ((channel * kernel + ky) * kernel + kx) * columns
+                            let row = ((channel * kernel + ky) * kernel + kx) * columns + columnOffset
                             let first = max(0, (padding - kx + stride - 1) / stride)
                             let reach = inputWidth - 1 + padding - kx
                             let last = reach < 0 ? 0 : min(width, reach / stride + 1)
@@ -602,7 +616,15 @@ struct ResNetTape {
         }
     }
 
-    /// A bias-free convolution as one GEMM per image.
+    /// Images per convolution GEMM: as many as keep the patch matrix within about 8M values, so
+    /// that small feature maps (the miniature models') make one large GEMM instead of many tiny ones.
+    static func imageGroups(count: Int, rows: Int, columns: Int) -> [Range<Int>] {
+        let per = max(1, min(count, (8 << 20) / max(1, rows * columns)))
+        return stride(from: 0, to: count, by: per).map { $0..<min($0 + per, count) }
+    }
+
+    /// A bias-free convolution as one GEMM per group of images: `W · [patches of the group]`,
+    /// then each image's block moved to its place.
     static func convolve(_ input: FeatureMap, weights: [Float], kernel: Int, stride: Int, padding: Int) -> FeatureMap {
         let outputChannels = weights.count / (input.channels * kernel * kernel)
         let height = (input.height + 2 * padding - kernel) / stride + 1
@@ -612,20 +634,33 @@ struct ResNetTape {
         var output = FeatureMap(
             values: [Float](repeating: 0, count: input.count * outputChannels * columns), count: input.count,
             channels: outputChannels, height: height, width: width)
-        var patches = [Float](repeating: 0, count: rows * columns)
-        for image in 0..<input.count {
-            im2col(
-                input, image: image, kernel: kernel, stride: stride, padding: padding, height: height, width: width,
-                into: &patches)
+        for group in imageGroups(count: input.count, rows: rows, columns: columns) {
+            let wide = group.count * columns
+            var patches = [Float](repeating: 0, count: rows * wide)
+            var block = [Float](repeating: 0, count: outputChannels * wide)
+            for (slot, image) in group.enumerated() {
+                im2col(
+                    input, image: image, kernel: kernel, stride: stride, padding: padding, height: height,
+                    width: width, into: &patches, leadingDimension: wide, columnOffset: slot * columns)
+            }
             weights.withUnsafeBufferPointer { w in
                 patches.withUnsafeBufferPointer { col in
-                    output.values.withUnsafeMutableBufferPointer { out in
+                    block.withUnsafeMutableBufferPointer { out in
                         GEMM.multiply(
                             MatrixView(w, rows: outputChannels, columns: rows),
-                            MatrixView(col, rows: rows, columns: columns),
-                            into: MutableMatrixView(
-                                out, offset: image * outputChannels * columns, rows: outputChannels, columns: columns,
-                                leadingDimension: columns))
+                            MatrixView(col, rows: rows, columns: wide),
+                            into: MutableMatrixView(out, rows: outputChannels, columns: wide))
+                    }
+                }
+            }
+            block.withUnsafeBufferPointer { source in
+                output.values.withUnsafeMutableBufferPointer { target in
+                    for (slot, image) in group.enumerated() {
+                        for channel in 0..<outputChannels {
+                            let from = channel * wide + slot * columns
+                            let to = (image * outputChannels + channel) * columns
+                            for i in 0..<columns { target[to + i] = source[from + i] }
+                        }
                     }
                 }
             }
