@@ -92,6 +92,24 @@ def openclip_features(model, samples, context):
                 model.encode_text(tokens, normalize=True).numpy())
 
 
+def perturb(model, scale):
+    with torch.no_grad():
+        for parameter in model.parameters():
+            parameter.add_(scale * torch.randn_like(parameter))
+
+
+def embedding_differences(datacomp_bin, model_config, checkpoint, shards, output, model, samples, context,
+                          extra=()):
+    """`datacomp embed` of the shards with a checkpoint against OpenCLIP's features of `model`:
+    the largest |difference| of the image and of the text features."""
+    run([datacomp_bin, "embed", "--model-config", str(model_config), "--checkpoint", str(checkpoint),
+         "--shards", str(shards), "--output", str(output), *extra])
+    reference_images, reference_texts = openclip_features(model, samples, context)
+    archive = np.load(output)
+    return (float(np.abs(archive["image_features"] - reference_images).max()),
+            float(np.abs(archive["text_features"] - reference_texts).max()))
+
+
 def run(command):
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
@@ -121,33 +139,23 @@ def main():
              "--seed", "1", "--num-workers", "2"])
         checkpoint = run_dir / "checkpoints" / "epoch_latest.safetensors"
         model = openclip_model(name, config_path)
-        missing, unexpected = model.load_state_dict(load_file(str(checkpoint)), strict=True)
-        ours = scratch / f"ours-{name}.npz"
-        run([args.datacomp_bin, "embed", "--model-config", str(config_path), "--checkpoint", str(checkpoint),
-             "--shards", str(scratch / "shards"), "--output", str(ours)])
-        reference_images, reference_texts = openclip_features(model, samples, context)
-        archive = np.load(ours)
-        image_diff = float(np.abs(archive["image_features"] - reference_images).max())
-        text_diff = float(np.abs(archive["text_features"] - reference_texts).max())
+        model.load_state_dict(load_file(str(checkpoint)), strict=True)  # raises on any missing or extra key
+        image_diff, text_diff = embedding_differences(
+            args.datacomp_bin, config_path, checkpoint, scratch / "shards", scratch / f"ours-{name}.npz", model,
+            samples, context)
         print(f"{name}: our checkpoint loads strictly in OpenCLIP ({len(model.state_dict())} entries); "
               f"embeddings max |diff| image {image_diff:.2e}, text {text_diff:.2e}")
         worst = max(worst, image_diff, text_diff)
 
         # OpenCLIP -> ours
         trained = openclip_model(name, config_path)
-        with torch.no_grad():
-            for parameter in trained.parameters():
-                parameter.add_(0.02 * torch.randn_like(parameter))
+        perturb(trained, 0.02)
         pt = scratch / f"openclip-{name}-epoch_latest.pt"
         torch.save({"epoch": 1, "name": f"{name}-parity",
                     "state_dict": {"module." + k: v for k, v in trained.state_dict().items()}}, pt)
-        ours_pt = scratch / f"ours-from-pt-{name}.npz"
-        run([args.datacomp_bin, "embed", "--model-config", str(config_path), "--checkpoint", str(pt),
-             "--shards", str(scratch / "shards"), "--output", str(ours_pt)])
-        reference_images, reference_texts = openclip_features(trained, samples, context)
-        archive = np.load(ours_pt)
-        image_diff = float(np.abs(archive["image_features"] - reference_images).max())
-        text_diff = float(np.abs(archive["text_features"] - reference_texts).max())
+        image_diff, text_diff = embedding_differences(
+            args.datacomp_bin, config_path, pt, scratch / "shards", scratch / f"ours-from-pt-{name}.npz", trained,
+            samples, context)
         print(f"{name}: OpenCLIP's epoch_latest.pt loads in ours; embeddings max |diff| image {image_diff:.2e}, "
               f"text {text_diff:.2e}")
         worst = max(worst, image_diff, text_diff)
@@ -156,19 +164,13 @@ def main():
 
     torch.manual_seed(3)
     b32 = open_clip.create_model("ViT-B-32", precision="fp32", device="cpu")
-    with torch.no_grad():
-        for parameter in b32.parameters():
-            parameter.add_(0.01 * torch.randn_like(parameter))
+    perturb(b32, 0.01)
     b32.eval()
     weights = scratch / "vit-b-32.safetensors"
     save_file({k: v.contiguous() for k, v in b32.state_dict().items()}, str(weights))
-    ours_b32 = scratch / "ours-vit-b-32.npz"
-    run([args.datacomp_bin, "embed", "--model-config", "ViT-B-32", "--checkpoint", str(weights),
-         "--shards", str(scratch / "shards"), "--output", str(ours_b32), "--batch-size", "8"])
-    reference_images, reference_texts = openclip_features(b32, samples, 77)
-    archive = np.load(ours_b32)
-    image_diff = float(np.abs(archive["image_features"] - reference_images).max())
-    text_diff = float(np.abs(archive["text_features"] - reference_texts).max())
+    image_diff, text_diff = embedding_differences(
+        args.datacomp_bin, "ViT-B-32", weights, scratch / "shards", scratch / "ours-vit-b-32.npz", b32, samples, 77,
+        extra=("--batch-size", "8"))
     print(f"ViT-B-32: embeddings max |diff| image {image_diff:.2e}, text {text_diff:.2e}")
     worst = max(worst, image_diff, text_diff)
     print(f"largest |difference| {worst:.2e} (tolerance 1e-4)")
