@@ -95,6 +95,26 @@ package enum VectorKernels {
         }
     }
 
+    /// Adds `source[i]` to `destination[i]`.
+    ///
+    /// - Precondition: The buffers have the same length.
+    package static func add(_ source: UnsafeBufferPointer<Float>, into destination: UnsafeMutableBufferPointer<Float>) {
+        precondition(source.count == destination.count, "adding \(source.count) values into \(destination.count)")
+        guard let input = source.baseAddress, let output = destination.baseAddress else { return }
+        var index = 0
+        while index + 16 <= source.count {
+            let sum =
+                UnsafeRawPointer(input + index).loadUnaligned(as: SIMD16<Float>.self)
+                + UnsafeRawPointer(output + index).loadUnaligned(as: SIMD16<Float>.self)
+            UnsafeMutableRawPointer(output + index).storeBytes(of: sum, as: SIMD16<Float>.self)
+            index += 16
+        }
+        while index < source.count {
+            output[index] += input[index]
+            index += 1
+        }
+    }
+
     /// Writes the transpose of `source` (`rows × columns`, dense) into `destination`
     /// (`columns × rows`, dense), in cache-sized tiles.
     ///

@@ -51,4 +51,15 @@ import Testing
         }
         for r in 0..<rows { for c in 0..<columns { #expect(transposed[c * rows + r] == source[r * columns + c]) } }
     }
+
+    @Test("Adding one buffer into another is exact for every tail length", arguments: [0, 1, 16, 35])
+    func add(count: Int) {
+        let source = (0..<count).map { Float($0) * 0.5 }
+        var destination = (0..<count).map { Float($0 % 3) }
+        source.withUnsafeBufferPointer { s in
+            destination.withUnsafeMutableBufferPointer { VectorKernels.add(s, into: $0) }
+        }
+        let expected: [Float] = (0..<count).map { index in Float(index) * 0.5 + Float(index % 3) }
+        #expect(destination == expected)
+    }
 }

@@ -124,6 +124,30 @@ package enum BoundedFanOut {
     }
 }
 
+extension BoundedFanOut {
+    /// Runs `body` for every index on up to `width` threads and waits for all of them; the
+    /// non-throwing blocking form, for numeric kernels split into a few parts.
+    ///
+    /// Item `i` runs on worker `i % width`; with a width of 1 (or one item) everything runs in
+    /// order on the calling thread.
+    ///
+    /// - Parameters:
+    ///   - count: The number of items.
+    ///   - width: The most items in flight; at least 1.
+    ///   - body: One item's work.
+    package static func forEachBlocking(_ count: Int, width: Int, _ body: @Sendable (Int) -> Void) {
+        precondition(width >= 1, "a fan-out needs a width of at least 1, not \(width)")
+        let workers = min(width, count)
+        if workers <= 1 {
+            for index in 0..<count { body(index) }
+            return
+        }
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            for index in stride(from: worker, to: count, by: workers) { body(index) }
+        }
+    }
+}
+
 /// Results written by several threads, one slot each, read after all have finished.
 private final class ResultSlots<T>: @unchecked Sendable {
     // Every access to `slots` and `failed` holds `lock`.

@@ -67,7 +67,7 @@ extension CLIPModel {
                 imageFeatures += tape.forward(pixels)
                 visionTapes.append(tape)
             } else {
-                var tape = ResNetTape(parameters: parameters, configuration: configuration)
+                var tape = ResNetTape(parameters: parameters, configuration: configuration, width: concurrency.width)
                 imageFeatures += tape.forward(pixels)
                 resNetTapes.append(tape)
             }

@@ -111,7 +111,10 @@ public struct CLIPModel: ImageTextEncoder {
         guard let patch = vision.patchSize else {
             let forward = ResNetForward(parameters: parameters, configuration: configuration, training: training)
             if training {
-                let features = pixels.withUnsafeBufferPointer { forward.run(pixels: $0, images: 0..<count) }
+                // One pass over the whole batch; its layers split their work instead.
+                var whole = forward
+                whole.layers = ResNetLayers(width: concurrency.width)
+                let features = pixels.withUnsafeBufferPointer { whole.run(pixels: $0, images: 0..<count) }
                 return Tensor(shape: [count, configuration.embedDimension], scalars: features)
             }
             return try splitting(count) { range in
