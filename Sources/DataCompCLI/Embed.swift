@@ -109,15 +109,20 @@ struct Embed: AsyncParsableCommand {
             if let images {
                 let files = try Self.imageFiles(in: images)
                 let tracker = ProgressTracker(label: "images", total: files.count, unit: "images", reporter: reporter)
-                let bytes = try files.map { path in
-                    guard let data = FileManager.default.contents(atPath: path) else {
-                        throw DataCompError(.io, "cannot read the image", path: path)
+                // Mapped, not read, and a few thousand files at a time: memory and the number of
+                // mappings stay bounded however large the folder is.
+                var rows: [Float] = []
+                for start in stride(from: 0, to: files.count, by: 4096) {
+                    let chunk = Array(files[start..<min(start + 4096, files.count)])
+                    let bytes = try chunk.map { path in
+                        let file = try MappedFile(path: path)
+                        return MemberBytes(mapping: file, range: 0..<file.bytes.count)
                     }
-                    return MemberBytes(data)
+                    rows += try await model.embedImages(
+                        bytes, names: chunk, batchSize: batchSize, concurrency: concurrency, progress: tracker
+                    ).rowNormalized().scalars
                 }
-                imageFeatures = try await model.embedImages(
-                    bytes, names: files, batchSize: batchSize, concurrency: concurrency, progress: tracker
-                ).rowNormalized()
+                imageFeatures = Tensor(shape: [files.count, model.embeddingDimension], scalars: rows)
                 tracker.finish()
             } else {
                 var rows: [Float] = []

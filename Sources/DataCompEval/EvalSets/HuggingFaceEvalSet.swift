@@ -48,10 +48,15 @@ public struct HuggingFaceEvalSet: Sendable, Hashable {
                 "no prepared \(split) split of \(dataset) in this Hugging Face cache (expected \(Self.folderName(dataset))/…/*-\(split).arrow); run DataComp's download_evalsets.py, which calls datasets.load_dataset with this cache_dir",
                 path: cacheDirectory)
         }
+        self.init(dataset: dataset, split: split, cacheDirectory: cacheDirectory, arrowFiles: files)
+    }
+
+    /// A split already located with ``locate(dataset:split:cacheDirectory:)``.
+    init(dataset: String, split: String, cacheDirectory: String, arrowFiles: [String]) {
         self.dataset = dataset
         self.split = split
         self.cacheDirectory = cacheDirectory
-        self.arrowFiles = files
+        self.arrowFiles = arrowFiles
     }
 
     /// The cache folder `datasets` uses for a hub dataset: `owner___name`.

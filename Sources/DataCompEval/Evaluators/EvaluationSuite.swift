@@ -58,8 +58,15 @@ public struct EvaluationSuite: Sendable {
     public func evaluator(for task: EvaluationTask) throws -> any Evaluator {
         // DataComp reads Flickr, MSCOCO and WinoGAViL from the Hugging Face cache; a webdataset
         // copy is read when the cache does not have them.
-        if let dataset = task.huggingFaceDataset, huggingFaceFiles(of: task) != nil || !hasFolder(task) {
-            let set = try HuggingFaceEvalSet(dataset: dataset, cacheDirectory: huggingFaceCache)
+        // The cache is searched once: its files, or (neither cache nor folder) the error saying
+        // how to download the split.
+        let cached = huggingFaceFiles(of: task)
+        if let dataset = task.huggingFaceDataset, cached != nil || !hasFolder(task) {
+            let set =
+                try cached.map {
+                    HuggingFaceEvalSet(
+                        dataset: dataset, split: "test", cacheDirectory: huggingFaceCache, arrowFiles: $0)
+                } ?? HuggingFaceEvalSet(dataset: dataset, cacheDirectory: huggingFaceCache)
             if task.kind == .association {
                 return WinoGAViLEvaluator(task: task, instances: try set.winoGAViLInstances())
             }

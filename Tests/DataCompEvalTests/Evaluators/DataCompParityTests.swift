@@ -58,20 +58,40 @@ import _DataCompTestSupport
     @Test("Flickr, MSCOCO and WinoGAViL read from their webdataset and instance copies give DataComp's metrics too")
     func copies() async throws {
         let encoder = try IdentifierEncoder(directory: Self.root)
+        var largest: [String: Double] = [:]
         var checked = 0
         for row in try Self.expectedRows() {
             guard let task = Self.task(for: row), task.huggingFaceDataset != nil else { continue }
             let outcome = try await Self.copyEvaluator(for: task).evaluate(
                 encoder: encoder, options: EvaluationOptions(bootstrapResamples: 0))
-            let expected = try EvaluationResult(json: row)
-            #expect(outcome.metrics.names == expected.metrics.names)
-            for (name, value) in expected.metrics {
-                let ours = (outcome.metrics[name] ?? nil) ?? .nan
-                #expect(abs((value ?? .nan) - ours) <= 1e-6, "\(task.key) \(name)")
-            }
+            try Self.expectEqual(outcome.metrics, row, task: task, largest: &largest)
             checked += 1
         }
         #expect(checked == 3)
+    }
+
+    /// Expects a task's metrics to have DataComp's names in DataComp's order and values within
+    /// 1e-6 (nil and NaN where DataComp has them), and records the largest difference per family.
+    static func expectEqual(
+        _ metrics: EvaluationMetrics, _ row: JSONValue, task: EvaluationTask, largest: inout [String: Double]
+    ) throws {
+        let expected = try EvaluationResult(json: row)
+        #expect(metrics.names == expected.metrics.names, "\(task.key): metric names")
+        for (name, value) in expected.metrics {
+            let ours = metrics[name] ?? nil
+            switch (value, ours) {
+            case (nil, nil): continue
+            case (let a?, let b?) where a.isNaN && b.isNaN: continue
+            case (let a?, let b?):
+                let difference = abs(a - b)
+                let family = Self.family(name)
+                largest[family] = max(largest[family] ?? 0, difference)
+                #expect(difference <= 1e-6, "\(task.key) \(name): DataComp \(a), ours \(b)")
+            default:
+                Issue.record(
+                    "\(task.key) \(name): DataComp \(String(describing: value)), ours \(String(describing: ours))")
+            }
+        }
     }
 
     @Test("every task's metrics equal DataComp's within 1e-6, with the same names in the same order")
@@ -89,22 +109,7 @@ import _DataCompTestSupport
             let expected = try EvaluationResult(json: row)
             #expect(outcome.result.key == expected.key)
             #expect(outcome.result.dataset == expected.dataset || task.kind == .multilabel)
-            #expect(outcome.metrics.names == expected.metrics.names, "\(task.key): metric names")
-            for (name, value) in expected.metrics {
-                let ours = outcome.metrics[name] ?? nil
-                switch (value, ours) {
-                case (nil, nil): continue
-                case (let a?, let b?) where a.isNaN && b.isNaN: continue
-                case (let a?, let b?):
-                    let difference = abs(a - b)
-                    let family = Self.family(name)
-                    largest[family] = max(largest[family] ?? 0, difference)
-                    #expect(difference <= 1e-6, "\(task.key) \(name): DataComp \(a), ours \(b)")
-                default:
-                    Issue.record(
-                        "\(task.key) \(name): DataComp \(String(describing: value)), ours \(String(describing: ours))")
-                }
-            }
+            try Self.expectEqual(outcome.metrics, row, task: task, largest: &largest)
             checked += 1
         }
         #expect(checked >= 13)
