@@ -55,6 +55,19 @@ extension CLIPModel {
                     .invalidArgument, "token id \(bad) is outside the vocabulary of \(text.vocabularySize)")
             }
         }
+        // A ModifiedResNet's layers split their own work over the cores (one OpenBLAS thread per
+        // part); OpenBLAS then runs single-threaded for the whole step, text tower included, so
+        // that its idle threads do not spin against those parts between calls.
+        if configuration.vision.patchSize == nil && concurrency.width > 1 {
+            return BLASThreads.withCount(1) { accumulatedGradients(microBatches, count: count) }
+        }
+        return accumulatedGradients(microBatches, count: count)
+    }
+
+    /// The body of ``lossAndGradients(microBatches:)`` once the micro-batches are checked.
+    private func accumulatedGradients(_ microBatches: [(pixels: Tensor, tokens: TokenBatch)], count: Int)
+        -> CLIPGradients
+    {
         var gradients = GradientStore()
         var visionTapes: [VisionTape] = []
         var resNetTapes: [ResNetTape] = []

@@ -24,6 +24,9 @@ public struct AdamW: Sendable {
     public var betas: (Double, Double)
     /// The ε added to `√v̂`.
     public var epsilon: Double
+    /// How many threads one update may use: a large tensor's elements are split over them
+    /// (each element's arithmetic is the same whatever the split).
+    public var concurrency: ConcurrencyBudget = .machine
     /// Updates taken so far.
     public private(set) var stepCount = 0
     private var firstMoments: [String: [Float]] = [:]
@@ -127,16 +130,19 @@ public struct AdamW: Sendable {
             var m = firstMoments.removeValue(forKey: name) ?? [Float](repeating: 0, count: gradient.count)
             var v = secondMoments.removeValue(forKey: name) ?? [Float](repeating: 0, count: gradient.count)
             let g = gradient.scalars
+            let update = Update(
+                decay: decay, b1: b1, b2: b2, stepSize: stepSize, correction2Root: correction2Root, eps: eps)
             parameters.update(name) { p in
                 p.withUnsafeMutableBufferPointer { p in
                     m.withUnsafeMutableBufferPointer { m in
                         v.withUnsafeMutableBufferPointer { v in
                             g.withUnsafeBufferPointer { g in
-                                for i in 0..<p.count {
-                                    p[i] *= decay
-                                    m[i] = b1 * m[i] + (1 - b1) * g[i]
-                                    v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
-                                    p[i] -= stepSize * m[i] / (v[i].squareRoot() / correction2Root + eps)
+                                let buffers = UpdateBuffers(p: p, m: m, v: v, g: g)
+                                // Below 64K elements a second thread costs more than it saves.
+                                let parts = ResNetLayers.split(
+                                    p.count, into: min(concurrency.width, max(1, p.count / 65_536)))
+                                BoundedFanOut.forEachBlocking(parts.count, width: concurrency.width) { part in
+                                    update.apply(buffers, parts[part])
                                 }
                             }
                         }
@@ -146,5 +152,31 @@ public struct AdamW: Sendable {
             firstMoments[name] = m
             secondMoments[name] = v
         }
+    }
+
+    /// One parameter's update constants.
+    private struct Update: Sendable {
+        let decay, b1, b2, stepSize, correction2Root, eps: Float
+
+        /// PyTorch's single-tensor AdamW step on elements `range`: decoupled decay, the moments,
+        /// then `p −= step · m / (√v / √(1 − β₂ᵗ) + ε)`.
+        func apply(_ buffers: UpdateBuffers, _ range: Range<Int>) {
+            let (p, m, v, g) = (buffers.p, buffers.m, buffers.v, buffers.g)
+            for i in range {
+                p[i] *= decay
+                m[i] = b1 * m[i] + (1 - b1) * g[i]
+                v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
+                p[i] -= stepSize * m[i] / (v[i].squareRoot() / correction2Root + eps)
+            }
+        }
+    }
+
+    /// A parameter, its moments and its gradient, shared by the threads of one update; each
+    /// thread touches only its own range of elements.
+    private struct UpdateBuffers: @unchecked Sendable {
+        let p: UnsafeMutableBufferPointer<Float>
+        let m: UnsafeMutableBufferPointer<Float>
+        let v: UnsafeMutableBufferPointer<Float>
+        let g: UnsafeBufferPointer<Float>
     }
 }

@@ -64,6 +64,7 @@ public struct CPUTrainer: Trainer {
         var parameters = initialParameters
         var optimizer = AdamW(
             weightDecay: training.weightDecay, betas: (training.beta1, training.beta2), epsilon: training.epsilon)
+        optimizer.concurrency = concurrency
         var position = TrainingDataLoader.Position()
         var firstStep = 0
         var logLines: [String] = []
