@@ -59,13 +59,13 @@ public struct TrainingScale: Sendable, Hashable {
     /// warmup, no augmentation.
     ///
     /// Compute: 468 forward and backward passes of 128 images of 32 × 32 and captions of 20
-    /// tokens. A whole run takes about 56 s on a 2-core machine (about 1,300 samples/s at steady
+    /// tokens. A whole run takes about 46 s on a 2-core machine (about 1,350 samples/s at steady
     /// state, 220 MB peak memory).
     public static let mini = TrainingScale(
         name: "mini", model: "mini-RN", batchSize: 128, learningRate: 2e-3, warmupSteps: 0, samplesSeen: 60_000,
         beta2: 0.98, weightDecay: 0.1, isDataComp: false, augments: false)
     /// The miniature DataComp's teacher (the CLIP-score model trained on clean data): as
-    /// ``mini`` with 100,000 samples (781 steps), about 82 s on a 2-core machine.
+    /// ``mini`` with 100,000 samples (781 steps), about 78 s on a 2-core machine.
     public static let miniTeacher = TrainingScale(
         name: "mini-teacher", model: "mini-RN", batchSize: 128, learningRate: 2e-3, warmupSteps: 0,
         samplesSeen: 100_000, beta2: 0.98, weightDecay: 0.1, isDataComp: false, augments: false)
