@@ -34,6 +34,8 @@ package struct ConvolutionGeometry: Sendable, Hashable {
     /// Rows of the patch matrix: `channels · kernel²`, ordered (channel, ky, kx) as PyTorch's
     /// weight `[out, in, kernel, kernel]` is flattened.
     package var rows: Int { channels * kernel * kernel }
+    /// The values of a `count`-image input.
+    package func inputValues(_ count: Int) -> Int { channels * count * height * width }
     /// Whether the convolution is a plain matrix product (1×1, stride 1, no padding): the
     /// input's `[channels, images · plane]` matrix is its own patch matrix.
     package var isPointwise: Bool { kernel == 1 && stride == 1 && padding == 0 }
@@ -59,38 +61,24 @@ package enum ConvolutionKernel {
         _ input: UnsafeBufferPointer<Float>, count: Int, images: Range<Int>, geometry: ConvolutionGeometry,
         into patches: UnsafeMutablePointer<Float>, leadingDimension: Int
     ) {
-        let g = geometry
-        precondition(input.count == g.channels * count * g.height * g.width, "the input is not [c, n, h, w]")
+        precondition(input.count == geometry.inputValues(count), "the input is not [c, n, h, w]")
         guard let source = input.baseAddress else { return }
-        let (outputHeight, outputWidth, plane) = (g.outputHeight, g.outputWidth, g.height * g.width)
-        for channel in 0..<g.channels {
-            for ky in 0..<g.kernel {
-                for kx in 0..<g.kernel {
-                    let row = patches + ((channel * g.kernel + ky) * g.kernel + kx) * leadingDimension
-                    // Output columns ox with 0 <= ox·stride + kx − padding < width.
-                    let (first, last) = span(kx, geometry: g)
-                    for (slot, image) in images.enumerated() {
-                        let map = source + (channel * count + image) * plane
-                        for oy in 0..<outputHeight {
-                            let out = row + slot * outputHeight * outputWidth + oy * outputWidth
-                            let iy = oy * g.stride + ky - g.padding
-                            guard iy >= 0 && iy < g.height, first < last else {
-                                out.update(repeating: 0, count: outputWidth)
-                                continue
-                            }
-                            out.update(repeating: 0, count: first)
-                            // The first input read, always inside the image.
-                            let start = map + iy * g.width + (first * g.stride + kx - g.padding)
-                            if g.stride == 1 {
-                                (out + first).update(from: start, count: last - first)
-                            } else {
-                                for ox in first..<last { out[ox] = start[(ox - first) * g.stride] }
-                            }
-                            (out + last).update(repeating: 0, count: outputWidth - last)
-                        }
-                    }
-                }
+        let (width, stride) = (geometry.outputWidth, geometry.stride)
+        forEachRow(
+            count: count, images: images, geometry: geometry, patches: patches, leadingDimension: leadingDimension,
+            input: UnsafeMutablePointer(mutating: source)
+        ) { out, start, first, last in
+            guard let start else {
+                out.update(repeating: 0, count: width)
+                return
             }
+            out.update(repeating: 0, count: first)
+            if stride == 1 {
+                (out + first).update(from: start, count: last - first)
+            } else {
+                for ox in first..<last { out[ox] = start[(ox - first) * stride] }
+            }
+            (out + last).update(repeating: 0, count: width - last)
         }
     }
 
@@ -109,24 +97,44 @@ package enum ConvolutionKernel {
         _ patches: UnsafePointer<Float>, leadingDimension: Int, count: Int, images: Range<Int>,
         geometry: ConvolutionGeometry, addingInto input: UnsafeMutableBufferPointer<Float>
     ) {
-        let g = geometry
-        precondition(input.count == g.channels * count * g.height * g.width, "the input is not [c, n, h, w]")
+        precondition(input.count == geometry.inputValues(count), "the input is not [c, n, h, w]")
         guard let target = input.baseAddress else { return }
+        let stride = geometry.stride
+        forEachRow(
+            count: count, images: images, geometry: geometry, patches: UnsafeMutablePointer(mutating: patches),
+            leadingDimension: leadingDimension, input: target
+        ) { out, start, first, last in
+            guard let start else { return }
+            for ox in first..<last { start[(ox - first) * stride] += out[ox] }
+        }
+    }
+
+    /// Visits every output row of every patch row of `images`, the walk ``im2col`` and
+    /// ``col2im`` share: `body(row, start, first, last)` gets the row's `outputWidth` patch
+    /// values, and the input value that column `first` reads (columns `first..<last` read every
+    /// `stride`-th value from there), or `nil` when the whole row lies in the padding.
+    @inline(__always) private static func forEachRow(
+        count: Int, images: Range<Int>, geometry g: ConvolutionGeometry, patches: UnsafeMutablePointer<Float>,
+        leadingDimension: Int, input: UnsafeMutablePointer<Float>,
+        _ body: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>?, Int, Int) -> Void
+    ) {
         let (outputHeight, outputWidth, plane) = (g.outputHeight, g.outputWidth, g.height * g.width)
         for channel in 0..<g.channels {
             for ky in 0..<g.kernel {
                 for kx in 0..<g.kernel {
                     let row = patches + ((channel * g.kernel + ky) * g.kernel + kx) * leadingDimension
                     let (first, last) = span(kx, geometry: g)
-                    guard first < last else { continue }
                     for (slot, image) in images.enumerated() {
-                        let map = target + (channel * count + image) * plane
+                        let map = input + (channel * count + image) * plane
                         for oy in 0..<outputHeight {
+                            let out = row + (slot * outputHeight + oy) * outputWidth
                             let iy = oy * g.stride + ky - g.padding
-                            guard iy >= 0 && iy < g.height else { continue }
-                            let out = row + slot * outputHeight * outputWidth + oy * outputWidth
-                            let start = map + iy * g.width + (first * g.stride + kx - g.padding)
-                            for ox in first..<last { start[(ox - first) * g.stride] += out[ox] }
+                            guard iy >= 0 && iy < g.height, first < last else {
+                                body(out, nil, first, last)
+                                continue
+                            }
+                            // The first input read, always inside the image.
+                            body(out, map + iy * g.width + (first * g.stride + kx - g.padding), first, last)
                         }
                     }
                 }

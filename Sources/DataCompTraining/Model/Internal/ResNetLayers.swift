@@ -84,7 +84,7 @@ struct ResNetLayers: Sendable {
         dInput.withUnsafeMutableBufferPointer { dx in
             partials.withUnsafeMutableBufferPointer { partialBuffers in
                 let sink = Sink(dx)
-                let partialSink = PartialSink(partialBuffers)
+                let partialSink = Sink(partialBuffers)
                 run(parts.count) { part in
                     var dWeight = [Float](repeating: 0, count: outputs * g.rows)
                     gradient.values.withUnsafeBufferPointer { dy in
@@ -98,7 +98,7 @@ struct ResNetLayers: Sendable {
                             }
                         }
                     }
-                    partialSink.parts[part] = dWeight
+                    partialSink.values[part] = dWeight
                 }
             }
         }
@@ -182,7 +182,7 @@ struct ResNetLayers: Sendable {
             count: x.channels)
         output.withUnsafeMutableBufferPointer { out in
             statistics.withUnsafeMutableBufferPointer { stats in
-                let (sink, statisticsSink) = (Sink(out), StatisticsSink(stats))
+                let (sink, statisticsSink) = (Sink(out), Sink(stats))
                 forEachChannelPart(x.channels) { range in
                     x.values.withUnsafeBufferPointer { input in
                         for channel in range {
@@ -287,24 +287,18 @@ struct ResNetLayers: Sendable {
     /// AvgPool2d(size): the mean of each non-overlapping `size × size` window (floor of the sides).
     func averagePool(_ x: FeatureMap, size: Int) -> FeatureMap {
         let (height, width) = (x.height / size, x.width / size)
-        let plane = height * width
-        var output = Self.uninitialized(x.channels * x.count * plane)
+        var output = Self.uninitialized(x.channels * x.count * height * width)
         let inverse = 1 / Float(size * size)
         output.withUnsafeMutableBufferPointer { out in
             let sink = Sink(out)
             forEachRange(x.channels * x.count) { maps in
                 x.values.withUnsafeBufferPointer { input in
-                    for map in maps {
-                        for oy in 0..<height {
-                            for ox in 0..<width {
-                                var sum: Float = 0
-                                for ry in 0..<size {
-                                    let row = map * x.plane + (oy * size + ry) * x.width + ox * size
-                                    for rx in 0..<size { sum += input[row + rx] }
-                                }
-                                sink.values[map * plane + oy * width + ox] = sum * inverse
-                            }
+                    Self.forEachWindow(maps, inputHeight: x.height, inputWidth: x.width, size: size) { at, window in
+                        var sum: Float = 0
+                        for ry in 0..<size {
+                            for rx in 0..<size { sum += input[window + ry * x.width + rx] }
                         }
+                        sink.values[at] = sum * inverse
                     }
                 }
             }
@@ -314,22 +308,16 @@ struct ResNetLayers: Sendable {
 
     /// The gradient of ``averagePool(_:size:)`` with respect to its `height × width` input.
     func averagePoolBackward(_ gradient: FeatureMap, size: Int, height: Int, width: Int) -> FeatureMap {
-        let plane = height * width
-        var result = [Float](repeating: 0, count: gradient.channels * gradient.count * plane)
+        var result = [Float](repeating: 0, count: gradient.channels * gradient.count * height * width)
         let inverse = 1 / Float(size * size)
         result.withUnsafeMutableBufferPointer { out in
             let sink = Sink(out)
             forEachRange(gradient.channels * gradient.count) { maps in
                 gradient.values.withUnsafeBufferPointer { dy in
-                    for map in maps {
-                        for oy in 0..<gradient.height {
-                            for ox in 0..<gradient.width {
-                                let g = dy[map * gradient.plane + oy * gradient.width + ox] * inverse
-                                for ry in 0..<size {
-                                    let row = map * plane + (oy * size + ry) * width + ox * size
-                                    for rx in 0..<size { sink.values[row + rx] = g }
-                                }
-                            }
+                    Self.forEachWindow(maps, inputHeight: height, inputWidth: width, size: size) { at, window in
+                        let g = dy[at] * inverse
+                        for ry in 0..<size {
+                            for rx in 0..<size { sink.values[window + ry * width + rx] = g }
                         }
                     }
                 }
@@ -337,6 +325,24 @@ struct ResNetLayers: Sendable {
         }
         return FeatureMap(
             values: result, count: gradient.count, channels: gradient.channels, height: height, width: width)
+    }
+
+    /// Visits the windows of an average pool over the planes `maps`: `body(output, window)`
+    /// with an output value's index and the index of its window's first input value (the
+    /// window's rows are `inputWidth` apart).
+    @inline(__always) private static func forEachWindow(
+        _ maps: Range<Int>, inputHeight: Int, inputWidth: Int, size: Int, _ body: (Int, Int) -> Void
+    ) {
+        let (height, width) = (inputHeight / size, inputWidth / size)
+        for map in maps {
+            for oy in 0..<height {
+                for ox in 0..<width {
+                    body(
+                        (map * height + oy) * width + ox, map * inputHeight * inputWidth + (oy * inputWidth + ox) * size
+                    )
+                }
+            }
+        }
     }
 
     // MARK: Parts
@@ -379,29 +385,15 @@ struct ResNetLayers: Sendable {
 }
 
 /// An output buffer shared by the parts of a layer: each part writes only its own images,
-/// channels or range, and the buffer outlives the parts.
-private struct Sink: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<Float>
+/// channels, range or slot, and the buffer outlives the parts.
+private struct Sink<Element>: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Element>
 
-    init(_ buffer: UnsafeMutableBufferPointer<Float>) { self.buffer = buffer }
+    init(_ buffer: UnsafeMutableBufferPointer<Element>) { self.buffer = buffer }
 
-    /// The first value; only parts with work to do (so a non-empty buffer) ask.
-    var values: UnsafeMutablePointer<Float> {
+    /// The first element; only parts with work to do (so a non-empty buffer) ask.
+    var values: UnsafeMutablePointer<Element> {
         guard let base = buffer.baseAddress else { preconditionFailure("a layer part writes into an empty buffer") }
         return base
     }
-}
-
-/// Per-channel statistics written by the parts, each its own channels.
-private struct StatisticsSink: @unchecked Sendable {
-    let values: UnsafeMutableBufferPointer<BatchNormKernel.Statistics>
-
-    init(_ values: UnsafeMutableBufferPointer<BatchNormKernel.Statistics>) { self.values = values }
-}
-
-/// The parts' weight gradients, one slot per part.
-private struct PartialSink: @unchecked Sendable {
-    let parts: UnsafeMutableBufferPointer<[Float]>
-
-    init(_ parts: UnsafeMutableBufferPointer<[Float]>) { self.parts = parts }
 }
