@@ -1,11 +1,5 @@
+internal import DataCompKernels
 import Foundation
-
-/// Wraps an output pointer so that disjoint images can be written from several threads.
-private struct PixelSink: @unchecked Sendable {
-    // Each item writes only its own image's `3 · size · size` values, and the buffer outlives
-    // the fan-out.
-    let values: UnsafeMutableBufferPointer<Float>
-}
 
 extension ImagePreprocessor {
     /// Applies ``evaluationTensor(for:)`` to many images in parallel.
@@ -64,11 +58,11 @@ extension ImagePreprocessor {
         let stride = 3 * size * size
         let pool = PreprocessingScratchPool(count: concurrency.width)
         return try Tensor(shape: [encoded.count, 3, size, size]) { buffer in
-            let sink = PixelSink(values: buffer)
+            let sink = SharedBuffer(buffer)
             _ = try BoundedFanOut.mapBlocking(encoded.count, width: concurrency.width, makeState: {}) { index, _ in
                 try Self.locating(index) {
                     let out = UnsafeMutableBufferPointer(
-                        rebasing: sink.values[(index * stride)..<((index + 1) * stride)])
+                        rebasing: sink.buffer[(index * stride)..<((index + 1) * stride)])
                     try encoded[index].withUnsafeBytes { bytes in
                         try writeEvaluationTensor(decoding: bytes, into: out, scratch: pool.scratch(forItem: index))
                     }
@@ -87,13 +81,13 @@ extension ImagePreprocessor {
     public func evaluationBatch(for images: [Image], concurrency: ConcurrencyBudget = .machine) throws -> Tensor {
         let stride = 3 * size * size
         return try Tensor(shape: [images.count, 3, size, size]) { buffer in
-            let sink = PixelSink(values: buffer)
+            let sink = SharedBuffer(buffer)
             _ = try BoundedFanOut.mapBlocking(images.count, width: concurrency.width, makeState: {}) { index, _ in
                 try Self.locating(index) {
                     try writeEvaluationTensor(
                         for: images[index],
                         into: UnsafeMutableBufferPointer(
-                            rebasing: sink.values[(index * stride)..<((index + 1) * stride)]))
+                            rebasing: sink.buffer[(index * stride)..<((index + 1) * stride)]))
                 }
             }
         }
@@ -128,7 +122,7 @@ extension ImagePreprocessor {
         let buffer = UnsafeMutableBufferPointer<Float>.allocate(
             capacity: max(1, min(batchSize, encoded.count) * stride))
         defer { buffer.deallocate() }
-        let sink = PixelSink(values: buffer)
+        let sink = SharedBuffer(buffer)
         var start = 0
         while start < encoded.count {
             let rows = start..<min(encoded.count, start + batchSize)
@@ -136,7 +130,7 @@ extension ImagePreprocessor {
                 let index = rows.lowerBound + offset
                 try Self.locating(index) {
                     let out = UnsafeMutableBufferPointer(
-                        rebasing: sink.values[(offset * stride)..<((offset + 1) * stride)])
+                        rebasing: sink.buffer[(offset * stride)..<((offset + 1) * stride)])
                     try encoded[index].withUnsafeBytes { bytes in
                         try writeEvaluationTensor(decoding: bytes, into: out, scratch: pool.scratch(forItem: offset))
                     }

@@ -1,8 +1,4 @@
-/// Wraps the output pointer so that disjoint rows can be filled from several threads.
-struct RowSink: @unchecked Sendable {
-    // Each worker writes only the rows of its own chunks, and the buffer outlives the fan-out.
-    let rows: UnsafeMutableBufferPointer<Int64>
-}
+internal import DataCompKernels
 
 extension CLIPTokenizer {
     /// Fills a `[count, contextLength]` matrix in contiguous chunks, up to `concurrency.width`
@@ -19,13 +15,14 @@ extension CLIPTokenizer {
         let buffer = UnsafeMutableBufferPointer<Int64>.allocate(capacity: count * contextLength)
         buffer.initialize(repeating: 0)
         defer { buffer.deallocate() }
-        let sink = RowSink(rows: buffer)
+        // Each worker writes only the rows of its own chunks.
+        let sink = SharedBuffer(buffer)
         let chunk = (count + workers - 1) / workers
         _ = await BoundedFanOut.map((count + chunk - 1) / chunk, width: workers) { part in
             var workspace = CLIPEncodingWorkspace()
             for row in (part * chunk)..<min(count, (part + 1) * chunk) {
                 caption(row) {
-                    fillRow(utf8: $0, into: sink.rows, row: row, contextLength: contextLength, workspace: &workspace)
+                    fillRow(utf8: $0, into: sink.buffer, row: row, contextLength: contextLength, workspace: &workspace)
                 }
             }
         }

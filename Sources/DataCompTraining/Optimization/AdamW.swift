@@ -1,3 +1,4 @@
+internal import DataCompKernels
 import Foundation
 
 /// PyTorch's `torch.optim.AdamW` with OpenCLIP's two parameter groups, for ``CLIPParameters``.
@@ -137,7 +138,9 @@ public struct AdamW: Sendable {
                     m.withUnsafeMutableBufferPointer { m in
                         v.withUnsafeMutableBufferPointer { v in
                             g.withUnsafeBufferPointer { g in
-                                let buffers = UpdateBuffers(p: p, m: m, v: v, g: g)
+                                let buffers = UpdateBuffers(
+                                    p: SharedBuffer(p), m: SharedBuffer(m), v: SharedBuffer(v),
+                                    g: SharedBuffer(UnsafeMutableBufferPointer(mutating: g)))
                                 // Below 64K elements a second thread costs more than it saves.
                                 let parts = ResNetLayers.split(
                                     p.count, into: min(concurrency.width, max(1, p.count / 65_536)))
@@ -161,7 +164,7 @@ public struct AdamW: Sendable {
         /// PyTorch's single-tensor AdamW step on elements `range`: decoupled decay, the moments,
         /// then `p −= step · m / (√v / √(1 − β₂ᵗ) + ε)`.
         func apply(_ buffers: UpdateBuffers, _ range: Range<Int>) {
-            let (p, m, v, g) = (buffers.p, buffers.m, buffers.v, buffers.g)
+            let (p, m, v, g) = (buffers.p.buffer, buffers.m.buffer, buffers.v.buffer, buffers.g.buffer)
             for i in range {
                 p[i] *= decay
                 m[i] = b1 * m[i] + (1 - b1) * g[i]
@@ -171,12 +174,9 @@ public struct AdamW: Sendable {
         }
     }
 
-    /// A parameter, its moments and its gradient, shared by the threads of one update; each
-    /// thread touches only its own range of elements.
-    private struct UpdateBuffers: @unchecked Sendable {
-        let p: UnsafeMutableBufferPointer<Float>
-        let m: UnsafeMutableBufferPointer<Float>
-        let v: UnsafeMutableBufferPointer<Float>
-        let g: UnsafeBufferPointer<Float>
+    /// A parameter, its moments and its gradient (read only), shared by the threads of one
+    /// update; each thread touches only its own range of elements.
+    private struct UpdateBuffers: Sendable {
+        let p, m, v, g: SharedBuffer<Float>
     }
 }

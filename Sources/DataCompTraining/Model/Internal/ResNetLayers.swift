@@ -35,7 +35,7 @@ struct ResNetLayers: Sendable {
         let columns = x.count * g.outputPlane
         var output = Self.uninitialized(outputs * columns)
         output.withUnsafeMutableBufferPointer { out in
-            let sink = Sink(out)
+            let sink = SharedBuffer(out)
             let parts = imageParts(x.count)
             run(parts.count) { part in
                 let images = parts[part]
@@ -83,8 +83,8 @@ struct ResNetLayers: Sendable {
         var partials = [[Float]](repeating: [], count: parts.count)
         dInput.withUnsafeMutableBufferPointer { dx in
             partials.withUnsafeMutableBufferPointer { partialBuffers in
-                let sink = Sink(dx)
-                let partialSink = Sink(partialBuffers)
+                let sink = SharedBuffer(dx)
+                let partialSink = SharedBuffer(partialBuffers)
                 run(parts.count) { part in
                     var dWeight = [Float](repeating: 0, count: outputs * g.rows)
                     gradient.values.withUnsafeBufferPointer { dy in
@@ -98,7 +98,7 @@ struct ResNetLayers: Sendable {
                             }
                         }
                     }
-                    partialSink.values[part] = dWeight
+                    partialSink.base[part] = dWeight
                 }
             }
         }
@@ -182,7 +182,7 @@ struct ResNetLayers: Sendable {
             count: x.channels)
         output.withUnsafeMutableBufferPointer { out in
             statistics.withUnsafeMutableBufferPointer { stats in
-                let (sink, statisticsSink) = (Sink(out), Sink(stats))
+                let (sink, statisticsSink) = (SharedBuffer(out), SharedBuffer(stats))
                 forEachChannelPart(x.channels) { range in
                     x.values.withUnsafeBufferPointer { input in
                         for channel in range {
@@ -191,8 +191,8 @@ struct ResNetLayers: Sendable {
                             BatchNormKernel.normalize(
                                 values, mean: channelStatistics.mean, inverse: channelStatistics.inverse,
                                 weight: weight[channel], bias: bias[channel], relu: relu,
-                                output: sink.values + channel * span)
-                            statisticsSink.values[channel] = channelStatistics
+                                output: sink.base + channel * span)
+                            statisticsSink.base[channel] = channelStatistics
                         }
                     }
                 }
@@ -211,7 +211,7 @@ struct ResNetLayers: Sendable {
         var parameters = [Float](repeating: 0, count: 2 * channels)
         dInput.withUnsafeMutableBufferPointer { dx in
             parameters.withUnsafeMutableBufferPointer { dParameters in
-                let (sink, parameterSink) = (Sink(dx), Sink(dParameters))
+                let (sink, parameterSink) = (SharedBuffer(dx), SharedBuffer(dParameters))
                 forEachChannelPart(channels) { range in
                     gradient.values.withUnsafeBufferPointer { dy in
                         record.input.withUnsafeBufferPointer { input in
@@ -223,9 +223,9 @@ struct ResNetLayers: Sendable {
                                     UnsafeBufferPointer(rebasing: dy[offset..<(offset + span)]),
                                     input: first + offset, mean: statistics.mean,
                                     inverse: statistics.inverse, weight: weight[channel], bias: bias[channel],
-                                    relu: relu, inputGradient: sink.values + offset)
-                                parameterSink.values[channel] = dWeight
-                                parameterSink.values[channels + channel] = dBias
+                                    relu: relu, inputGradient: sink.base + offset)
+                                parameterSink.base[channel] = dWeight
+                                parameterSink.base[channels + channel] = dBias
                             }
                         }
                     }
@@ -241,10 +241,10 @@ struct ResNetLayers: Sendable {
     ) {
         let span = x.span
         x.values.withUnsafeMutableBufferPointer { values in
-            let sink = Sink(values)
+            let sink = SharedBuffer(values)
             forEachChannelPart(x.channels) { range in
                 for channel in range {
-                    let start = sink.values + channel * span
+                    let start = sink.base + channel * span
                     BatchNormKernel.normalize(
                         UnsafeBufferPointer(start: start, count: span), mean: mean[channel],
                         inverse: 1 / (variance[channel] + 1e-5).squareRoot(), weight: weight[channel],
@@ -259,11 +259,11 @@ struct ResNetLayers: Sendable {
     /// `x = max(x + residual, 0)`: a bottleneck's shortcut and final ReLU.
     func addReLU(_ x: inout FeatureMap, _ residual: FeatureMap) {
         x.values.withUnsafeMutableBufferPointer { values in
-            let sink = Sink(values)
+            let sink = SharedBuffer(values)
             forEachRange(values.count) { range in
                 residual.values.withUnsafeBufferPointer { r in
                     ActivationKernel.addReLU(
-                        UnsafeMutableBufferPointer(start: sink.values + range.lowerBound, count: range.count),
+                        UnsafeMutableBufferPointer(start: sink.base + range.lowerBound, count: range.count),
                         adding: UnsafeBufferPointer(rebasing: r[range]))
                 }
             }
@@ -273,11 +273,11 @@ struct ResNetLayers: Sendable {
     /// ReLU's backward pass in place, given its forward output.
     func reluBackward(_ gradient: inout FeatureMap, output: [Float]) {
         gradient.values.withUnsafeMutableBufferPointer { values in
-            let sink = Sink(values)
+            let sink = SharedBuffer(values)
             forEachRange(values.count) { range in
                 output.withUnsafeBufferPointer { y in
                     ActivationKernel.reluBackward(
-                        UnsafeMutableBufferPointer(start: sink.values + range.lowerBound, count: range.count),
+                        UnsafeMutableBufferPointer(start: sink.base + range.lowerBound, count: range.count),
                         output: UnsafeBufferPointer(rebasing: y[range]))
                 }
             }
@@ -290,7 +290,7 @@ struct ResNetLayers: Sendable {
         var output = Self.uninitialized(x.channels * x.count * height * width)
         let inverse = 1 / Float(size * size)
         output.withUnsafeMutableBufferPointer { out in
-            let sink = Sink(out)
+            let sink = SharedBuffer(out)
             forEachRange(x.channels * x.count) { maps in
                 x.values.withUnsafeBufferPointer { input in
                     Self.forEachWindow(maps, inputHeight: x.height, inputWidth: x.width, size: size) { at, window in
@@ -298,7 +298,7 @@ struct ResNetLayers: Sendable {
                         for ry in 0..<size {
                             for rx in 0..<size { sum += input[window + ry * x.width + rx] }
                         }
-                        sink.values[at] = sum * inverse
+                        sink.base[at] = sum * inverse
                     }
                 }
             }
@@ -311,13 +311,13 @@ struct ResNetLayers: Sendable {
         var result = [Float](repeating: 0, count: gradient.channels * gradient.count * height * width)
         let inverse = 1 / Float(size * size)
         result.withUnsafeMutableBufferPointer { out in
-            let sink = Sink(out)
+            let sink = SharedBuffer(out)
             forEachRange(gradient.channels * gradient.count) { maps in
                 gradient.values.withUnsafeBufferPointer { dy in
                     Self.forEachWindow(maps, inputHeight: height, inputWidth: width, size: size) { at, window in
                         let g = dy[at] * inverse
                         for ry in 0..<size {
-                            for rx in 0..<size { sink.values[window + ry * width + rx] = g }
+                            for rx in 0..<size { sink.base[window + ry * width + rx] = g }
                         }
                     }
                 }
@@ -381,19 +381,5 @@ struct ResNetLayers: Sendable {
     /// A `Float` array whose every value the caller writes before reading.
     static func uninitialized(_ count: Int) -> [Float] {
         [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
-    }
-}
-
-/// An output buffer shared by the parts of a layer: each part writes only its own images,
-/// channels, range or slot, and the buffer outlives the parts.
-private struct Sink<Element>: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<Element>
-
-    init(_ buffer: UnsafeMutableBufferPointer<Element>) { self.buffer = buffer }
-
-    /// The first element; only parts with work to do (so a non-empty buffer) ask.
-    var values: UnsafeMutablePointer<Element> {
-        guard let base = buffer.baseAddress else { preconditionFailure("a layer part writes into an empty buffer") }
-        return base
     }
 }
