@@ -10,8 +10,8 @@
 # Environment (defaults in brackets):
 #   DATACOMP_BIN     our CLI, a release build [.build/release/datacomp]
 #   OPENCLIP_PYTHON  Python with torch (CPU), open_clip_train and webdataset 0.2.x
-#                    [/work/evalenv/bin/python]
-#   WORK             scratch folder, outside the repository [/work/scratch/train-compare]
+#                    [../evalenv/bin/python, beside the repository]
+#   WORK             scratch folder, outside the repository [$TMPDIR/datacomp-train-compare]
 #   CASES            mini-RN,mini-ViT (batch 128, target 1.3x) and ViT-B-32 (batch 32, target 1x)
 #   STEPS [12]       steps per run
 #   THREADS [2]      OMP/MKL threads on the Python side; our --num-workers
@@ -19,8 +19,8 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 DATACOMP_BIN="${DATACOMP_BIN:-$ROOT/.build/release/datacomp}"
-OPENCLIP_PYTHON="${OPENCLIP_PYTHON:-/work/evalenv/bin/python}"
-WORK="${WORK:-/work/scratch/train-compare}"
+OPENCLIP_PYTHON="${OPENCLIP_PYTHON:-$ROOT/../evalenv/bin/python}"
+WORK="${WORK:-${TMPDIR:-/tmp}/datacomp-train-compare}"
 case "$(realpath -m "$WORK")/" in "$ROOT"/*) echo "WORK must be outside the repository" >&2; exit 2;; esac
 [ -x "$DATACOMP_BIN" ] || { echo "build the CLI first: swift build -c release --product datacomp" >&2; exit 2; }
 [ -x "$OPENCLIP_PYTHON" ] || { echo "no Python with OpenCLIP at $OPENCLIP_PYTHON" >&2; exit 2; }

@@ -5,7 +5,7 @@ OpenCLIP's evaluation transform, batches of 64; captions with OpenCLIP's tokeniz
 ViT-B-32 weights (safetensors), the same shards and 2 threads. Whole-process wall clock for both,
 as a user runs them; prints samples/second, the ratio and the largest feature difference.
 
-    /work/evalenv/bin/python Benchmarks/reference/embed_speed.py [--work DIR] [--count 512]
+    ../evalenv/bin/python Benchmarks/reference/embed_speed.py [--work DIR] [--count 512]
 """
 import argparse
 import io
@@ -14,6 +14,7 @@ import pathlib
 import subprocess
 import sys
 import tarfile
+import tempfile
 import time
 
 import numpy as np
@@ -51,7 +52,7 @@ np.savez(sys.argv[4], image_features=torch.cat(out_i).numpy(), text_features=tor
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--work", default="/work/scratch/embed-compare")
+    parser.add_argument("--work", default=os.path.join(tempfile.gettempdir(), "datacomp-embed-compare"))
     parser.add_argument("--count", type=int, default=512)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--datacomp-bin", default=str(ROOT / ".build/release/datacomp"))

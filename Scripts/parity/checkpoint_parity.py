@@ -2,10 +2,10 @@
 """Checkpoints both ways between DataComp for Swift and OpenCLIP, with the embeddings they give.
 Run by hand, never by the test suite:
 
-    /work/refenv/bin/python Scripts/parity/checkpoint_parity.py [--scratch DIR] [--datacomp-bin BIN]
+    ../refenv/bin/python Scripts/parity/checkpoint_parity.py [--scratch DIR] [--datacomp-bin BIN]
 
 About a minute on two cores. Everything generated goes to --scratch (default
-/work/scratch/checkpoint-parity), outside the repository; DATACOMP_BIN defaults to
+$TMPDIR/datacomp-checkpoint-parity), outside the repository; DATACOMP_BIN defaults to
 .build/release/datacomp.
 
   1. Data: 24 seeded 32x32 JPEG + caption samples in two webdataset shards.
@@ -31,6 +31,7 @@ import pathlib
 import subprocess
 import sys
 import tarfile
+import tempfile
 
 sys.path[:] = [p for p in sys.path if pathlib.Path(p or ".").resolve() != pathlib.Path(__file__).resolve().parent]
 
@@ -119,7 +120,7 @@ def run(command):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--scratch", default="/work/scratch/checkpoint-parity")
+    parser.add_argument("--scratch", default=os.path.join(tempfile.gettempdir(), "datacomp-checkpoint-parity"))
     parser.add_argument("--datacomp-bin", default=os.environ.get("DATACOMP_BIN", str(REPO / ".build/release/datacomp")))
     args = parser.parse_args()
     scratch = pathlib.Path(args.scratch)
