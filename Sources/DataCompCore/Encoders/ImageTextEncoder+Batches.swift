@@ -51,14 +51,7 @@ extension ImageTextEncoder {
                 let next = batches[index + 1]
                 pending = Task { try preprocess(next) }
             }
-            let embeddings = try encodeImages(pixels)
-            guard embeddings.shape == [range.count, dimension] else {
-                throw DataCompError(
-                    .shapeMismatch,
-                    "the image encoder returned \(embeddings.shape) for \(range.count) images; expected [\(range.count), \(dimension)]"
-                )
-            }
-            output.append(contentsOf: embeddings.scalars)
+            output.append(contentsOf: try checked(encodeImages(pixels), rows: range.count, of: "image"))
             progress?.advance(by: range.count)
         }
         return Tensor(shape: [images.count, dimension], scalars: output)
@@ -77,15 +70,20 @@ extension ImageTextEncoder {
         output.reserveCapacity(texts.count * dimension)
         for start in stride(from: 0, to: texts.count, by: max(1, batchSize)) {
             let batch = Array(texts[start..<min(start + max(1, batchSize), texts.count)])
-            let encoded = try encodeTexts(batch)
-            guard encoded.shape == [batch.count, dimension] else {
-                throw DataCompError(
-                    .shapeMismatch,
-                    "the text encoder returned \(encoded.shape) for \(batch.count) texts; expected [\(batch.count), \(dimension)]"
-                )
-            }
-            output.append(contentsOf: encoded.scalars)
+            output.append(contentsOf: try checked(encodeTexts(batch), rows: batch.count, of: "text"))
         }
         return Tensor(shape: [texts.count, dimension], scalars: output)
+    }
+
+    /// The values of one batch's embeddings, after checking that the encoder returned
+    /// `[rows, embeddingDimension]` for `rows` inputs of `kind` ("image", "text").
+    private func checked(_ embeddings: Tensor, rows: Int, of kind: String) throws -> [Float] {
+        guard embeddings.shape == [rows, embeddingDimension] else {
+            throw DataCompError(
+                .shapeMismatch,
+                "the \(kind) encoder returned \(embeddings.shape) for \(rows) \(kind)s; expected [\(rows), \(embeddingDimension)]"
+            )
+        }
+        return embeddings.scalars
     }
 }
