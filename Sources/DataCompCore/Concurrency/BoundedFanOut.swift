@@ -125,6 +125,19 @@ package enum BoundedFanOut {
 }
 
 extension BoundedFanOut {
+    /// `0..<count` in at most `parts` contiguous ranges of nearly equal length, none empty: how
+    /// a batch, a tensor or a set of channels is divided among the items of a fan-out.
+    ///
+    /// - Parameters:
+    ///   - count: The number of elements.
+    ///   - parts: The most ranges wanted; values below 1 count as 1.
+    /// - Returns: `min(parts, count)` ranges in order (none for `count == 0`).
+    package static func contiguousParts(_ count: Int, _ parts: Int) -> [Range<Int>] {
+        guard count > 0 else { return [] }
+        let parts = max(1, min(parts, count))
+        return (0..<parts).map { part in (part * count / parts)..<((part + 1) * count / parts) }
+    }
+
     /// Runs `body` for every index on up to `width` threads and waits for all of them; the
     /// non-throwing blocking form, for numeric kernels split into a few parts.
     ///

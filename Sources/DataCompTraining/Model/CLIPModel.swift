@@ -46,11 +46,9 @@ public struct CLIPModel: ImageTextEncoder {
     /// Runs `body` on parts of a batch of `count` rows in parallel, one BLAS thread per part, and
     /// concatenates the parts' `[rows, embed_dim]` features in order.
     private func splitting(_ count: Int, _ body: @Sendable (Range<Int>) throws -> [Float]) throws -> Tensor {
-        let workers = max(1, min(concurrency.width, count))
-        let per = (count + workers - 1) / max(workers, 1)
-        let parts = stride(from: 0, to: count, by: max(per, 1)).map { $0..<min($0 + per, count) }
+        let parts = BoundedFanOut.contiguousParts(count, concurrency.width)
         func run() throws -> [[Float]] {
-            try BoundedFanOut.mapBlocking(parts.count, width: workers, makeState: {}) { index, _ in
+            try BoundedFanOut.mapBlocking(parts.count, width: concurrency.width, makeState: {}) { index, _ in
                 try body(parts[index])
             }
         }

@@ -142,8 +142,8 @@ public struct AdamW: Sendable {
                                     p: SharedBuffer(p), m: SharedBuffer(m), v: SharedBuffer(v),
                                     g: SharedBuffer(UnsafeMutableBufferPointer(mutating: g)))
                                 // Below 64K elements a second thread costs more than it saves.
-                                let parts = ResNetLayers.split(
-                                    p.count, into: min(concurrency.width, max(1, p.count / 65_536)))
+                                let parts = BoundedFanOut.contiguousParts(
+                                    p.count, min(concurrency.width, p.count / 65_536))
                                 BoundedFanOut.forEachBlocking(parts.count, width: concurrency.width) { part in
                                     update.apply(buffers, parts[part])
                                 }

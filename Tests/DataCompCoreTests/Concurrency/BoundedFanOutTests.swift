@@ -24,4 +24,12 @@ import Testing
         }
         #expect(order.withLock { $0 } == [0, 1, 2, 3, 4])
     }
+
+    @Test("Contiguous parts cover 0..<count in order, nearly equal, none empty")
+    func contiguousParts() {
+        #expect(BoundedFanOut.contiguousParts(10, 3) == [0..<3, 3..<6, 6..<10])
+        #expect(BoundedFanOut.contiguousParts(2, 8) == [0..<1, 1..<2])
+        #expect(BoundedFanOut.contiguousParts(5, 0) == [0..<5])
+        #expect(BoundedFanOut.contiguousParts(0, 2).isEmpty)
+    }
 }

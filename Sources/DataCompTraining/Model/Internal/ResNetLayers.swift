@@ -36,7 +36,7 @@ struct ResNetLayers: Sendable {
         var output = Self.uninitialized(outputs * columns)
         output.withUnsafeMutableBufferPointer { out in
             let sink = SharedBuffer(out)
-            let parts = imageParts(x.count)
+            let parts = BoundedFanOut.contiguousParts(x.count, width)
             run(parts.count) { part in
                 let images = parts[part]
                 x.values.withUnsafeBufferPointer { input in
@@ -79,7 +79,7 @@ struct ResNetLayers: Sendable {
         let columns = gradient.span
         // Pointwise products write every value; col2im adds into zeros.
         var dInput = g.isPointwise ? Self.uninitialized(x.values.count) : [Float](repeating: 0, count: x.values.count)
-        let parts = imageParts(x.count)
+        let parts = BoundedFanOut.contiguousParts(x.count, width)
         var partials = [[Float]](repeating: [], count: parts.count)
         dInput.withUnsafeMutableBufferPointer { dx in
             partials.withUnsafeMutableBufferPointer { partialBuffers in
@@ -356,26 +356,15 @@ struct ResNetLayers: Sendable {
         BLASThreads.withCount(1) { BoundedFanOut.forEachBlocking(count, width: width, body) }
     }
 
-    /// `0..<count` images in at most ``width`` contiguous parts.
-    private func imageParts(_ count: Int) -> [Range<Int>] {
-        Self.split(count, into: width)
-    }
-
     private func forEachChannelPart(_ channels: Int, _ body: @Sendable (Range<Int>) -> Void) {
-        let parts = Self.split(channels, into: width)
+        let parts = BoundedFanOut.contiguousParts(channels, width)
         run(parts.count) { body(parts[$0]) }
     }
 
     /// Element-wise work in at most ``width`` parts, none below 16K values.
     private func forEachRange(_ count: Int, _ body: @Sendable (Range<Int>) -> Void) {
-        let parts = Self.split(count, into: min(width, max(1, count / 16_384)))
+        let parts = BoundedFanOut.contiguousParts(count, min(width, count / 16_384))
         run(parts.count) { body(parts[$0]) }
-    }
-
-    /// `0..<count` in at most `parts` contiguous, nearly equal ranges (none empty).
-    static func split(_ count: Int, into parts: Int) -> [Range<Int>] {
-        let parts = max(1, min(parts, count))
-        return (0..<parts).map { part in (part * count / parts)..<((part + 1) * count / parts) }
     }
 
     /// A `Float` array whose every value the caller writes before reading.
